@@ -1,0 +1,193 @@
+/**
+ * Desired state: the graph resolved against the machine that deploys it. The one impure
+ * step before planning (it reads env files and the environment); everything after it is pure.
+ *
+ * - env files are read and merged under `environment` (compose's precedence);
+ * - `null` environment values come from the deployer's environment;
+ * - relative bind sources and build contexts become absolute (relative to the stack file);
+ * - every service gets its canonical spec, the config hash of that spec, and the image
+ *   its containers run.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { BuildSpec, DependsOnSpec, Graph, MountSpec, PullPolicy, ServiceSpec, SourceLocation } from "@berth/dsl";
+import { formatLocation } from "@berth/dsl";
+import { LoadError } from "../errors";
+import { parseEnvFile } from "./envfile";
+import { canonicalSpec, type CanonicalSpec, specHash } from "./spec";
+
+export interface ResolveOptions {
+  /** Folder of the stack file: relative paths are relative to it. */
+  readonly dir: string;
+  /** The deployer's environment. Default: `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly readFile?: (file: string) => string;
+  /** Profiles to enable; services with profiles run only when one is enabled (compose semantics). */
+  readonly profiles?: readonly string[];
+}
+
+export interface DesiredService {
+  readonly name: string;
+  readonly location: SourceLocation;
+  /** The image reference containers run: `image`, or `<project>-<service>` for a build without one. */
+  readonly image: string;
+  /** Build with an absolute context, when the service is built. */
+  readonly build?: BuildSpec;
+  readonly pullPolicy: PullPolicy;
+  /** Containers wanted: `deploy.replicas` (default 1); 0 when the service's profiles are not enabled. */
+  readonly replicas: number;
+  readonly dependsOn: Readonly<Record<string, DependsOnSpec>>;
+  /** The spec with paths absolute and env merged; real values (what containers are made from). */
+  readonly resolved: ServiceSpec;
+  /** What the hash covers, sensitive values replaced by digests: safe to store in a label. */
+  readonly spec: CanonicalSpec;
+  readonly hash: string;
+  readonly sensitive: readonly string[];
+}
+
+export interface DesiredNetwork {
+  readonly name: string;
+  /** Engine name: `<project>_<name>`, or the external name. */
+  readonly engineName: string;
+  readonly external: boolean;
+  readonly driver?: string;
+  readonly driverOpts?: Readonly<Record<string, string>>;
+  readonly internal?: boolean;
+  readonly attachable?: boolean;
+  readonly enableIpv6?: boolean;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly ipam?: Graph["networks"][string]["ipam"];
+  readonly location?: SourceLocation;
+}
+
+export interface DesiredVolume {
+  readonly name: string;
+  readonly engineName: string;
+  readonly external: boolean;
+  readonly driver?: string;
+  readonly driverOpts?: Readonly<Record<string, string>>;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly location: SourceLocation;
+}
+
+export interface DesiredState {
+  readonly project: string;
+  readonly dir: string;
+  readonly services: Readonly<Record<string, DesiredService>>;
+  readonly networks: Readonly<Record<string, DesiredNetwork>>;
+  readonly volumes: Readonly<Record<string, DesiredVolume>>;
+}
+
+/** Compose's name for the network every service joins when it names none. */
+export const DEFAULT_NETWORK = "default";
+
+function absolute(dir: string, p: string): string {
+  if (p.startsWith("~")) return path.join(process.env.HOME ?? "/root", p.slice(1));
+  return path.resolve(dir, p);
+}
+
+function resolveEnvironment(svc: ServiceSpec, opts: Required<Pick<ResolveOptions, "dir" | "env" | "readFile">>): Record<string, string> {
+  const env: Record<string, string> = {};
+  const take = (key: string, value: string | null) => {
+    const v = value ?? opts.env[key];
+    if (v !== undefined) env[key] = v;
+  };
+  for (const file of svc.envFiles ?? []) {
+    let text: string;
+    try {
+      text = opts.readFile(absolute(opts.dir, file));
+    } catch (err) {
+      throw new LoadError(`${formatLocation(svc.location)}: service "${svc.name}": env file "${file}" cannot be read`, { cause: err });
+    }
+    for (const { key, value } of parseEnvFile(text)) take(key, value);
+  }
+  for (const [key, value] of Object.entries(svc.environment ?? {})) take(key, value);
+  return env;
+}
+
+function resolveMount(dir: string, m: MountSpec): MountSpec {
+  return m.type === "bind" ? { ...m, source: absolute(dir, m.source) } : m;
+}
+
+function profilesEnabled(svc: ServiceSpec, enabled: readonly string[]): boolean {
+  return !svc.profiles?.length || svc.profiles.some((p) => enabled.includes(p));
+}
+
+function resolveService(graph: Graph, svc: ServiceSpec, opts: Required<ResolveOptions>): DesiredService {
+  const environment = resolveEnvironment(svc, opts);
+  const build = svc.build && { ...svc.build, context: /^[a-z]+:\/\//i.test(svc.build.context) ? svc.build.context : absolute(opts.dir, svc.build.context) };
+  const image = svc.image ?? `${graph.project}-${svc.name}`;
+  const resolved: ServiceSpec = {
+    ...svc,
+    image,
+    build,
+    environment,
+    envFiles: undefined,
+    volumes: svc.volumes?.map((m) => resolveMount(opts.dir, m)),
+    networks: svc.networks ?? { [DEFAULT_NETWORK]: {} },
+  };
+  const spec = canonicalSpec(resolved);
+  return {
+    name: svc.name,
+    location: svc.location,
+    image,
+    build,
+    pullPolicy: svc.pullPolicy ?? (svc.build ? "build" : "missing"),
+    replicas: profilesEnabled(svc, opts.profiles) ? (svc.deploy?.replicas ?? 1) : 0,
+    dependsOn: svc.dependsOn ?? {},
+    resolved,
+    spec,
+    hash: specHash(spec),
+    sensitive: svc.sensitive ?? [],
+  };
+}
+
+function resolveNetworks(graph: Graph, services: Record<string, DesiredService>): Record<string, DesiredNetwork> {
+  const out: Record<string, DesiredNetwork> = {};
+  for (const [name, n] of Object.entries(graph.networks)) {
+    const external = n.external === true;
+    out[name] = {
+      name,
+      engineName: external ? (n.externalName ?? name) : `${graph.project}_${name}`,
+      external,
+      driver: n.driver,
+      driverOpts: n.driverOpts,
+      internal: n.internal,
+      attachable: n.attachable,
+      enableIpv6: n.enableIpv6,
+      labels: n.labels,
+      ipam: n.ipam,
+      location: n.location,
+    };
+  }
+  const usesDefault = Object.values(services).some((s) => s.replicas > 0 && s.resolved.networks?.[DEFAULT_NETWORK]);
+  if (usesDefault && !out[DEFAULT_NETWORK]) {
+    out[DEFAULT_NETWORK] = { name: DEFAULT_NETWORK, engineName: `${graph.project}_${DEFAULT_NETWORK}`, external: false };
+  }
+  return out;
+}
+
+export function resolveDesired(graph: Graph, options: ResolveOptions): DesiredState {
+  const opts: Required<ResolveOptions> = {
+    dir: options.dir,
+    env: options.env ?? process.env,
+    readFile: options.readFile ?? ((f) => fs.readFileSync(f, "utf8")),
+    profiles: options.profiles ?? [],
+  };
+  const services: Record<string, DesiredService> = {};
+  for (const name of Object.keys(graph.services).sort()) services[name] = resolveService(graph, graph.services[name], opts);
+  const volumes: Record<string, DesiredVolume> = {};
+  for (const [name, v] of Object.entries(graph.volumes)) {
+    const external = v.external === true;
+    volumes[name] = {
+      name,
+      engineName: external ? (v.externalName ?? name) : `${graph.project}_${name}`,
+      external,
+      driver: v.driver,
+      driverOpts: v.driverOpts,
+      labels: v.labels,
+      location: v.location,
+    };
+  }
+  return { project: graph.project, dir: opts.dir, services, networks: resolveNetworks(graph, services), volumes };
+}
