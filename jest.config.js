@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/packages", "<rootDir>/examples"],
   testMatch: ["**/test/**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
+  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   moduleNameMapper: {
     "^@berth/dsl$": "<rootDir>/packages/dsl/src/index.ts",
     "^@berth/runtime$": "<rootDir>/packages/runtime/src/index.ts",

@@ -10,7 +10,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { BuildSpec, DependsOnSpec, Graph, MountSpec, PullPolicy, ServiceSpec, SourceLocation } from "@berth/dsl";
+import type { BuildSpec, ConfigSpec, DependsOnSpec, Graph, MountSpec, PullPolicy, ServiceSpec, SourceLocation } from "@berth/dsl";
 import { formatLocation } from "@berth/dsl";
 import { LoadError } from "../errors";
 import { parseEnvFile } from "./envfile";
@@ -70,9 +70,20 @@ export interface DesiredVolume {
   readonly location: SourceLocation;
 }
 
+/** A secret or config as the engine host sees it: an absolute file, or a value to write into the container. */
+export interface DesiredFile {
+  readonly name: string;
+  readonly file?: string;
+  /** Inline content (configs) or the value of an environment variable (secrets/configs). Never printed. */
+  readonly content?: string;
+  readonly external: boolean;
+}
+
 export interface DesiredState {
   readonly project: string;
   readonly dir: string;
+  readonly secrets: Readonly<Record<string, DesiredFile>>;
+  readonly configs: Readonly<Record<string, DesiredFile>>;
   readonly services: Readonly<Record<string, DesiredService>>;
   readonly networks: Readonly<Record<string, DesiredNetwork>>;
   readonly volumes: Readonly<Record<string, DesiredVolume>>;
@@ -189,5 +200,21 @@ export function resolveDesired(graph: Graph, options: ResolveOptions): DesiredSt
       location: v.location,
     };
   }
-  return { project: graph.project, dir: opts.dir, services, networks: resolveNetworks(graph, services), volumes };
+  const files = (specs: Readonly<Record<string, ConfigSpec>>) => {
+    const out: Record<string, DesiredFile> = {};
+    for (const [name, f] of Object.entries(specs)) {
+      const content = f.content ?? (f.environment !== undefined ? opts.env[f.environment] : undefined);
+      out[name] = { name, file: f.file ? absolute(opts.dir, f.file) : undefined, content, external: f.external === true };
+    }
+    return out;
+  };
+  return {
+    project: graph.project,
+    dir: opts.dir,
+    services,
+    networks: resolveNetworks(graph, services),
+    volumes,
+    secrets: files(graph.secrets),
+    configs: files(graph.configs),
+  };
 }

@@ -1,0 +1,247 @@
+/**
+ * Desired service → the engine's container-create body (Docker API `ContainerCreate`). Pure.
+ * Plain Docker API shapes are written here (not dockerode types), so that this file, the
+ * planner and their tests load without dockerode.
+ */
+import type { HealthcheckSpec, MountSpec, ServiceSpec } from "@berth/dsl";
+import { COMPOSE_VERSION_LABEL_VALUE, Labels } from "../labels";
+import type { DesiredService, DesiredState } from "../desired/resolve";
+import { stableJson } from "../desired/stable";
+import { containerName } from "../plan/naming";
+
+export interface ContainerCreateBody {
+  name: string;
+  Image: string;
+  Cmd?: string[];
+  Entrypoint?: string[];
+  Env: string[];
+  Labels: Record<string, string>;
+  ExposedPorts?: Record<string, Record<string, never>>;
+  User?: string;
+  WorkingDir?: string;
+  Hostname?: string;
+  Tty?: boolean;
+  OpenStdin?: boolean;
+  StopSignal?: string;
+  StopTimeout?: number;
+  Healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; Retries?: number; StartPeriod?: number; StartInterval?: number };
+  HostConfig: Record<string, unknown>;
+  NetworkingConfig: { EndpointsConfig: Record<string, { Aliases?: string[]; IPAMConfig?: { IPv4Address?: string; IPv6Address?: string } }> };
+}
+
+export interface ContainerPlanInput {
+  readonly desired: DesiredState;
+  readonly service: DesiredService;
+  readonly number: number;
+  /** Stack file, for compose's config_files label. */
+  readonly configFile?: string;
+  readonly toolVersion?: string;
+}
+
+const UNIT_NS: Record<string, number> = { h: 3.6e12, m: 6e10, s: 1e9, ms: 1e6, us: 1e3, ns: 1 };
+
+/** Compose duration (`1m30s`, `500ms`) → nanoseconds, as the engine wants them. */
+export function durationNs(d: string | undefined): number | undefined {
+  if (!d) return undefined;
+  let ns = 0;
+  for (const [, n, unit] of d.matchAll(/(\d+(?:\.\d+)?)(h|ms|us|ns|m|s)/g)) ns += Number(n) * UNIT_NS[unit];
+  return Math.round(ns);
+}
+
+/**
+ * A command as compose passes it: an array as is; a string split like a POSIX shell
+ * would split words (quotes and backslashes), without running a shell.
+ */
+export function splitCommand(cmd: string | readonly string[] | undefined): string[] | undefined {
+  if (cmd === undefined) return undefined;
+  if (typeof cmd !== "string") return [...cmd];
+  const words: string[] = [];
+  let cur = "";
+  let inWord = false;
+  let quote: "'" | '"' | null = null;
+  for (let i = 0; i < cmd.length; i++) {
+    const ch = cmd[i];
+    if (quote) {
+      if (ch === quote) quote = null;
+      else if (ch === "\\" && quote === '"' && i + 1 < cmd.length && '"\\$`'.includes(cmd[i + 1])) cur += cmd[++i];
+      else cur += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      inWord = true;
+    } else if (ch === "\\" && i + 1 < cmd.length) {
+      cur += cmd[++i];
+      inWord = true;
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(cur);
+      cur = "";
+      inWord = false;
+    } else {
+      cur += ch;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(cur);
+  return words;
+}
+
+function healthcheck(h: HealthcheckSpec | undefined): ContainerCreateBody["Healthcheck"] {
+  if (!h) return undefined;
+  if (h.disable) return { Test: ["NONE"] };
+  return {
+    Test: [...h.test],
+    Interval: durationNs(h.interval),
+    Timeout: durationNs(h.timeout),
+    Retries: h.retries,
+    StartPeriod: durationNs(h.startPeriod),
+    StartInterval: durationNs(h.startInterval),
+  };
+}
+
+function mounts(desired: DesiredState, list: readonly MountSpec[] | undefined) {
+  const binds: string[] = [];
+  const mountList: Record<string, unknown>[] = [];
+  for (const m of list ?? []) {
+    if (m.type === "bind" && m.createHostPath !== false) {
+      // The legacy Binds form makes the engine create a missing host folder, as compose does.
+      binds.push(`${m.source}:${m.target}${m.readOnly ? ":ro" : ""}`);
+    } else if (m.type === "bind") {
+      mountList.push({ Type: "bind", Source: m.source, Target: m.target, ReadOnly: m.readOnly === true });
+    } else if (m.type === "volume") {
+      const engineName = desired.volumes[m.source]?.engineName ?? `${desired.project}_${m.source}`;
+      mountList.push({ Type: "volume", Source: engineName, Target: m.target, ReadOnly: m.readOnly === true, VolumeOptions: m.noCopy ? { NoCopy: true } : undefined });
+    } else {
+      mountList.push({ Type: "tmpfs", Target: m.target, TmpfsOptions: m.size ? { SizeBytes: m.size } : undefined });
+    }
+  }
+  return { Binds: binds.length ? binds : undefined, Mounts: mountList.length ? mountList : undefined };
+}
+
+/**
+ * File-based secrets and configs are bind-mounted read-only, as compose does without Swarm:
+ * secrets at `/run/secrets/<target or name>`, configs at `<target or /name>`.
+ */
+function fileGrants(desired: DesiredState, spec: ServiceSpec): string[] {
+  const binds: string[] = [];
+  for (const g of spec.secrets ?? []) {
+    const file = desired.secrets[g.source]?.file;
+    const target = g.target?.startsWith("/") ? g.target : `/run/secrets/${g.target ?? g.source}`;
+    if (file) binds.push(`${file}:${target}:ro`);
+  }
+  for (const g of spec.configs ?? []) {
+    const file = desired.configs[g.source]?.file;
+    if (file) binds.push(`${file}:${g.target ?? `/${g.source}`}:ro`);
+  }
+  return binds;
+}
+
+function ports(spec: ServiceSpec) {
+  const exposed: Record<string, Record<string, never>> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of spec.ports ?? []) {
+    const key = `${p.target}/${p.protocol}`;
+    exposed[key] = {};
+    (bindings[key] ??= []).push({ HostIp: p.hostIp ?? "", HostPort: p.published === undefined ? "" : String(p.published) });
+  }
+  for (const e of spec.expose ?? []) exposed[`${e}/tcp`] ??= {};
+  return { ExposedPorts: Object.keys(exposed).length ? exposed : undefined, PortBindings: Object.keys(bindings).length ? bindings : undefined };
+}
+
+function restartPolicy(r: ServiceSpec["restart"]) {
+  if (!r || r === "no") return { Name: "no" };
+  const m = /^on-failure(?::(\d+))?$/.exec(r);
+  if (m) return { Name: "on-failure", MaximumRetryCount: m[1] ? Number(m[1]) : 0 };
+  return { Name: r };
+}
+
+function resources(spec: ServiceSpec): Record<string, unknown> {
+  const limits = spec.deploy?.resources?.limits;
+  const reservations = spec.deploy?.resources?.reservations;
+  return {
+    NanoCpus: limits?.cpus ? Math.round(Number(limits.cpus) * 1e9) : undefined,
+    Memory: limits?.memory,
+    PidsLimit: limits?.pids,
+    MemoryReservation: reservations?.memory,
+  };
+}
+
+export function containerLabels(input: ContainerPlanInput): Record<string, string> {
+  const { desired, service, number } = input;
+  const dependsOn = Object.entries(service.dependsOn)
+    .map(([dep, d]) => `${dep}:${d.condition}:${d.restart === true}`)
+    .join(",");
+  return {
+    ...service.resolved.labels,
+    [Labels.project]: desired.project,
+    [Labels.service]: service.name,
+    [Labels.containerNumber]: String(number),
+    [Labels.oneoff]: "False",
+    [Labels.configHash]: service.hash,
+    [Labels.workingDir]: desired.dir,
+    ...(input.configFile ? { [Labels.configFiles]: input.configFile } : {}),
+    [Labels.version]: COMPOSE_VERSION_LABEL_VALUE,
+    ...(dependsOn ? { [Labels.dependsOn]: dependsOn } : {}),
+    [Labels.spec]: stableJson(service.spec),
+    [Labels.managedBy]: `berth ${input.toolVersion ?? "dev"}`,
+  };
+}
+
+/** Engine network names the service joins, in order; the first is attached at create, the rest connected after. */
+export function serviceNetworks(desired: DesiredState, service: DesiredService) {
+  return Object.entries(service.resolved.networks ?? {}).map(([logical, n]) => ({
+    engineName: desired.networks[logical]?.engineName ?? `${desired.project}_${logical}`,
+    endpoint: {
+      Aliases: [service.name, ...(n.aliases ?? [])],
+      IPAMConfig: n.ipv4Address || n.ipv6Address ? { IPv4Address: n.ipv4Address, IPv6Address: n.ipv6Address } : undefined,
+    },
+  }));
+}
+
+function env(spec: ServiceSpec): string[] {
+  return Object.entries(spec.environment ?? {})
+    .filter((e): e is [string, string] => e[1] !== null)
+    .map(([k, v]) => `${k}=${v}`)
+    .sort();
+}
+
+export function containerCreateBody(input: ContainerPlanInput): ContainerCreateBody {
+  const { desired, service, number } = input;
+  const spec = service.resolved;
+  const nets = serviceNetworks(desired, service);
+  const { ExposedPorts, PortBindings } = ports(spec);
+  const { Binds, Mounts } = mounts(desired, spec.volumes);
+  const allBinds = [...(Binds ?? []), ...fileGrants(desired, spec)];
+  const body: ContainerCreateBody = {
+    name: containerName(desired.project, service, number),
+    Image: service.image,
+    Cmd: splitCommand(spec.command),
+    Entrypoint: splitCommand(spec.entrypoint),
+    Env: env(spec),
+    Labels: containerLabels(input),
+    ExposedPorts,
+    User: spec.user,
+    WorkingDir: spec.workingDir,
+    Hostname: spec.hostname,
+    Tty: spec.tty,
+    OpenStdin: spec.stdinOpen,
+    StopSignal: spec.stopSignal,
+    StopTimeout: spec.stopGracePeriod ? Math.ceil((durationNs(spec.stopGracePeriod) ?? 0) / 1e9) : undefined,
+    Healthcheck: healthcheck(spec.healthcheck),
+    HostConfig: {
+      Binds: allBinds.length ? allBinds : undefined,
+      Mounts,
+      PortBindings,
+      RestartPolicy: restartPolicy(spec.restart),
+      Init: spec.init,
+      Privileged: spec.privileged,
+      ReadonlyRootfs: spec.readOnly,
+      ExtraHosts: spec.extraHosts?.length ? [...spec.extraHosts] : undefined,
+      Dns: spec.dns?.length ? [...spec.dns] : undefined,
+      CapAdd: spec.capAdd?.length ? [...spec.capAdd] : undefined,
+      CapDrop: spec.capDrop?.length ? [...spec.capDrop] : undefined,
+      ...resources(spec),
+      NetworkMode: nets[0]?.engineName,
+    },
+    NetworkingConfig: { EndpointsConfig: nets[0] ? { [nets[0].engineName]: nets[0].endpoint } : {} },
+  };
+  return JSON.parse(JSON.stringify(body)) as ContainerCreateBody; // drops undefined fields
+}

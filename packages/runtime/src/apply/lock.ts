@@ -1,0 +1,92 @@
+/**
+ * One apply per project at a time, across processes and machines that share an engine.
+ *
+ * The lock lives where the state lives, on the engine: a network named `berth-lock-<project>`
+ * whose creation is atomic (the engine refuses a second network of the same name). Its
+ * labels say who holds it. It carries no compose label, so observe never sees it as part of
+ * the project. A holder on this host whose process is gone is stale, and the lock is taken over.
+ */
+import * as os from "node:os";
+
+export const LOCK_HOLDER_LABEL = "dev.berth.lock.holder";
+export const LOCK_PID_LABEL = "dev.berth.lock.pid";
+export const LOCK_HOST_LABEL = "dev.berth.lock.host";
+
+export interface LockEngine {
+  createNetwork(body: Record<string, unknown>): Promise<string>;
+  removeNetwork(idOrName: string): Promise<void>;
+  /** Labels of a network, or undefined when there is none of that name. */
+  networkLabels(name: string): Promise<Readonly<Record<string, string>> | undefined>;
+}
+
+/** Someone else holds the lock: the message says who and since when. */
+export class LockedError extends Error {
+  readonly userError = true;
+  constructor(
+    readonly project: string,
+    readonly holder: string,
+  ) {
+    super(`project "${project}" is locked by ${holder}; wait for it to finish (or pass --lock-timeout 60s to wait here)`);
+    this.name = "LockedError";
+  }
+}
+
+export interface Lock {
+  release(): Promise<void>;
+}
+
+export interface LockOptions {
+  /** What the holder is doing, shown to whoever waits: `dsl apply`. */
+  readonly purpose?: string;
+  /** Wait this long for the lock before failing. Default 0: fail at once. */
+  readonly timeoutMs?: number;
+  readonly pid?: number;
+  readonly hostname?: string;
+  readonly isAlive?: (pid: number) => boolean;
+  readonly clock?: { now(): number; sleep(ms: number): Promise<void> };
+}
+
+export function lockName(project: string): string {
+  return `berth-lock-${project}`;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function isConflict(err: unknown): boolean {
+  const e = err as { statusCode?: number; message?: string };
+  return e.statusCode === 409 || /already exists/i.test(e.message ?? "");
+}
+
+export async function acquireLock(engine: LockEngine, project: string, options: LockOptions = {}): Promise<Lock> {
+  const pid = options.pid ?? process.pid;
+  const hostname = options.hostname ?? os.hostname();
+  const clock = options.clock ?? { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
+  const deadline = clock.now() + (options.timeoutMs ?? 0);
+  const holder = `${options.purpose ?? "dsl apply"} (pid ${pid} on ${hostname}, since ${new Date(clock.now()).toISOString()})`;
+  const name = lockName(project);
+  const body = { Name: name, Driver: "bridge", Internal: true, CheckDuplicate: true, Labels: { [LOCK_HOLDER_LABEL]: holder, [LOCK_PID_LABEL]: String(pid), [LOCK_HOST_LABEL]: hostname } };
+  for (;;) {
+    try {
+      await engine.createNetwork(body);
+      return { release: () => engine.removeNetwork(name).catch(() => undefined) };
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+    }
+    const labels = await engine.networkLabels(name);
+    if (!labels) continue; // released between our two calls
+    const theirPid = Number(labels[LOCK_PID_LABEL]);
+    if (labels[LOCK_HOST_LABEL] === hostname && theirPid && !(options.isAlive ?? alive)(theirPid)) {
+      await engine.removeNetwork(name).catch(() => undefined); // stale: its holder died
+      continue;
+    }
+    if (clock.now() >= deadline) throw new LockedError(project, labels[LOCK_HOLDER_LABEL] ?? "another process");
+    await clock.sleep(500);
+  }
+}

@@ -1,0 +1,147 @@
+import type { Graph } from "@berth/dsl";
+import { execute, ApplyError, type ProgressEvent } from "../src/apply/executor";
+import type { ApplyEngine, ContainerStateView } from "../src/apply/ports";
+import { acquireLock, LockedError, type LockEngine } from "../src/apply/lock";
+import { resolveDesired } from "../src/desired/resolve";
+import type { Observed } from "../src/observed";
+import { plan } from "../src/plan";
+
+const here = { file: "stack.ts", line: 1, column: 1 };
+const g: Graph = {
+  version: 1,
+  project: "p",
+  location: here,
+  services: {
+    db: { name: "db", location: here, image: "db:1", healthcheck: { test: ["CMD", "true"] } },
+    web: { name: "web", location: here, image: "web:1", dependsOn: { db: { condition: "service_healthy" } }, ports: [{ target: 80, published: 8080, hostIp: "127.0.0.1", protocol: "tcp" }] },
+  },
+  networks: {},
+  volumes: {},
+  secrets: {},
+  configs: {},
+};
+const observedNothing: Observed = { project: "p", endpoint: "fake", containers: [], networks: [], volumes: [], foreign: [], foreignNetworks: [], foreignVolumes: [], images: {} };
+
+/** A fake engine that records calls; any method not given throws, so unexpected calls fail the test. */
+function fakeEngine(overrides: Partial<ApplyEngine>, calls: string[]): ApplyEngine {
+  const unexpected = (name: string) => () => {
+    throw new Error(`unexpected engine call: ${name}`);
+  };
+  const names = ["createNetwork", "removeNetwork", "connectNetwork", "createVolume", "removeVolume", "createContainer", "startContainer", "unpauseContainer", "stopContainer", "removeContainer", "renameContainer", "inspectContainer"] as const;
+  const engine: Record<string, unknown> = { endpoint: "fake" };
+  for (const n of names) {
+    const impl = (overrides[n] as ((...a: unknown[]) => unknown) | undefined) ?? unexpected(n);
+    engine[n] = async (...args: unknown[]) => {
+      calls.push(`${n} ${typeof args[0] === "string" ? args[0] : ((args[0] as { name?: string; Name?: string }).name ?? (args[0] as { Name?: string }).Name)}`);
+      return impl(...args);
+    };
+  }
+  return engine as unknown as ApplyEngine;
+}
+
+const instantClock = { now: () => 0, sleep: async () => undefined };
+
+describe("execute", () => {
+  test("runs networks first, then the dependency, waits until it is healthy, then its dependent", async () => {
+    const calls: string[] = [];
+    const healthy: ContainerStateView = { id: "x", name: "p-db-1", status: "running", exitCode: 0, health: "healthy" };
+    const engine = fakeEngine(
+      {
+        createNetwork: async () => "net",
+        createContainer: async (body) => `id-${body.name}`,
+        startContainer: async () => undefined,
+        inspectContainer: async () => healthy,
+      },
+      calls,
+    );
+    const desired = resolveDesired(g, { dir: "/s", env: {} });
+    const events: ProgressEvent[] = [];
+    await execute(plan(desired, observedNothing), { engine, desired, clock: instantClock, onProgress: (e) => events.push(e) });
+    expect(calls).toEqual([
+      "createNetwork p_default",
+      "createContainer p-db-1",
+      "startContainer id-p-db-1",
+      "inspectContainer p-db-1",
+      "createContainer p-web-1",
+      "startContainer id-p-web-1",
+    ]);
+    expect(events.filter((e) => e.status === "done").map((e) => e.step.id)).toEqual(["network:default", "service:db:1", "wait:db", "service:web:1"]);
+  });
+
+  test("a recreate whose new container cannot start puts the old one back and names service and port", async () => {
+    const calls: string[] = [];
+    const desired = resolveDesired(g, { dir: "/s", env: {} });
+    const observed: Observed = {
+      ...observedNothing,
+      networks: [{ id: "n", name: "p_default", logicalName: "default", driver: "bridge", labels: {} }],
+      containers: [{ id: "old0000000000000", name: "p-web-1", service: "web", number: 1, oneoff: false, state: "running", status: "Up", image: "web:1", imageId: "i", labels: {}, networks: [] }],
+    };
+    const engine = fakeEngine(
+      {
+        inspectContainer: async (name) => ({ id: name, name, status: "running", exitCode: 0, health: "healthy" }),
+        renameContainer: async () => undefined,
+        createContainer: async () => "new",
+        stopContainer: async () => undefined,
+        startContainer: async (id) => {
+          if (id === "new") throw new Error("driver failed programming external connectivity: Error starting userland proxy: listen tcp4 127.0.0.1:8080: bind: address already in use");
+        },
+        removeContainer: async () => undefined,
+      },
+      calls,
+    );
+    const p = plan(desired, observed, { services: ["web"] });
+    const run = execute(p, { engine, desired, clock: instantClock });
+    await expect(run).rejects.toThrow(ApplyError);
+    await expect(run).rejects.toThrow(/service "web": container p-web-1 failed to start: host port 127.0.0.1:8080 is already in use/);
+    expect(calls).toEqual([
+      "inspectContainer p-db-1",
+      "inspectContainer old0000000000000",
+      "renameContainer old0000000000000",
+      "createContainer p-web-1",
+      "stopContainer old0000000000000",
+      "startContainer new",
+      "removeContainer new",
+      "renameContainer old0000000000000",
+      "startContainer old0000000000000",
+    ]);
+  });
+});
+
+describe("acquireLock", () => {
+  function lockEngine(): LockEngine & { nets: Map<string, Record<string, string>> } {
+    const nets = new Map<string, Record<string, string>>();
+    return {
+      nets,
+      createNetwork: async (body) => {
+        const name = body.Name as string;
+        if (nets.has(name)) throw Object.assign(new Error("network with name exists"), { statusCode: 409 });
+        nets.set(name, body.Labels as Record<string, string>);
+        return name;
+      },
+      removeNetwork: async (name) => void nets.delete(name),
+      networkLabels: async (name) => nets.get(name),
+    };
+  }
+
+  test("a second holder is refused with who holds the lock", async () => {
+    const engine = lockEngine();
+    const first = await acquireLock(engine, "blog", { pid: 100, hostname: "h", isAlive: () => true });
+    await expect(acquireLock(engine, "blog", { pid: 200, hostname: "h", isAlive: () => true })).rejects.toThrow(/project "blog" is locked by dsl apply \(pid 100 on h, since /);
+    await first.release();
+    const again = await acquireLock(engine, "blog", { pid: 200, hostname: "h", isAlive: () => true });
+    await again.release();
+    expect(engine.nets.size).toBe(0);
+  });
+
+  test("a lock whose holder died on this host is taken over", async () => {
+    const engine = lockEngine();
+    await acquireLock(engine, "blog", { pid: 100, hostname: "h" });
+    const lock = await acquireLock(engine, "blog", { pid: 200, hostname: "h", isAlive: (pid) => pid !== 100 });
+    expect(engine.nets.get("berth-lock-blog")?.["dev.berth.lock.pid"]).toBe("200");
+    await lock.release();
+  });
+
+  test("LockedError is a user error", () => {
+    expect(new LockedError("p", "x").userError).toBe(true);
+  });
+});
