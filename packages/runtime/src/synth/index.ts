@@ -1,0 +1,3 @@
+export { synth, toComposeModel } from "./compose";
+export { isPlainSafe } from "./yaml";
+export type * from "./types";

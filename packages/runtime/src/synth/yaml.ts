@@ -1,0 +1,63 @@
+/**
+ * YAML output that YAML 1.1 readers (PyYAML, so Debian's docker-compose 1.29) and YAML 1.2
+ * readers (compose v2) read back identically.
+ *
+ * The quoting rule is deliberately dumb, so that it can be checked by reading it: a string is
+ * written plain only when it matches {@link PLAIN_SAFE} and is not one of YAML 1.1's
+ * boolean/null words (compared case-insensitively); every other string is double-quoted.
+ * Why that is safe: every YAML 1.1 implicit type other than bool and null (int, float,
+ * sexagesimal, octal, hex, binary, timestamp, `.inf`, `.nan`, `~`, `=`, `<<`) starts with a
+ * digit, a sign, a dot or a symbol, and PLAIN_SAFE only admits strings that start with a
+ * letter, `_` or `/`; the words that start with a letter are exactly the bool/null ones below.
+ * Indicators (`: `, ` #`, `,[]{}`, quotes, `&*!|>%@` first) and whitespace never appear in a
+ * plain string, and a `:` is admitted only between two safe characters.
+ */
+import { Document } from "yaml";
+import type { Scalar, Tags } from "yaml";
+
+/** Letters, digits and `_./@-` after a letter, `_` or `/` first; `:` only between two of those. */
+const PLAIN_SAFE = /^[A-Za-z_/](?:[A-Za-z0-9_./@-]|:(?=[A-Za-z0-9_./@-]))*$/;
+
+/** YAML 1.1 bool and null words that start with a letter (the spec lists case variants; we over-quote every case). */
+const YAML11_WORDS = new Set(["y", "n", "yes", "no", "on", "off", "true", "false", "null"]);
+
+/** True when `value` can be written as a plain scalar and still read back as this exact string in YAML 1.1 and 1.2. */
+export function isPlainSafe(value: string): boolean {
+  return PLAIN_SAFE.test(value) && !YAML11_WORDS.has(value.toLowerCase());
+}
+
+/**
+ * Characters PyYAML refuses to read even inside quotes (outside its printable set), which
+ * JSON.stringify leaves raw: DEL, the C1 controls except NEL, and the two non-characters.
+ */
+// eslint-disable-next-line no-control-regex
+const PYYAML_NON_PRINTABLE = /[\u007f-\u0084\u0086-\u009f\ufffe\uffff]/g;
+
+/** A double-quoted scalar: JSON's escapes (all valid in YAML 1.1 and 1.2) plus `\uXXXX` for what PyYAML rejects raw. */
+export function doubleQuote(value: string): string {
+  return JSON.stringify(value).replace(
+    PYYAML_NON_PRINTABLE,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+function stringifyString(item: Scalar): string {
+  const value = String(item.value);
+  return isPlainSafe(value) ? value : doubleQuote(value);
+}
+
+/** The core schema's tags with our string rule in place of the library's own choice of style. */
+function withSafeStrings(tags: Tags): Tags {
+  return tags.map((tag) =>
+    typeof tag === "object" && tag.tag === "tag:yaml.org,2002:str" ? { ...tag, stringify: stringifyString } : tag,
+  ) as Tags;
+}
+
+/**
+ * Serialize plain data (key order as given) to block YAML: no anchors/aliases, no line
+ * folding, our quoting rule for every string key and value.
+ */
+export function toYaml(value: unknown): string {
+  const doc = new Document(value, { aliasDuplicateObjects: false, customTags: withSafeStrings });
+  return doc.toString({ lineWidth: 0, minContentWidth: 0 });
+}
