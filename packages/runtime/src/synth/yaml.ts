@@ -8,15 +8,15 @@
  * Why that is safe: every YAML 1.1 implicit type other than bool and null (int, float,
  * sexagesimal, octal, hex, binary, timestamp, `.inf`, `.nan`, `~`, `=`, `<<`) starts with a
  * digit, a sign, a dot or a symbol, and PLAIN_SAFE only admits strings that start with a
- * letter, `_` or `/`; the words that start with a letter are exactly the bool/null ones below.
+ * letter, `_`, `/`, `./` or `../` (no YAML 1.1 float starts with a dot and a slash); the words that start with a letter are exactly the bool/null ones below.
  * Indicators (`: `, ` #`, `,[]{}`, quotes, `&*!|>%@` first) and whitespace never appear in a
  * plain string, and a `:` is admitted only between two safe characters.
  */
 import { Document } from "yaml";
 import type { Scalar, Tags } from "yaml";
 
-/** Letters, digits and `_./@-` after a letter, `_` or `/` first; `:` only between two of those. */
-const PLAIN_SAFE = /^[A-Za-z_/](?:[A-Za-z0-9_./@-]|:(?=[A-Za-z0-9_./@-]))*$/;
+/** Letters, digits and `_./@-` after a first letter, `_`, `/`, `./` or `../`; `:` only between two of those. */
+const PLAIN_SAFE = /^(?:[A-Za-z_/]|\.\.?\/)(?:[A-Za-z0-9_./@-]|:(?=[A-Za-z0-9_./@-]))*$/;
 
 /** YAML 1.1 bool and null words that start with a letter (the spec lists case variants; we over-quote every case). */
 const YAML11_WORDS = new Set(["y", "n", "yes", "no", "on", "off", "true", "false", "null"]);
