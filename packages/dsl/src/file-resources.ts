@@ -1,0 +1,120 @@
+/** Secrets and configs: files granted to services, with values that never enter the graph (except inline config content). */
+import type { ConfigSpec, SecretSpec } from "./graph";
+import { BRANDS, brand, hasBrand } from "./internal/brand";
+import type { SynthContext } from "./internal/member";
+import { stringRecord } from "./internal/records";
+import { Resource } from "./internal/resource";
+import type { ConstructOptions } from "./stack";
+
+interface FileSourceCommon {
+  /** Labels on the Swarm secret or config. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Content read from a file when deploying. */
+export interface FromFile extends FileSourceCommon {
+  /** Path, relative to the stack file's folder. */
+  readonly file: string;
+  readonly environment?: never;
+  readonly content?: never;
+  readonly external?: never;
+  readonly externalName?: never;
+}
+
+/** Content read from an environment variable of whoever deploys. */
+export interface FromEnvironment extends FileSourceCommon {
+  /** Name of the variable. */
+  readonly environment: string;
+  readonly file?: never;
+  readonly content?: never;
+  readonly external?: never;
+  readonly externalName?: never;
+}
+
+/** Made outside the stack: Berth neither creates nor removes it. */
+export interface FromExternal extends FileSourceCommon {
+  /** Always `true`. */
+  readonly external: true;
+  /** Engine name. @default the logical name */
+  readonly externalName?: string;
+  readonly file?: never;
+  readonly environment?: never;
+  readonly content?: never;
+}
+
+/** Written inline (configs only). */
+export interface FromContent extends FileSourceCommon {
+  /** The file's content. */
+  readonly content: string;
+  readonly file?: never;
+  readonly environment?: never;
+  readonly external?: never;
+  readonly externalName?: never;
+}
+
+/** Where a secret's value comes from: exactly one of `file`, `environment` or `external`. */
+export type SecretProps = FromFile | FromEnvironment | FromExternal;
+
+/** Where a config's content comes from: exactly one of `file`, `environment`, `content` or `external`. */
+export type ConfigProps = FromFile | FromEnvironment | FromContent | FromExternal;
+
+export class Secret extends Resource {
+  /** True when `x` is a Secret from any copy of this package. */
+  static isSecret(x: unknown): x is Secret {
+    return hasBrand(x, BRANDS.secret);
+  }
+
+  readonly props: SecretProps;
+
+  /** Declares a secret; grant it with `secrets: [secret]` (mounted at `/run/secrets/<name>`). */
+  constructor(name: string, props: SecretProps, options?: ConstructOptions) {
+    super("secret", name, options);
+    this.props = props;
+    brand(this, BRANDS.secret);
+  }
+
+  /** @internal */
+  _synth(_ctx: SynthContext): SecretSpec {
+    const p = this.props;
+    return {
+      name: this.name,
+      location: this.location,
+      file: p.file,
+      environment: p.environment,
+      external: p.external,
+      externalName: p.externalName,
+      labels: stringRecord(p.labels),
+    };
+  }
+}
+
+export class Config extends Resource {
+  /** True when `x` is a Config from any copy of this package. */
+  static isConfig(x: unknown): x is Config {
+    return hasBrand(x, BRANDS.config);
+  }
+
+  readonly props: ConfigProps;
+
+  /** Declares a config; grant it with `configs: [{ config, target: "/etc/app.conf" }]`. */
+  constructor(name: string, props: ConfigProps, options?: ConstructOptions) {
+    super("config", name, options);
+    this.props = props;
+    brand(this, BRANDS.config);
+  }
+
+  /** @internal */
+  _synth(_ctx: SynthContext): ConfigSpec {
+    const p = this.props;
+    return {
+      name: this.name,
+      location: this.location,
+      file: p.file,
+      environment: p.environment,
+      content: p.content,
+      external: p.external,
+      externalName: p.externalName,
+      labels: stringRecord(p.labels),
+    };
+  }
+}

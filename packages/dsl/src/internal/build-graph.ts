@@ -1,0 +1,73 @@
+/** Stack members → Graph: names as keys, sorted keys, no undefined values, every problem collected. */
+import type { ConstructKind, Problem } from "../errors";
+import { GRAPH_VERSION, formatLocation, type Graph, type SourceLocation } from "../graph";
+import { validateGraph } from "../validate";
+import { SynthContext, type StackMember } from "./member";
+
+const SECTIONS: Readonly<Record<Exclude<ConstructKind, "stack">, "services" | "networks" | "volumes" | "secrets" | "configs">> = {
+  service: "services",
+  network: "networks",
+  volume: "volumes",
+  secret: "secrets",
+  config: "configs",
+};
+
+/** A deep copy with object keys sorted and `undefined` values dropped, so JSON round-trips exactly. */
+export function canonical<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => canonical(v)) as unknown as T;
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = canonical(v);
+  }
+  return out as T;
+}
+
+function compareLocations(a: SourceLocation, b: SourceLocation): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column;
+}
+
+export interface BuiltGraph {
+  readonly graph: Graph;
+  readonly problems: Problem[];
+}
+
+export function buildGraph(stack: { readonly name: string; readonly location: SourceLocation }, members: readonly StackMember[]): BuiltGraph {
+  const problems: Problem[] = [];
+  const sections: Record<string, Record<string, object>> = { services: {}, networks: {}, volumes: {}, secrets: {}, configs: {} };
+  const firsts = new Map<string, StackMember>();
+  for (const member of members) {
+    if (member.kind === "stack") continue;
+    const section = SECTIONS[member.kind];
+    const ctx = new SynthContext(stack, member);
+    const first = firsts.get(`${member.kind}:${member.name}`);
+    if (first) {
+      ctx.report(
+        `a ${member.kind} named "${member.name}" already exists in stack "${stack.name}" (declared at ${formatLocation(first.location)}); ` +
+          `names must be unique per kind`,
+      );
+      problems.push(...ctx.problems);
+      continue;
+    }
+    firsts.set(`${member.kind}:${member.name}`, member);
+    const spec = member._synth(ctx);
+    problems.push(...ctx.problems);
+    sections[section][member.name] = canonical(spec);
+  }
+  const graph: Graph = {
+    version: GRAPH_VERSION,
+    project: stack.name,
+    location: { file: stack.location.file, line: stack.location.line, column: stack.location.column },
+    services: canonical(sections.services) as Graph["services"],
+    networks: canonical(sections.networks) as Graph["networks"],
+    volumes: canonical(sections.volumes) as Graph["volumes"],
+    secrets: canonical(sections.secrets) as Graph["secrets"],
+    configs: canonical(sections.configs) as Graph["configs"],
+  };
+  problems.push(...validateGraph(graph));
+  const indexed = problems.map((p, i) => ({ p, i }));
+  indexed.sort((a, b) => compareLocations(a.p.location, b.p.location) || a.i - b.i);
+  return { graph, problems: indexed.map((x) => x.p) };
+}

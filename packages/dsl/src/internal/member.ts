@@ -1,0 +1,51 @@
+/**
+ * What a stack needs from its members to build a graph, kept structural so that members
+ * made by another copy of the package still fit.
+ */
+import type { ConstructKind, Problem } from "../errors";
+import type { JsonValue, SourceLocation } from "../graph";
+
+/** The identity every construct in a stack has. */
+export interface MemberIdentity {
+  readonly kind: ConstructKind;
+  readonly name: string;
+  readonly location: SourceLocation;
+  readonly stack: { readonly name: string };
+}
+
+/** A construct that belongs to a stack and can describe itself as a graph entry. */
+export interface StackMember extends MemberIdentity {
+  /** Builds the graph entry, reporting problems to `ctx`. @internal */
+  _synth(ctx: SynthContext): object;
+}
+
+/** Collects the problems of one construct while its graph entry is built. */
+export class SynthContext {
+  readonly problems: Problem[] = [];
+
+  constructor(
+    readonly stack: { readonly name: string },
+    readonly member: MemberIdentity,
+  ) {}
+
+  /** Records a problem at the member's `new …(…)`. */
+  report(message: string, path?: string, value?: JsonValue): void {
+    const construct = { kind: this.member.kind, name: this.member.name };
+    this.problems.push({ message, location: this.member.location, construct, path, value });
+  }
+
+  /**
+   * The graph name of a referenced construct, or undefined (with a problem recorded) when
+   * it belongs to another stack: a graph can only name its own entries.
+   */
+  ref(path: string, target: MemberIdentity): string | undefined {
+    if (target.stack === this.stack) return target.name;
+    const where = `${target.location.file}:${target.location.line}:${target.location.column}`;
+    this.report(
+      `${target.kind} "${target.name}" belongs to stack "${target.stack.name}" (declared at ${where}); ` +
+        `a service can only reference constructs of its own stack "${this.stack.name}"`,
+      path,
+    );
+    return undefined;
+  }
+}

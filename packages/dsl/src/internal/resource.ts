@@ -1,0 +1,35 @@
+/** The common core of every construct that lives in a stack. */
+import type { ConstructKind } from "../errors";
+import type { SourceLocation } from "../graph";
+import { Stack, type ConstructOptions } from "../stack";
+import { captureLocation } from "./location";
+import type { StackMember, SynthContext } from "./member";
+import { currentStack } from "./session";
+
+export abstract class Resource implements StackMember {
+  /** The logical name: the key in the graph and the compose file, unprefixed. */
+  readonly name: string;
+  /** Where the user wrote `new …(…)`. */
+  readonly location: SourceLocation;
+  /** The stack this construct belongs to. */
+  readonly stack: Stack;
+  /** @internal */
+  readonly kind: ConstructKind;
+
+  protected constructor(kind: ConstructKind, name: string, options?: ConstructOptions) {
+    this.kind = kind;
+    this.name = name;
+    this.location = captureLocation();
+    const location = this.location;
+    this.stack = options?.stack ?? (currentStack((project) => Stack._implicit(project, location)) as Stack);
+    this.stack._add(this);
+  }
+
+  /** Keeps JSON of props that hold constructs short (and acyclic): `{ kind, name }`. */
+  toJSON(): { kind: ConstructKind; name: string } {
+    return { kind: this.kind, name: this.name };
+  }
+
+  /** @internal */
+  abstract _synth(ctx: SynthContext): object;
+}

@@ -1,0 +1,177 @@
+/** ServiceProps → ServiceSpec: every form normalized, references turned into names, problems reported. */
+import type { Config, Secret } from "../file-resources";
+import type { DependsOnSpec, FileGrantSpec, HealthcheckSpec, ServiceNetworkSpec, ServiceSpec, SourceLocation } from "../graph";
+import type { Network } from "../network";
+import { isSensitive } from "../sensitive";
+import type { ConfigGrant, Dependency, DependencyCondition, DependencyProps, EnvironmentValue, HealthcheckProps, NetworkAttachment, SecretGrant, ServiceProps } from "../service-props";
+import { BRANDS, hasBrand } from "./brand";
+import { duration, normalizeDeploy } from "./deploy";
+import type { MemberIdentity, SynthContext } from "./member";
+import { normalizeMounts } from "./mounts";
+import { normalizeExpose, normalizePorts } from "./ports";
+import { list, stringRecord } from "./records";
+
+const CONDITIONS: Readonly<Record<DependencyCondition, DependsOnSpec["condition"]>> = {
+  started: "service_started",
+  healthy: "service_healthy",
+  completed: "service_completed_successfully",
+};
+
+function environment(
+  env: Readonly<Record<string, EnvironmentValue>> | undefined,
+  sensitivePaths: string[],
+): Record<string, string | null> | undefined {
+  if (!env) return undefined;
+  const out: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (isSensitive(value)) {
+      out[key] = String(value.value);
+      sensitivePaths.push(`environment.${key}`);
+    } else {
+      out[key] = value === null ? null : String(value);
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function healthcheck(props: HealthcheckProps | undefined, ctx: SynthContext): HealthcheckSpec | undefined {
+  if (!props) return undefined;
+  const test = typeof props.test === "string" ? ["CMD-SHELL", props.test] : [...props.test];
+  if (!["CMD", "CMD-SHELL", "NONE"].includes(test[0])) {
+    ctx.report(`expected a string (run in a shell) or an array starting with "CMD", "CMD-SHELL" or "NONE"`, "healthcheck.test", test);
+  }
+  if (props.retries !== undefined && (!Number.isInteger(props.retries) || props.retries < 0)) {
+    ctx.report(`expected a non-negative integer`, "healthcheck.retries", props.retries);
+  }
+  return {
+    test,
+    interval: duration(props.interval, ctx, "healthcheck.interval"),
+    timeout: duration(props.timeout, ctx, "healthcheck.timeout"),
+    retries: props.retries,
+    startPeriod: duration(props.startPeriod, ctx, "healthcheck.startPeriod"),
+    startInterval: duration(props.startInterval, ctx, "healthcheck.startInterval"),
+    disable: props.disable,
+  };
+}
+
+/** A reference that should be a construct of `brand`; anything else (a name, say) is reported. */
+function expectConstruct(x: unknown, key: symbol, kind: string, ctx: SynthContext, path: string): x is MemberIdentity {
+  if (hasBrand(x, key)) return true;
+  const shown = typeof x === "string" ? ` (got the name "${x}")` : "";
+  ctx.report(`expected a ${kind} object${shown}; references are objects, not names`, path);
+  return false;
+}
+
+export function dependencies(deps: readonly Dependency[], ctx: SynthContext): Record<string, DependsOnSpec> | undefined {
+  if (deps.length === 0) return undefined;
+  const out: Record<string, DependsOnSpec> = {};
+  deps.forEach((dep, i) => {
+    const path = `dependsOn[${i}]`;
+    const target: unknown = hasBrand(dep, BRANDS.service) ? dep : (dep as { service?: unknown }).service;
+    if (!expectConstruct(target, BRANDS.service, "Service", ctx, path)) return;
+    const name = ctx.ref(path, target);
+    if (name === undefined) return;
+    const options: Partial<DependencyProps> = hasBrand(dep, BRANDS.service) ? {} : (dep as DependencyProps);
+    const condition = options.condition ?? "started";
+    if (!(condition in CONDITIONS)) {
+      ctx.report(`condition "${condition}" is not one of started, healthy, completed`, `${path}.condition`);
+      return;
+    }
+    out[name] = { condition: CONDITIONS[condition], restart: options.restart, required: options.required };
+  });
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function networks(nets: readonly (Network | NetworkAttachment)[] | undefined, ctx: SynthContext): Record<string, ServiceNetworkSpec> | undefined {
+  if (!nets) return undefined;
+  const out: Record<string, ServiceNetworkSpec> = {};
+  nets.forEach((net, i) => {
+    const path = `networks[${i}]`;
+    const attachment: Partial<NetworkAttachment> = hasBrand(net, BRANDS.network) ? {} : (net as NetworkAttachment);
+    const target: unknown = hasBrand(net, BRANDS.network) ? net : attachment.network;
+    if (!expectConstruct(target, BRANDS.network, "Network", ctx, path)) return;
+    const name = ctx.ref(path, target);
+    if (name === undefined) return;
+    out[name] = { aliases: list(attachment.aliases), ipv4Address: attachment.ipv4Address, ipv6Address: attachment.ipv6Address };
+  });
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+type Grant = SecretGrant | ConfigGrant;
+
+function grants(
+  items: readonly (Secret | Config | Grant)[] | undefined,
+  field: "secret" | "config",
+  ctx: SynthContext,
+): FileGrantSpec[] | undefined {
+  if (!items) return undefined;
+  const key = field === "secret" ? BRANDS.secret : BRANDS.config;
+  const out: FileGrantSpec[] = [];
+  items.forEach((item, i) => {
+    const path = `${field}s[${i}]`;
+    const grant: Partial<SecretGrant & ConfigGrant> = hasBrand(item, key) ? {} : (item as Grant);
+    const target: unknown = hasBrand(item, key) ? item : grant[field];
+    if (!expectConstruct(target, key, field === "secret" ? "Secret" : "Config", ctx, path)) return;
+    const source = ctx.ref(path, target);
+    if (source === undefined) return;
+    const id = (v: string | number | undefined) => (v === undefined ? undefined : String(v));
+    out.push({ source, target: grant.target, uid: id(grant.uid), gid: id(grant.gid), mode: grant.mode });
+  });
+  return out.length > 0 ? out : undefined;
+}
+
+function command(value: string | readonly string[] | undefined): string | string[] | undefined {
+  return value === undefined || typeof value === "string" ? value : [...value];
+}
+
+/** Builds the graph entry of a service. */
+export function serviceSpec(
+  name: string,
+  location: SourceLocation,
+  props: ServiceProps,
+  extraDependencies: readonly Dependency[],
+  ctx: SynthContext,
+): ServiceSpec {
+  const sensitivePaths: string[] = [];
+  const b = props.build;
+  return {
+    name,
+    location,
+    image: props.image,
+    build: b && { context: b.context, dockerfile: b.dockerfile, args: stringRecord(b.args), target: b.target },
+    pullPolicy: props.pullPolicy,
+    command: command(props.command),
+    entrypoint: command(props.entrypoint),
+    environment: environment(props.environment, sensitivePaths),
+    envFiles: list(props.envFiles),
+    ports: normalizePorts(props.ports, ctx),
+    expose: normalizeExpose(props.expose, ctx),
+    volumes: normalizeMounts(props.volumes, ctx),
+    networks: networks(props.networks, ctx),
+    dependsOn: dependencies([...(props.dependsOn ?? []), ...extraDependencies], ctx),
+    healthcheck: healthcheck(props.healthcheck, ctx),
+    restart: props.restart,
+    labels: stringRecord(props.labels),
+    user: props.user,
+    workingDir: props.workingDir,
+    hostname: props.hostname,
+    containerName: props.containerName,
+    init: props.init,
+    tty: props.tty,
+    stdinOpen: props.stdinOpen,
+    privileged: props.privileged,
+    readOnly: props.readOnly,
+    stopSignal: props.stopSignal,
+    stopGracePeriod: duration(props.stopGracePeriod, ctx, "stopGracePeriod"),
+    extraHosts: list(props.extraHosts),
+    dns: list(props.dns),
+    capAdd: list(props.capAdd),
+    capDrop: list(props.capDrop),
+    secrets: grants(props.secrets, "secret", ctx),
+    configs: grants(props.configs, "config", ctx),
+    profiles: list(props.profiles),
+    deploy: normalizeDeploy(props.deploy, ctx),
+    sensitive: sensitivePaths.length > 0 ? sensitivePaths.sort() : undefined,
+    extra: props.extra,
+  };
+}

@@ -1,0 +1,70 @@
+/** A network services join to reach each other by name. */
+import type { JsonValue, NetworkSpec } from "./graph";
+import { BRANDS, brand, hasBrand } from "./internal/brand";
+import type { SynthContext } from "./internal/member";
+import { Resource } from "./internal/resource";
+import { stringRecord } from "./internal/records";
+import type { ConstructOptions } from "./stack";
+
+export interface NetworkProps {
+  /** Network driver: `"bridge"`, `"overlay"`, … @default "bridge" ("overlay" on Swarm) */
+  readonly driver?: string;
+  /** Driver-specific options. @default {} */
+  readonly driverOpts?: Readonly<Record<string, string>>;
+  /** Cut the network off from the outside world. @default false */
+  readonly internal?: boolean;
+  /** Let standalone containers attach (Swarm overlay networks). @default false */
+  readonly attachable?: boolean;
+  /** Enable IPv6. @default false */
+  readonly enableIpv6?: boolean;
+  /** Network labels. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Address management. @default the driver's */
+  readonly ipam?: {
+    /** IPAM driver. @default "default" */
+    readonly driver?: string;
+    /** Subnets. @default one chosen by the engine */
+    readonly config?: readonly { readonly subnet?: string; readonly gateway?: string; readonly ipRange?: string }[];
+  };
+  /** The network exists outside the stack: Berth neither creates nor removes it. @default false */
+  readonly external?: boolean;
+  /** Engine name of an external network. @default the logical name */
+  readonly externalName?: string;
+  /** Compose keys the DSL does not model, emitted verbatim. @default {} */
+  readonly extra?: Readonly<Record<string, JsonValue>>;
+}
+
+export class Network extends Resource {
+  /** True when `x` is a Network from any copy of this package. */
+  static isNetwork(x: unknown): x is Network {
+    return hasBrand(x, BRANDS.network);
+  }
+
+  readonly props: NetworkProps;
+
+  /** Declares a network; its engine name is prefixed with the project (`blog_backend`) unless external. */
+  constructor(name: string, props: NetworkProps = {}, options?: ConstructOptions) {
+    super("network", name, options);
+    this.props = props;
+    brand(this, BRANDS.network);
+  }
+
+  /** @internal */
+  _synth(_ctx: SynthContext): NetworkSpec {
+    const p = this.props;
+    return {
+      name: this.name,
+      location: this.location,
+      driver: p.driver,
+      driverOpts: stringRecord(p.driverOpts),
+      internal: p.internal,
+      attachable: p.attachable,
+      enableIpv6: p.enableIpv6,
+      labels: stringRecord(p.labels),
+      ipam: p.ipam,
+      external: p.external,
+      externalName: p.externalName,
+      extra: p.extra,
+    };
+  }
+}

@@ -1,0 +1,307 @@
+/**
+ * The typed props of a {@link Service}: compose's service keys in camelCase, with
+ * references to other constructs as objects (never names).
+ */
+import type { JsonValue, Protocol, PullPolicy, RestartPolicy } from "./graph";
+import type { Config, Secret } from "./file-resources";
+import type { Network } from "./network";
+import type { Sensitive } from "./sensitive";
+import type { Service } from "./service";
+import type { Volume } from "./volume";
+
+/** A duration: a compose string (`"30s"`, `"1m30s"`, `"500ms"`) or a number of seconds. Normalized to the compose string form. */
+export type Duration = string | number;
+
+/** A byte size: a compose string (`"512M"`, `"1g"`, `"64kb"`, base 1024) or a number of bytes. */
+export type ByteSize = string | number;
+
+/** An environment value: strings as is, numbers and booleans stringified, `null` passes the deployer's variable through, {@link sensitive} hides it in output. */
+export type EnvironmentValue = string | number | boolean | null | Sensitive;
+
+/** How to build the service's image. */
+export interface BuildProps {
+  /** Build context: a path relative to the stack file's folder, or a git URL. */
+  readonly context: string;
+  /** Dockerfile path, relative to the context. @default "Dockerfile" */
+  readonly dockerfile?: string;
+  /** Build arguments (`ARG`); numbers and booleans are stringified. @default {} */
+  readonly args?: Readonly<Record<string, string | number | boolean>>;
+  /** The stage of a multi-stage Dockerfile to build. @default the last stage */
+  readonly target?: string;
+}
+
+/** The long (typed) form of a published port. */
+export interface PortMapping {
+  /** Container port (0–65535). */
+  readonly target: number;
+  /** Host port (0–65535). @default an ephemeral port chosen by the engine */
+  readonly published?: number;
+  /** @default "tcp" */
+  readonly protocol?: Protocol;
+  /** Host address to bind, e.g. `"127.0.0.1"`. @default all addresses */
+  readonly hostIp?: string;
+  /** Swarm publish mode. @default "ingress" (Swarm only) */
+  readonly mode?: "ingress" | "host";
+}
+
+/**
+ * A port: compose's short string (`"8080:80"`, `"127.0.0.1:8080:80/udp"`, ranges like
+ * `"8000-8001:80-81"` expand to one port each), a bare container port number, or the typed
+ * {@link PortMapping}.
+ */
+export type PortProps = string | number | PortMapping;
+
+/** Mounts a named {@link Volume} of the same stack. */
+export interface VolumeMount {
+  /** @default "volume" */
+  readonly type?: "volume";
+  /** The volume object (not its name). */
+  readonly source: Volume;
+  /** Absolute path in the container. */
+  readonly target: string;
+  /** @default false */
+  readonly readOnly?: boolean;
+  /** Do not copy the image's content at `target` into a new, empty volume. @default false */
+  readonly noCopy?: boolean;
+}
+
+/** Mounts a host path. */
+export interface BindMount {
+  readonly type: "bind";
+  /** Host path: absolute, or relative to the stack file's folder (`./…`, `../…`, `~/…`, `.`). */
+  readonly source: string;
+  /** Absolute path in the container. */
+  readonly target: string;
+  /** @default false */
+  readonly readOnly?: boolean;
+  /** Create the host path when it is missing. @default true (compose's default) */
+  readonly createHostPath?: boolean;
+}
+
+/** Mounts an in-memory filesystem. */
+export interface TmpfsMount {
+  readonly type: "tmpfs";
+  /** Absolute path in the container. */
+  readonly target: string;
+  /** Maximum size. @default unlimited */
+  readonly size?: ByteSize;
+}
+
+/**
+ * A mount: a {@link VolumeMount}, {@link BindMount}, {@link TmpfsMount}, or compose's short
+ * string for a bind mount only (`"./src:/var/www/html:ro"`); named volumes are objects.
+ */
+export type MountProps = string | VolumeMount | BindMount | TmpfsMount;
+
+/** Joins a network with options. */
+export interface NetworkAttachment {
+  /** The network object (not its name). */
+  readonly network: Network;
+  /** Extra DNS names of the service on this network. @default [] (the service name is always one) */
+  readonly aliases?: readonly string[];
+  /** Static IPv4 address. @default assigned by the engine */
+  readonly ipv4Address?: string;
+  /** Static IPv6 address. @default assigned by the engine */
+  readonly ipv6Address?: string;
+}
+
+/** What a dependent waits for: the dependency `started`, `healthy` (its healthcheck passes) or `completed` (exited 0). */
+export type DependencyCondition = "started" | "healthy" | "completed";
+
+/** A dependency with options. */
+export interface DependencyProps {
+  /** The service depended on (the object, not its name). */
+  readonly service: Service;
+  /** @default "started" */
+  readonly condition?: DependencyCondition;
+  /** Restart this service when the dependency is updated. @default false */
+  readonly restart?: boolean;
+  /** Fail when the dependency is missing. @default true */
+  readonly required?: boolean;
+}
+
+/** A dependency: a service (condition `started`) or {@link DependencyProps}. */
+export type Dependency = Service | DependencyProps;
+
+/** How the engine checks that the container is healthy. */
+export interface HealthcheckProps {
+  /** A string runs in a shell (`["CMD-SHELL", s]`); an array is `["CMD", …]`, `["CMD-SHELL", s]` or `["NONE"]`. */
+  readonly test: string | readonly string[];
+  /** Time between checks. @default "30s" */
+  readonly interval?: Duration;
+  /** Time a check may take. @default "30s" */
+  readonly timeout?: Duration;
+  /** Consecutive failures before `unhealthy`. @default 3 */
+  readonly retries?: number;
+  /** Grace period after start when failures do not count. @default "0s" */
+  readonly startPeriod?: Duration;
+  /** Time between checks during the start period. @default "5s" */
+  readonly startInterval?: Duration;
+  /** Disable the image's own healthcheck. @default false */
+  readonly disable?: boolean;
+}
+
+/** Options for granting a secret or config file. */
+interface FileGrantOptions {
+  /** File name under `/run/secrets` (secrets) or absolute path (configs). @default the construct's name */
+  readonly target?: string;
+  /** Owner user id of the file. @default "0" */
+  readonly uid?: string | number;
+  /** Owner group id of the file. @default "0" */
+  readonly gid?: string | number;
+  /** File mode, e.g. `0o440`. @default 0o444 */
+  readonly mode?: number;
+}
+
+/** A secret with options. */
+export interface SecretGrant extends FileGrantOptions {
+  /** The secret object (not its name). */
+  readonly secret: Secret;
+}
+
+/** A config with options. */
+export interface ConfigGrant extends FileGrantOptions {
+  /** The config object (not its name). */
+  readonly config: Config;
+}
+
+/** Resource amounts for `deploy.resources`. */
+export interface ResourceLimitsProps {
+  /** CPUs: `0.5`, `"1.5"`. @default no limit */
+  readonly cpus?: number | string;
+  /** Memory: `"512M"`, `"1g"` or bytes. @default no limit */
+  readonly memory?: ByteSize;
+  /** Maximum number of processes. @default no limit */
+  readonly pids?: number;
+}
+
+/** Rolling update or rollback behaviour (Swarm). */
+export interface UpdateConfigProps {
+  /** Containers updated at a time. @default 1 */
+  readonly parallelism?: number;
+  /** Wait between groups. @default "0s" */
+  readonly delay?: Duration;
+  /** What to do when an update fails. @default "pause" */
+  readonly failureAction?: "continue" | "rollback" | "pause";
+  /** Time to watch each task for failure. @default "5s" */
+  readonly monitor?: Duration;
+  /** Tolerated failure ratio (0–1). @default 0 */
+  readonly maxFailureRatio?: number;
+  /** Stop the old task before starting the new one, or the reverse. @default "stop-first" */
+  readonly order?: "stop-first" | "start-first";
+}
+
+/** Deployment settings (`deploy`): replicas, resources, Swarm policies. */
+export interface DeployProps {
+  /** @default "replicated" */
+  readonly mode?: "replicated" | "global";
+  /** Number of containers (a non-negative integer). @default 1 */
+  readonly replicas?: number;
+  /** Resource limits and reservations. @default none */
+  readonly resources?: {
+    /** Upper bounds. @default none */
+    readonly limits?: ResourceLimitsProps;
+    /** Guaranteed amounts. @default none */
+    readonly reservations?: ResourceLimitsProps;
+  };
+  /** Labels on the Swarm service (not the containers). @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Swarm restart policy. @default condition "any" */
+  readonly restartPolicy?: {
+    /** @default "any" */
+    readonly condition?: "none" | "on-failure" | "any";
+    /** Wait between restarts. @default "5s" */
+    readonly delay?: Duration;
+    /** Give up after this many attempts. @default unlimited */
+    readonly maxAttempts?: number;
+    /** Time to decide whether a restart succeeded. @default immediately */
+    readonly window?: Duration;
+  };
+  /** How updates roll out. @default Swarm's defaults */
+  readonly updateConfig?: UpdateConfigProps;
+  /** How rollbacks roll out. @default Swarm's defaults */
+  readonly rollbackConfig?: UpdateConfigProps;
+  /** Where tasks may run. @default anywhere */
+  readonly placement?: {
+    /** e.g. `"node.role == manager"`. @default [] */
+    readonly constraints?: readonly string[];
+    /** e.g. `{ spread: "node.labels.zone" }`. @default [] */
+    readonly preferences?: readonly { readonly spread: string }[];
+    /** @default unlimited */
+    readonly maxReplicasPerNode?: number;
+  };
+}
+
+/** Everything a service can say. Each field maps to the compose key of the same meaning. */
+export interface ServiceProps {
+  /** Image to run, e.g. `"postgres:16"`. A service needs `image`, `build`, or both (then `image` names the built image). @default none */
+  readonly image?: string;
+  /** Build the image from a Dockerfile. @default none */
+  readonly build?: BuildProps;
+  /** When to pull the image. @default "missing" */
+  readonly pullPolicy?: PullPolicy;
+  /** Overrides the image's `CMD`: a string is split like a shell would (no shell runs); an array is the exec form. @default the image's CMD */
+  readonly command?: string | readonly string[];
+  /** Overrides the image's `ENTRYPOINT`. @default the image's ENTRYPOINT */
+  readonly entrypoint?: string | readonly string[];
+  /** Environment variables; wrap secrets in {@link sensitive}. @default {} */
+  readonly environment?: Readonly<Record<string, EnvironmentValue>>;
+  /** `env_file` paths, relative to the stack file's folder. @default [] */
+  readonly envFiles?: readonly string[];
+  /** Ports published on the host. @default [] (nothing published) */
+  readonly ports?: readonly PortProps[];
+  /** Ports exposed to other services only. @default [] */
+  readonly expose?: readonly number[];
+  /** Mounts: volumes, bind mounts, tmpfs. @default [] */
+  readonly volumes?: readonly MountProps[];
+  /** Networks joined. @default the stack's default network */
+  readonly networks?: readonly (Network | NetworkAttachment)[];
+  /** Services started first. Add more later with `service.addDependency(…)`. @default [] */
+  readonly dependsOn?: readonly Dependency[];
+  /** Container healthcheck. @default the image's HEALTHCHECK */
+  readonly healthcheck?: HealthcheckProps;
+  /** Restart policy of the container. @default "no" */
+  readonly restart?: RestartPolicy;
+  /** Container labels. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** User (and group) to run as: `"1000"`, `"app:app"`. @default the image's USER */
+  readonly user?: string;
+  /** Working directory in the container. @default the image's WORKDIR */
+  readonly workingDir?: string;
+  /** Container host name. @default the container id */
+  readonly hostname?: string;
+  /** Fixed container name (prevents scaling past one replica). @default `<project>-<service>-<n>` */
+  readonly containerName?: string;
+  /** Run an init process as PID 1 that forwards signals and reaps zombies. @default false */
+  readonly init?: boolean;
+  /** Allocate a TTY. @default false */
+  readonly tty?: boolean;
+  /** Keep stdin open. @default false */
+  readonly stdinOpen?: boolean;
+  /** Give the container extended privileges. @default false */
+  readonly privileged?: boolean;
+  /** Mount the root filesystem read-only. @default false */
+  readonly readOnly?: boolean;
+  /** Signal that stops the container. @default "SIGTERM" */
+  readonly stopSignal?: string;
+  /** Time to wait after the stop signal before killing. @default "10s" */
+  readonly stopGracePeriod?: Duration;
+  /** Extra `/etc/hosts` entries: `"host.docker.internal:host-gateway"`. @default [] */
+  readonly extraHosts?: readonly string[];
+  /** DNS servers. @default the engine's */
+  readonly dns?: readonly string[];
+  /** Linux capabilities to add. @default [] */
+  readonly capAdd?: readonly string[];
+  /** Linux capabilities to drop. @default [] */
+  readonly capDrop?: readonly string[];
+  /** Secrets mounted under `/run/secrets`. @default [] */
+  readonly secrets?: readonly (Secret | SecretGrant)[];
+  /** Configs mounted as files. @default [] */
+  readonly configs?: readonly (Config | ConfigGrant)[];
+  /** Profiles that enable this service; none means always enabled. @default [] */
+  readonly profiles?: readonly string[];
+  /** Deployment settings. @default one replica, no limits */
+  readonly deploy?: DeployProps;
+  /** Compose keys the DSL does not model, emitted verbatim (compose's own spelling). @default {} */
+  readonly extra?: Readonly<Record<string, JsonValue>>;
+}

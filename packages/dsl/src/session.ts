@@ -1,0 +1,25 @@
+/**
+ * The load session, for loaders (e.g. `@berth/runtime`'s `load`): open one before running
+ * a stack file, close it after to collect the stacks the file made.
+ */
+import type { SourceLocation } from "./graph";
+import { endSession, startSession } from "./internal/session";
+import type { Stack } from "./stack";
+
+/** Options of {@link openSession}. */
+export interface OpenSessionOptions {
+  /** Name of the implicit stack made when a construct appears before any `new Stack(…)` (compose names it after the folder). */
+  readonly defaultProject: string;
+  /** Maps each captured location (e.g. in a bundle) back to the user's source, e.g. through source maps. @default locations as captured, relative to the working directory */
+  readonly mapLocation?: (loc: SourceLocation) => SourceLocation;
+}
+
+/** Starts a fresh session, forgetting earlier stacks: constructs made from now on join its stacks. */
+export function openSession(options: OpenSessionOptions): void {
+  startSession(options);
+}
+
+/** Every stack made since {@link openSession}, in creation order; then resets to a default session (project "default"). */
+export function closeSession(): Stack[] {
+  return endSession() as Stack[];
+}

@@ -1,0 +1,14 @@
+/** Graph-level validation: pure, so it serves graphs from any source (the DSL, an import, a test). */
+import type { Problem } from "./errors";
+import type { Graph } from "./graph";
+import { checkEntries, checkNames } from "./internal/rules";
+import { checkCycles, checkPortConflicts, checkReferences } from "./internal/rules-links";
+
+/**
+ * Every problem of `graph`: invalid names, services with neither image nor build, bind
+ * sources that are not paths, malformed values, dangling references, dependsOn cycles,
+ * host ports published twice. An empty list means valid.
+ */
+export function validateGraph(graph: Graph): Problem[] {
+  return [...checkNames(graph), ...checkEntries(graph), ...checkReferences(graph), ...checkCycles(graph), ...checkPortConflicts(graph)];
+}

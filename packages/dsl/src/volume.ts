@@ -1,0 +1,53 @@
+/** A named volume: data that outlives containers. */
+import type { JsonValue, VolumeSpec } from "./graph";
+import { BRANDS, brand, hasBrand } from "./internal/brand";
+import type { SynthContext } from "./internal/member";
+import { stringRecord } from "./internal/records";
+import { Resource } from "./internal/resource";
+import type { ConstructOptions } from "./stack";
+
+export interface VolumeProps {
+  /** Volume driver. @default "local" */
+  readonly driver?: string;
+  /** Driver-specific options, e.g. `{ type: "nfs", o: "addr=…" }`. @default {} */
+  readonly driverOpts?: Readonly<Record<string, string>>;
+  /** Volume labels. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** The volume exists outside the stack: Berth neither creates nor removes it. @default false */
+  readonly external?: boolean;
+  /** Engine name of an external volume. @default the logical name */
+  readonly externalName?: string;
+  /** Compose keys the DSL does not model, emitted verbatim. @default {} */
+  readonly extra?: Readonly<Record<string, JsonValue>>;
+}
+
+export class Volume extends Resource {
+  /** True when `x` is a Volume from any copy of this package. */
+  static isVolume(x: unknown): x is Volume {
+    return hasBrand(x, BRANDS.volume);
+  }
+
+  readonly props: VolumeProps;
+
+  /** Declares a named volume; mount it with `volumes: [{ source: volume, target: "/data" }]`. */
+  constructor(name: string, props: VolumeProps = {}, options?: ConstructOptions) {
+    super("volume", name, options);
+    this.props = props;
+    brand(this, BRANDS.volume);
+  }
+
+  /** @internal */
+  _synth(_ctx: SynthContext): VolumeSpec {
+    const p = this.props;
+    return {
+      name: this.name,
+      location: this.location,
+      driver: p.driver,
+      driverOpts: stringRecord(p.driverOpts),
+      labels: stringRecord(p.labels),
+      external: p.external,
+      externalName: p.externalName,
+      extra: p.extra,
+    };
+  }
+}
