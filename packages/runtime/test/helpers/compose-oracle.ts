@@ -10,12 +10,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
-import { parse } from "yaml";
+import draft07 from "ajv/dist/refs/json-schema-draft-07.json";
 import type { Graph } from "@berth/dsl";
 
-/** `shared/` beside the repo (`/work/main` → `/work/shared`; CI clones the same layout), or `$BERTH_SHARED`. */
+/**
+ * `shared/` beside the repo (`/work/main` → `/work/shared`; CI clones the same layout), or
+ * `$BERTH_SHARED`. From a test file that is `path.resolve(__dirname, "../../../../shared")`;
+ * this helper sits one folder deeper.
+ */
 export function sharedDir(): string {
-  return process.env.BERTH_SHARED ?? path.resolve(__dirname, "../../../../shared");
+  return process.env.BERTH_SHARED ?? path.resolve(__dirname, "../../../../../shared");
 }
 
 const COMPOSE_BIN = process.env.BERTH_DOCKER_COMPOSE ?? "/usr/bin/docker-compose";
@@ -34,7 +38,9 @@ export interface ComposeConfigOptions {
 
 /**
  * Runs `docker-compose -p <project> -f - config` with the YAML on stdin and returns what it
- * printed, parsed (as YAML 1.1, like compose wrote it). Throws with compose's message on rejection.
+ * printed, parsed by PyYAML itself (compose's own reader and writer: it prints `1e3` plain
+ * because PyYAML's YAML 1.1 float needs a dot, which a YAML 1.1 reader in JS would read as a
+ * number). Throws with compose's message on rejection.
  */
 export function composeConfig(yamlText: string, opts: ComposeConfigOptions): Record<string, unknown> {
   const res = spawnSync(COMPOSE_BIN, ["-p", opts.project, "--project-directory", opts.cwd, "-f", "-", "config"], {
@@ -46,7 +52,15 @@ export function composeConfig(yamlText: string, opts: ComposeConfigOptions): Rec
   if (res.status !== 0) {
     throw new Error(`docker-compose config rejected the file (exit ${res.status}):\n${res.stderr}\n--- input ---\n${yamlText}`);
   }
-  return parse(res.stdout, { version: "1.1" }) as Record<string, unknown>;
+  return pyYamlToJson(res.stdout);
+}
+
+const PY_YAML_TO_JSON = "import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout, default=str)";
+
+function pyYamlToJson(text: string): Record<string, unknown> {
+  const res = spawnSync("python3", ["-c", PY_YAML_TO_JSON], { input: text, encoding: "utf8" });
+  if (res.status !== 0) throw new Error(`PyYAML could not read compose's output: ${res.stderr}`);
+  return JSON.parse(res.stdout) as Record<string, unknown>;
 }
 
 /**
@@ -228,12 +242,19 @@ export function normalizeModel(model: unknown, cwd: string): Obj {
 
 let validator: ((data: unknown) => string[]) | undefined;
 
-/** Validation errors against `shared/compose-spec/compose-spec.json` (draft-07: plain `Ajv`); empty when valid. */
+/**
+ * Validation errors against `shared/compose-spec/compose-spec.json`; empty when valid. The
+ * schema is draft-07 (plain `Ajv`), but names its dialect `https://json-schema.org/draft-07/schema`
+ * where Ajv registers `http://…#`: the same meta-schema is registered under that name too.
+ */
 export function specErrors(model: unknown): string[] {
   if (!validator) {
     const schema = JSON.parse(fs.readFileSync(path.join(sharedDir(), "compose-spec/compose-spec.json"), "utf8"));
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
+    if (schema.$schema !== undefined && !ajv.getSchema(schema.$schema)) {
+      ajv.addMetaSchema({ ...draft07, $id: schema.$schema });
+    }
     const validate = ajv.compile(schema);
     validator = (data) =>
       validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ""}`);
