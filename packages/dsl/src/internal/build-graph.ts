@@ -3,6 +3,7 @@ import type { ConstructKind, Problem } from "../errors";
 import { GRAPH_VERSION, formatLocation, type Graph, type SourceLocation } from "../graph";
 import { validateGraph } from "../validate";
 import { SynthContext, type StackMember } from "./member";
+import { canonical } from "./records";
 
 const SECTIONS: Readonly<Record<Exclude<ConstructKind, "stack">, "services" | "networks" | "volumes" | "secrets" | "configs">> = {
   service: "services",
@@ -11,18 +12,6 @@ const SECTIONS: Readonly<Record<Exclude<ConstructKind, "stack">, "services" | "n
   secret: "secrets",
   config: "configs",
 };
-
-/** A deep copy with object keys sorted and `undefined` values dropped, so JSON round-trips exactly. */
-export function canonical<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v) => canonical(v)) as unknown as T;
-  if (typeof value !== "object" || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
-    const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined) out[key] = canonical(v);
-  }
-  return out as T;
-}
 
 function compareLocations(a: SourceLocation, b: SourceLocation): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;

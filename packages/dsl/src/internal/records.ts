@@ -23,5 +23,17 @@ export function quote(value: string | number): string {
 
 /** A JSON copy of a plain value, for putting it into a problem. */
 export function toJson(value: unknown): JsonValue {
-  return JSON.parse(JSON.stringify(value)) as JsonValue;
+  return canonical(JSON.parse(JSON.stringify(value)) as JsonValue);
+}
+
+/** A deep copy with object keys sorted and `undefined` values dropped, so JSON round-trips exactly. */
+export function canonical<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => canonical(v)) as unknown as T;
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = canonical(v);
+  }
+  return out as T;
 }
