@@ -1,0 +1,53 @@
+/**
+ * `createEngine()`: the real {@link Engine}, backed by dockerode. Making one is free (no
+ * dockerode load, no connection); the first call pays for both.
+ */
+import { Client } from "./client";
+import { resolveConnection, type ConnectionEnv } from "./connection";
+import * as containers from "./containers";
+import * as images from "./images";
+import * as nv from "./networks-volumes";
+import type { Engine } from "./types";
+
+export interface CreateEngineOptions {
+  /** `unix:///path`, `tcp://host:port`, `ssh://user@host`. Default: `$DOCKER_HOST`, else the local socket. */
+  readonly host?: string;
+  /** Where `DOCKER_HOST`, `DOCKER_TLS_VERIFY` and `DOCKER_CERT_PATH` are read. Default `process.env`. */
+  readonly env?: ConnectionEnv;
+}
+
+export function createEngine(options: CreateEngineOptions = {}): Engine {
+  const c = new Client(resolveConnection(options.host, options.env ?? process.env));
+  return {
+    endpoint: c.endpoint,
+    version: async () => {
+      const v = await c.must("read the version of the engine at", c.endpoint, (d) => d.version());
+      return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch };
+    },
+    listContainers: (o) => containers.listContainers(c, o),
+    inspectContainer: (id) => containers.inspectContainer(c, id),
+    createContainer: (o) => containers.createContainer(c, o),
+    startContainer: (id) => containers.startContainer(c, id),
+    stopContainer: (id, t) => containers.stopContainer(c, id, t),
+    restartContainer: (id, t) => containers.restartContainer(c, id, t),
+    pauseContainer: (id) => containers.pauseContainer(c, id),
+    unpauseContainer: (id) => containers.unpauseContainer(c, id),
+    renameContainer: (id, name) => containers.renameContainer(c, id, name),
+    removeContainer: (id, o) => containers.removeContainer(c, id, o),
+    waitContainer: (id, cond) => containers.waitContainer(c, id, cond),
+    containerLogs: (id, o) => containers.containerLogs(c, id, o),
+    exec: (id, cmd, o) => containers.exec(c, id, cmd, o),
+    listNetworks: (o) => nv.listNetworks(c, o),
+    createNetwork: (o) => nv.createNetwork(c, o),
+    removeNetwork: (id) => nv.removeNetwork(c, id),
+    connectNetwork: (n, id, e) => nv.connectNetwork(c, n, id, e),
+    disconnectNetwork: (n, id, f) => nv.disconnectNetwork(c, n, id, f),
+    listVolumes: (o) => nv.listVolumes(c, o),
+    createVolume: (o) => nv.createVolume(c, o),
+    removeVolume: (name, f) => nv.removeVolume(c, name, f),
+    inspectImage: (ref) => images.inspectImage(c, ref),
+    listImages: (o) => images.listImages(c, o),
+    pullImage: (ref, o) => images.pullImage(c, ref, o),
+    buildImage: (dir, o) => images.buildImage(c, dir, o),
+  };
+}
