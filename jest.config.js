@@ -8,5 +8,6 @@ module.exports = {
     "^@berth/dsl$": "<rootDir>/packages/dsl/src/index.ts",
     "^@berth/runtime$": "<rootDir>/packages/runtime/src/index.ts",
   },
+  globalSetup: "<rootDir>/scripts/jest-global-setup.js",
   testTimeout: 60000,
 };

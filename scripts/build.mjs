@@ -4,8 +4,10 @@
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { readFileSync } from "node:fs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const { version } = JSON.parse(readFileSync(path.join(root, "packages/cli/package.json"), "utf8"));
 await build({
   entryPoints: [path.join(root, "packages/cli/src/main.ts")],
   outfile: path.join(root, "packages/cli/dist/cli.js"),
@@ -19,5 +21,6 @@ await build({
     "@berth/dsl": path.join(root, "packages/dsl/src/index.ts"),
     "@berth/runtime": path.join(root, "packages/runtime/src/index.ts"),
   },
+  define: { BERTH_VERSION: JSON.stringify(version) },
   logLevel: "warning",
 });

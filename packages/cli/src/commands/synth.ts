@@ -1,0 +1,32 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { load, synth, toComposeModel } from "@berth/runtime";
+import type { GlobalOptions, Io } from "../io";
+import { writeJson } from "../io";
+import { UsageError } from "../errors";
+
+export interface SynthOptions extends GlobalOptions {
+  readonly output?: string;
+  readonly target?: string;
+  readonly cache?: boolean;
+}
+
+/** `dsl synth`: stack.ts → docker-compose YAML on stdout, or into `-o file`. */
+export async function synthCommand(file: string, opts: SynthOptions, io: Io): Promise<void> {
+  const target = opts.target ?? "compose";
+  if (target !== "compose") throw new UsageError(`--target "${target}" is not supported yet; use "compose"`);
+  const { graph } = await load(file, { cwd: io.cwd, cache: opts.cache });
+  if (opts.json) {
+    writeJson(io, toComposeModel(graph));
+    return;
+  }
+  const yaml = synth(graph);
+  if (!opts.output || opts.output === "-") {
+    io.stdout.write(yaml);
+    return;
+  }
+  const out = path.resolve(io.cwd, opts.output);
+  fs.writeFileSync(out, yaml);
+  const n = Object.keys(graph.services).length;
+  io.stderr.write(`wrote ${path.relative(io.cwd, out) || out} (${n} service${n === 1 ? "" : "s"})\n`);
+}

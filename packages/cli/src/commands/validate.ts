@@ -1,0 +1,31 @@
+import { load } from "@berth/runtime";
+import type { Graph } from "@berth/dsl";
+import { type GlobalOptions, type Io, writeJson } from "../io";
+
+export interface GraphOptions extends GlobalOptions {
+  readonly cache?: boolean;
+}
+
+function summary(graph: Graph): string {
+  const count = (o: object, what: string) => {
+    const n = Object.keys(o).length;
+    return `${n} ${what}${n === 1 ? "" : "s"}`;
+  };
+  return [count(graph.services, "service"), count(graph.networks, "network"), count(graph.volumes, "volume")].join(", ");
+}
+
+/** `dsl validate`: load and validate; print a one-line summary, or the problems (exit 1). */
+export async function validateCommand(file: string, opts: GraphOptions, io: Io): Promise<void> {
+  const { graph } = await load(file, { cwd: io.cwd, cache: opts.cache });
+  if (opts.json) {
+    writeJson(io, { valid: true, project: graph.project, services: Object.keys(graph.services) });
+    return;
+  }
+  io.stdout.write(`${file}: valid: project "${graph.project}", ${summary(graph)}\n`);
+}
+
+/** `dsl graph`: the resource graph as JSON (the contract every later stage reads). */
+export async function graphCommand(file: string, opts: GraphOptions, io: Io): Promise<void> {
+  const { graph } = await load(file, { cwd: io.cwd, cache: opts.cache });
+  writeJson(io, graph);
+}

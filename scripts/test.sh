@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything the tests need and runs them all: dependencies (pnpm), a private Docker
+# Engine (scripts/test-engine.sh: apt-installs docker.io, docker-compose and busybox-static
+# when missing), the type check, and every jest suite, engine suites included.
+# Extra arguments go to jest (e.g. `npm test -- packages/dsl`).
+# BERTH_SKIP_ENGINE_TESTS=1 skips the engine suites (they say so); nothing is skipped silently.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+npx --yes pnpm@12.4.2 install --frozen-lockfile
+
+if [ "${BERTH_SKIP_ENGINE_TESTS:-}" != "1" ]; then
+  eval "$(bash scripts/test-engine.sh start)"
+  trap 'bash scripts/test-engine.sh stop >/dev/null 2>&1 || true' EXIT
+fi
+
+echo "== type check"
+node_modules/.bin/tsc -p tsconfig.json --noEmit
+
+echo "== jest"
+results=$(mktemp)
+status=0
+node_modules/.bin/jest --ci --json --outputFile="$results" "$@" || status=$?
+# Jest's own summary is not one line that every CI reader knows; print the plain one.
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' "$results" || true
+rm -f "$results"
+exit "$status"
