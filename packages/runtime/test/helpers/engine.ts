@@ -10,7 +10,7 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createEngine, type Engine } from "../../src/engine";
+import { createEngine, type Engine, type LabelFilter } from "../../src/engine";
 import { Labels } from "../../src/labels";
 
 /** Label for objects a test makes outside any project (foreign containers, clashing networks). */
@@ -84,7 +84,7 @@ export function useEngine(): EngineFixture {
 
 /** Removes every container, network and volume labelled with the project (or TEST_LABEL=project). */
 export async function cleanupProject(engine: Engine, project: string): Promise<void> {
-  const byLabel = [{ [Labels.project]: project }, { [TEST_LABEL]: project }];
+  const byLabel: LabelFilter[] = [{ [Labels.project]: project }, { [TEST_LABEL]: project }];
   for (const labels of byLabel) {
     for (const c of await engine.listContainers({ all: true, labels })) await engine.removeContainer(c.id, { force: true, volumes: true }).catch(() => undefined);
   }

@@ -1,0 +1,141 @@
+/**
+ * observe: the engine → one {@link Observed} snapshot of a project, the only input of `plan()`
+ * besides the graph.
+ *
+ * Identity is by compose's labels, never by name: a container made by `docker compose` v2
+ * (`blog-web-1`), by Debian's docker-compose 1.29 (`blog_web_1`) or by Berth is the service its
+ * labels say. Cost is bounded and predictable: one list call per kind (containers, networks,
+ * volumes, filtered by the project label), plus, only when the graph needs names the project
+ * does not already own, one name-filtered list per kind to find foreign objects holding them,
+ * and one image list for the graph's images. No per-object inspect.
+ */
+import type { Graph } from "@berth/dsl";
+import type { ContainerSummary, Engine, ImageSummary, NetworkSummary, VolumeSummary } from "./engine";
+import { normalizeImageReference } from "./engine/references";
+import { Labels } from "./labels";
+import type { ForeignContainer, Observed, ObservedContainer, ObservedNetwork, ObservedVolume } from "./observed";
+
+/** The engine calls observe makes: a fake in tests needs only these. */
+export type ObserveEngine = Pick<Engine, "endpoint" | "listContainers" | "listNetworks" | "listVolumes" | "listImages">;
+
+const DEFAULT_NETWORK = "default";
+
+export async function observe(engine: ObserveEngine, project: string, graph?: Graph): Promise<Observed> {
+  const mine = { labels: { [Labels.project]: project } };
+  const [containerRows, networkRows, volumeRows] = await Promise.all([
+    engine.listContainers({ ...mine, all: true }),
+    engine.listNetworks(mine),
+    engine.listVolumes(mine),
+  ]);
+  const containers = containerRows.map(toObservedContainer).sort(byServiceNumber);
+  const networks = networkRows.map((n) => toObservedNetwork(n, project)).sort(byName);
+  const volumes = volumeRows.map((v) => toObservedVolume(v, project)).sort(byName);
+
+  const wanted = graph ? neededNames(graph, project) : { containers: [], networks: [], volumes: [], images: [] };
+  const missing = (names: readonly string[], owned: readonly { name: string }[]) => {
+    const have = new Set(owned.map((o) => o.name));
+    return names.filter((n) => !have.has(n));
+  };
+  const [foreignContainers, foreignNetworks, foreignVolumes, images] = await Promise.all([
+    lookup(missing(wanted.containers, containers), (names) => engine.listContainers({ all: true, names })),
+    lookup(missing(wanted.networks, networks), (names) => engine.listNetworks({ names })),
+    lookup(missing(wanted.volumes, volumes), (names) => engine.listVolumes({ names })),
+    lookup(wanted.images, (references) => engine.listImages({ references })),
+  ]);
+
+  return {
+    project,
+    endpoint: engine.endpoint,
+    containers,
+    networks,
+    volumes,
+    // A label-filtered list already returned everything of ours: whatever else holds a name is foreign.
+    foreign: foreignContainers.filter((c) => c.labels[Labels.project] !== project).map(toForeign).sort(byName),
+    foreignNetworks: foreignNetworks.filter((n) => n.labels[Labels.project] !== project).map((n) => n.name).sort(cmp),
+    foreignVolumes: foreignVolumes.filter((v) => v.labels[Labels.project] !== project).map((v) => v.name).sort(cmp),
+    images: imageIds(wanted.images, images),
+  };
+}
+
+async function lookup<T>(names: readonly string[], list: (names: readonly string[]) => Promise<T[]>): Promise<T[]> {
+  return names.length ? list(names) : [];
+}
+
+/** The engine names and image references the graph will ask for, as compose v2 makes them. */
+export function neededNames(graph: Graph, project: string): { containers: string[]; networks: string[]; volumes: string[]; images: string[] } {
+  const containers = new Set<string>();
+  const networks = new Set<string>();
+  const images = new Set<string>();
+  for (const svc of Object.values(graph.services)) {
+    const replicas = svc.containerName ? 1 : Math.max(1, svc.deploy?.replicas ?? 1);
+    for (let n = 1; n <= replicas; n++) containers.add(svc.containerName ?? `${project}-${svc.name}-${n}`);
+    for (const net of Object.keys(svc.networks ?? { [DEFAULT_NETWORK]: {} })) {
+      if (!graph.networks[net]?.external) networks.add(`${project}_${net}`);
+    }
+    images.add(svc.image ?? `${project}-${svc.name}`);
+  }
+  for (const [name, n] of Object.entries(graph.networks)) if (!n.external) networks.add(`${project}_${name}`);
+  const volumes = Object.entries(graph.volumes)
+    .filter(([, v]) => !v.external)
+    .map(([name]) => `${project}_${name}`);
+  return { containers: [...containers].sort(cmp), networks: [...networks].sort(cmp), volumes: volumes.sort(cmp), images: [...images].sort(cmp) };
+}
+
+/** Each wanted reference → the id of the local image it resolves to; references not present are left out. */
+export function imageIds(references: readonly string[], images: readonly ImageSummary[]): Record<string, string> {
+  const byRef = new Map<string, string>();
+  for (const img of images) {
+    for (const ref of [...img.repoTags, ...img.repoDigests]) byRef.set(normalizeImageReference(ref), img.id);
+  }
+  const out: Record<string, string> = {};
+  for (const ref of [...references].sort(cmp)) {
+    const norm = normalizeImageReference(ref);
+    // `name:tag@sha256:…` pins the digest: the engine keeps it as `name@sha256:…`.
+    const id = byRef.get(norm) ?? byRef.get(norm.replace(/:[^/@:]+@/, "@")) ?? (/^sha256:[0-9a-f]{64}$/.test(ref) ? images.find((i) => i.id === ref)?.id : undefined);
+    if (id) out[ref] = id;
+  }
+  return out;
+}
+
+export function toObservedContainer(c: ContainerSummary): ObservedContainer {
+  const number = Number.parseInt(c.labels[Labels.containerNumber] ?? "", 10);
+  return {
+    id: c.id,
+    name: c.name,
+    service: c.labels[Labels.service] ?? "",
+    number: Number.isFinite(number) && number > 0 ? number : 1,
+    oneoff: c.labels[Labels.oneoff] === "True",
+    state: c.state,
+    status: c.status,
+    ...(c.health ? { health: c.health } : {}),
+    image: c.image,
+    imageId: c.imageId,
+    labels: c.labels,
+    networks: c.networks,
+  };
+}
+
+function toObservedNetwork(n: NetworkSummary, project: string): ObservedNetwork {
+  return { id: n.id, name: n.name, logicalName: n.labels[Labels.network] ?? unprefixed(n.name, project), driver: n.driver, labels: n.labels };
+}
+
+function toObservedVolume(v: VolumeSummary, project: string): ObservedVolume {
+  return { name: v.name, logicalName: v.labels[Labels.volume] ?? unprefixed(v.name, project), driver: v.driver, labels: v.labels };
+}
+
+function toForeign(c: ContainerSummary): ForeignContainer {
+  const owner = c.labels[Labels.project];
+  return { id: c.id, name: c.name, ...(owner ? { project: owner } : {}) };
+}
+
+function unprefixed(name: string, project: string): string {
+  return name.startsWith(`${project}_`) ? name.slice(project.length + 1) : name;
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const byName = <T extends { name: string }>(a: T, b: T): number => cmp(a.name, b.name);
+
+/** Service, then replica number, then one-off last, then name and id: a total order. */
+function byServiceNumber(a: ObservedContainer, b: ObservedContainer): number {
+  return cmp(a.service, b.service) || a.number - b.number || Number(a.oneoff) - Number(b.oneoff) || cmp(a.name, b.name) || cmp(a.id, b.id);
+}
