@@ -20,6 +20,9 @@ export interface ConstructOptions {
   readonly stack?: Stack;
 }
 
+/** Any construct a stack can hold. */
+export type Construct = Service | Network | Volume | Secret | Config;
+
 /** Set while {@link Stack._implicit} runs: an implicit stack is located at its first construct. */
 let implicitLocation: SourceLocation | undefined;
 
@@ -70,8 +73,8 @@ export class Stack {
   }
 
   /** Every construct of the stack, in creation order. */
-  get constructs(): readonly StackMember[] {
-    return [...this.members];
+  get constructs(): readonly Construct[] {
+    return [...this.members] as unknown as Construct[];
   }
 
   /** The services, in creation order. */

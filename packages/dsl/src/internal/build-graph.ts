@@ -43,18 +43,18 @@ export function buildGraph(stack: { readonly name: string; readonly location: So
     firsts.set(`${member.kind}:${member.name}`, member);
     const spec = member._synth(ctx);
     problems.push(...ctx.problems);
-    sections[section][member.name] = canonical(spec);
+    sections[section][member.name] = spec;
   }
-  const graph: Graph = {
+  const graph: Graph = canonical<Graph>({
     version: GRAPH_VERSION,
     project: stack.name,
     location: { file: stack.location.file, line: stack.location.line, column: stack.location.column },
-    services: canonical(sections.services) as Graph["services"],
-    networks: canonical(sections.networks) as Graph["networks"],
-    volumes: canonical(sections.volumes) as Graph["volumes"],
-    secrets: canonical(sections.secrets) as Graph["secrets"],
-    configs: canonical(sections.configs) as Graph["configs"],
-  };
+    services: sections.services as Graph["services"],
+    networks: sections.networks as Graph["networks"],
+    volumes: sections.volumes as Graph["volumes"],
+    secrets: sections.secrets as Graph["secrets"],
+    configs: sections.configs as Graph["configs"],
+  });
   problems.push(...validateGraph(graph));
   const indexed = problems.map((p, i) => ({ p, i }));
   indexed.sort((a, b) => compareLocations(a.p.location, b.p.location) || a.i - b.i);

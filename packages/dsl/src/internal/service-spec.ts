@@ -54,11 +54,16 @@ function healthcheck(props: HealthcheckProps | undefined, ctx: SynthContext): He
   };
 }
 
+/** True for the `{ service|network|secret|config, …options }` form (a plain object, not the construct itself). */
+function isOptionsObject(x: unknown, key: symbol): boolean {
+  return typeof x === "object" && x !== null && !hasBrand(x, key);
+}
+
 /** A reference that should be a construct of `brand`; anything else (a name, say) is reported. */
 function expectConstruct(x: unknown, key: symbol, kind: string, ctx: SynthContext, path: string): x is MemberIdentity {
   if (hasBrand(x, key)) return true;
-  const shown = typeof x === "string" ? ` (got the name "${x}")` : "";
-  ctx.report(`expected a ${kind} object${shown}; references are objects, not names`, path);
+  const shown = typeof x === "string" ? ` (a name: declare or import the ${kind} and pass it)` : "";
+  ctx.report(`expected a ${kind} object${shown}; references are objects, not names`, path, typeof x === "string" ? x : undefined);
   return false;
 }
 
@@ -67,11 +72,11 @@ export function dependencies(deps: readonly Dependency[], ctx: SynthContext): Re
   const out: Record<string, DependsOnSpec> = {};
   deps.forEach((dep, i) => {
     const path = `dependsOn[${i}]`;
-    const target: unknown = hasBrand(dep, BRANDS.service) ? dep : (dep as { service?: unknown }).service;
+    const target: unknown = isOptionsObject(dep, BRANDS.service) ? (dep as { service?: unknown }).service : dep;
     if (!expectConstruct(target, BRANDS.service, "Service", ctx, path)) return;
     const name = ctx.ref(path, target);
     if (name === undefined) return;
-    const options: Partial<DependencyProps> = hasBrand(dep, BRANDS.service) ? {} : (dep as DependencyProps);
+    const options: Partial<DependencyProps> = isOptionsObject(dep, BRANDS.service) ? (dep as DependencyProps) : {};
     const condition = options.condition ?? "started";
     if (!(condition in CONDITIONS)) {
       ctx.report(`condition "${condition}" is not one of started, healthy, completed`, `${path}.condition`);
@@ -87,8 +92,8 @@ function networks(nets: readonly (Network | NetworkAttachment)[] | undefined, ct
   const out: Record<string, ServiceNetworkSpec> = {};
   nets.forEach((net, i) => {
     const path = `networks[${i}]`;
-    const attachment: Partial<NetworkAttachment> = hasBrand(net, BRANDS.network) ? {} : (net as NetworkAttachment);
-    const target: unknown = hasBrand(net, BRANDS.network) ? net : attachment.network;
+    const attachment: Partial<NetworkAttachment> = isOptionsObject(net, BRANDS.network) ? (net as NetworkAttachment) : {};
+    const target: unknown = isOptionsObject(net, BRANDS.network) ? attachment.network : net;
     if (!expectConstruct(target, BRANDS.network, "Network", ctx, path)) return;
     const name = ctx.ref(path, target);
     if (name === undefined) return;
@@ -109,8 +114,8 @@ function grants(
   const out: FileGrantSpec[] = [];
   items.forEach((item, i) => {
     const path = `${field}s[${i}]`;
-    const grant: Partial<SecretGrant & ConfigGrant> = hasBrand(item, key) ? {} : (item as Grant);
-    const target: unknown = hasBrand(item, key) ? item : grant[field];
+    const grant: Partial<SecretGrant & ConfigGrant> = isOptionsObject(item, key) ? (item as Grant) : {};
+    const target: unknown = isOptionsObject(item, key) ? grant[field] : item;
     if (!expectConstruct(target, key, field === "secret" ? "Secret" : "Config", ctx, path)) return;
     const source = ctx.ref(path, target);
     if (source === undefined) return;

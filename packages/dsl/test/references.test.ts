@@ -1,0 +1,39 @@
+import { Service, Stack, Volume, openSession, type Network } from "@berth/dsl";
+import { at, problemLines } from "./helpers";
+
+beforeEach(() => openSession({ defaultProject: "test" }));
+
+test("a name where an object is expected is reported: references are objects, never names", () => {
+  const stack = new Stack("app");
+  new Service("db", { image: "postgres" });
+  new Service("web", { image: "x", dependsOn: ["db" as unknown as Service], networks: ["back" as unknown as Network] }); // by-name
+  const where = `${at(__filename, "by-name")}3: service "web"`;
+  expect(problemLines(stack)).toEqual([
+    `${where}: networks[0] "back": expected a Network object (a name: declare or import the Network and pass it); references are objects, not names`,
+    `${where}: dependsOn[0] "db": expected a Service object (a name: declare or import the Service and pass it); references are objects, not names`,
+  ]);
+});
+
+test("a volume mount whose source is a string asks for the Volume object or a bind mount", () => {
+  const stack = new Stack("app");
+  new Service("web", { image: "x", volumes: [{ source: "data" as unknown as Volume, target: "/data" }] }); // string-source
+  expect(problemLines(stack)).toEqual([
+    `${at(__filename, "string-source")}3: service "web": volumes[0] {"source":"data","target":"/data"}: expected a Volume object as source (references are objects, not names), or type "bind" for a host path`,
+  ]);
+});
+
+test("a healthcheck test array must start with CMD, CMD-SHELL or NONE", () => {
+  const stack = new Stack("app");
+  new Service("web", { image: "x", healthcheck: { test: ["curl", "-f", "http://localhost"] } }); // bad-test
+  expect(problemLines(stack)).toEqual([
+    `${at(__filename, "bad-test")}3: service "web": healthcheck.test ["curl","-f","http://localhost"]: expected a string (run in a shell) or an array starting with "CMD", "CMD-SHELL" or "NONE"`,
+  ]);
+});
+
+test("a service may reference constructs made later, as long as they are in its stack", () => {
+  const stack = new Stack("app");
+  const web = new Service("web", { image: "x" });
+  const db = new Service("db", { image: "postgres", volumes: [{ source: new Volume("data"), target: "/d" }] });
+  web.addDependency(db, "healthy");
+  expect(stack.toGraph().services.web.dependsOn).toEqual({ db: { condition: "service_healthy" } });
+});
