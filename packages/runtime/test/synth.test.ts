@@ -126,7 +126,7 @@ describe("synth", () => {
 });
 
 describe("the YAML 1.1 quoting rule", () => {
-  it.each(TRAPS.map((t) => [t]))("never writes %j plain", (trap) => {
+  it.each([...TRAPS, "e0", "E-5"].map((t) => [t]))("never writes %j plain", (trap) => {
     expect(isPlainSafe(trap)).toBe(false);
   });
 

@@ -10,7 +10,8 @@
  * digit, a sign, a dot or a symbol, and PLAIN_SAFE only admits strings that start with a
  * letter, `_`, `/`, `./` or `../` (no YAML 1.1 float starts with a dot and a slash); the words that start with a letter are exactly the bool/null ones below.
  * Indicators (`: `, ` #`, `,[]{}`, quotes, `&*!|>%@` first) and whitespace never appear in a
- * plain string, and a `:` is admitted only between two safe characters.
+ * plain string, and a `:` is admitted only between two safe characters. Strings like `e0`
+ * are quoted as well, for lax readers (see {@link LAX_EXPONENT}).
  */
 import { Document } from "yaml";
 import type { Scalar, Tags } from "yaml";
@@ -21,9 +22,15 @@ const PLAIN_SAFE = /^(?:[A-Za-z_/]|\.\.?\/)(?:[A-Za-z0-9_./@-]|:(?=[A-Za-z0-9_./
 /** YAML 1.1 bool and null words that start with a letter (the spec lists case variants; we over-quote every case). */
 const YAML11_WORDS = new Set(["y", "n", "yes", "no", "on", "off", "true", "false", "null"]);
 
+/**
+ * Not a float in YAML 1.1 or 1.2 (both need a digit before the exponent), but lax 1.1 readers,
+ * the `yaml` package's own 1.1 schema among them, read `e0` / `E-5` as numbers: quoted too.
+ */
+const LAX_EXPONENT = /^[eE][-+]?[0-9]/;
+
 /** True when `value` can be written as a plain scalar and still read back as this exact string in YAML 1.1 and 1.2. */
 export function isPlainSafe(value: string): boolean {
-  return PLAIN_SAFE.test(value) && !YAML11_WORDS.has(value.toLowerCase());
+  return PLAIN_SAFE.test(value) && !YAML11_WORDS.has(value.toLowerCase()) && !LAX_EXPONENT.test(value);
 }
 
 /**
