@@ -33,6 +33,7 @@ NET_SLOT=$(( 16#${HASH:0:4} % 24 ))
 BRIDGE=berth${HASH}                                   # 11 chars; Linux allows 15
 BRIDGE_CIDR=10.$((200 + NET_SLOT * 2)).0.1/24         # the default "bridge" network
 POOL=10.$((201 + NET_SLOT * 2)).0.0/16                # user-defined networks (compose's), /24 each
+OURS=10.$((200 + NET_SLOT * 2)).0.0/15                # both of the above
 
 # Unix socket paths must stay under 108 bytes, containerd's socket lives under the exec-root.
 if (( ${#STATE} <= 60 )); then RUN=$STATE/run; else RUN=/run/berth-test/$HASH; fi
@@ -126,6 +127,20 @@ ensure_bridge() {
   ip link set "$BRIDGE" up
 }
 
+# A default dockerd with iptables on sets the FORWARD policy to DROP, and bridged traffic goes
+# through FORWARD (br_netfilter): container-to-container traffic on our bridges would be dropped.
+# One ACCEPT rule for our own subnets, tagged, removed by `stop`.
+FW_RULE=(FORWARD -s "$OURS" -d "$OURS" -m comment --comment "berth-test-$HASH" -j ACCEPT)
+allow_forwarding() {
+  command -v iptables >/dev/null || return 0
+  iptables -w 5 -C "${FW_RULE[@]}" 2>/dev/null && return 0
+  iptables -w 5 -I "${FW_RULE[@]}" 2>/dev/null || log "warning: could not add an iptables FORWARD rule for $OURS; containers may not reach each other if another dockerd set FORWARD to DROP"
+}
+remove_forwarding() {
+  command -v iptables >/dev/null || return 0
+  while iptables -w 5 -D "${FW_RULE[@]}" 2>/dev/null; do :; done
+}
+
 start_daemon() {
   mkdir -p "$STATE" "$RUN" "$DATA"
   log "starting a private dockerd (socket $SOCK, log $LOG)"
@@ -149,6 +164,7 @@ start_daemon() {
     --storage-driver overlay2 \
     --exec-opt native.cgroupdriver=cgroupfs \
     --cgroup-parent berth-test \
+    --shutdown-timeout 3 \
     --log-level warn \
     </dev/null >>"$LOG" 2>&1 9>&- &
   local launched=$!
@@ -210,6 +226,7 @@ cmd_start() {
     fi
     start_daemon
   fi
+  allow_forwarding
   import_base_image "unix://$SOCK"
   printf 'export DOCKER_HOST=%q\n' "unix://$SOCK"
 }
@@ -217,6 +234,11 @@ cmd_start() {
 stop_daemon() {
   local pid i
   if pid=$(daemon_pid); then
+    # A test engine's containers hold nothing worth a graceful stop; waiting for each one's stop
+    # timeout (PID 1 ignoring SIGTERM) would make every stop take 10 s.
+    local running
+    running=$(DOCKER_HOST=unix://$SOCK timeout 10 docker ps -q 2>/dev/null || true)
+    [[ -z $running ]] || DOCKER_HOST=unix://$SOCK timeout 20 docker kill $running >/dev/null 2>&1 || true
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 150; i++)); do [[ -d /proc/$pid ]] || break; sleep 0.2; done
     if [[ -d /proc/$pid ]]; then log "dockerd $pid ignored SIGTERM for 30s; killing it"; kill -9 "$pid" 2>/dev/null || true; fi
@@ -225,6 +247,7 @@ stop_daemon() {
   unmount_leftovers
   rm -f "$SOCK" "$PIDFILE"
   if ip link show "$BRIDGE" >/dev/null 2>&1; then ip link delete "$BRIDGE" 2>/dev/null || true; fi
+  remove_forwarding
 }
 
 cmd_stop() {
