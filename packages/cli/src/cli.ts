@@ -3,85 +3,131 @@
  * declares names, arguments and flags, and the one error boundary maps failures to exit codes.
  */
 import { Command, CommanderError, Option } from "commander";
+import { applyCommand, destroyCommand } from "./commands/apply";
+import { controlCommand, execCommand, logsCommand, psCommand } from "./commands/day2";
+import { diffCommand } from "./commands/diff";
 import { synthCommand } from "./commands/synth";
 import { graphCommand, validateCommand } from "./commands/validate";
-import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, reportError } from "./errors";
+import { EXIT_OK, EXIT_USER, reportError } from "./errors";
 import type { GlobalOptions, Io } from "./io";
 
 declare const BERTH_VERSION: string | undefined;
 const VERSION = typeof BERTH_VERSION === "string" ? BERTH_VERSION : "0.0.0-dev";
 
-const STACK_ARG = ["[stack]", "the stack file", "stack.ts"] as const;
+const STACK_ARG = ["[stack]", "the stack file (default: -f, else ./stack.ts)"] as const;
 
-type Action = (file: string, opts: never, io: Io) => Promise<void>;
+/** Each action resolves to its exit code (void = 0). */
+type Action = (...args: never[]) => Promise<number | void>;
 
-export function buildProgram(io: Io): Command {
-  const program = new Command("dsl")
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function declareGlobals(program: Command, io: Io): Command {
+  return program
     .description("Berth: describe Docker services as typed code; synthesize compose files and converge engines.")
     .version(VERSION, "-v, --version")
+    .option("-f, --file <stack>", "the stack file", undefined)
+    .option("-p, --project <name>", "project name (default: the stack's name)")
+    .option("-H, --host <url>", "Docker Engine to talk to (default: $DOCKER_HOST, else the local socket)")
+    .option("--profile <name>", "enable services of this profile (repeatable)", collect)
     .option("--json", "machine-readable output and errors on stdout")
     .option("--no-color", "no colors, even on a terminal")
     .showSuggestionAfterError(true)
-    .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-    })
-    .exitOverride();
-  program.addHelpText(
-    "after",
-    `
+    .enablePositionalOptions()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+    .addHelpText(
+      "after",
+      `
 Examples:
-  $ dsl synth                         print docker-compose YAML for ./stack.ts
-  $ dsl synth examples/nginx-php/stack.ts -o docker-compose.yml
-  $ dsl validate stack.ts             check a stack without touching anything
+  $ dsl synth                          print docker-compose YAML for ./stack.ts
+  $ dsl diff examples/nginx-php/stack.ts
+  $ dsl apply --yes                    converge the engine to ./stack.ts
+  $ dsl logs -f web                    follow a service's output
+  $ dsl destroy --volumes              remove everything, data included
 
-Exit codes: 0 success, 1 a problem in the stack or the command line, 2 an internal error.`,
-  );
-  const bind = (action: Action) =>
-    async function (this: Command, file: string) {
-      await action(file, this.optsWithGlobals() as never, io);
+Exit codes: 0 success, 1 a problem in the stack or the command line, 2 an internal error
+(diff --exit-code: 0 no changes, 1 error, 2 changes).`,
+    );
+}
+
+function applyFlags(cmd: Command): Command {
+  return cmd
+    .option("-y, --yes", "do not ask for confirmation (required without a terminal)")
+    .option("--dry-run", "show the plan and stop")
+    .option("--parallel <n>", "at most n engine operations at once", "8")
+    .option("--lock-timeout <duration>", "wait this long for another apply on the project to finish", "0s");
+}
+
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = declareGlobals(new Command("dsl"), io);
+  const bind = (action: Action, arity: number) =>
+    async function (this: Command, ...args: unknown[]) {
+      const code = await (action as (...a: unknown[]) => Promise<number | void>)(...args.slice(0, arity), this.optsWithGlobals(), io);
+      setExit(typeof code === "number" ? code : EXIT_OK);
     };
 
-  program
-    .command("synth")
-    .description("write the stack as a docker-compose file (stdout by default)")
-    .argument(...STACK_ARG)
+  program.command("synth").description("write the stack as a docker-compose file (stdout by default)").argument(...STACK_ARG)
     .option("-o, --output <file>", "write to a file instead of stdout")
     .addOption(new Option("--target <target>", "output format").choices(["compose", "swarm"]).default("compose"))
     .option("--no-cache", "recompile the stack even when it did not change")
-    .action(bind(synthCommand as Action));
-  program
-    .command("validate")
-    .description("load and validate the stack; report every problem with its file:line")
-    .argument(...STACK_ARG)
+    .action(bind(synthCommand as Action, 1));
+  program.command("validate").description("load and validate the stack; report every problem with its file:line").argument(...STACK_ARG)
     .option("--no-cache", "recompile the stack even when it did not change")
-    .action(bind(validateCommand as Action));
-  program
-    .command("graph")
-    .description("print the resource graph (JSON) that every other command works from")
-    .argument(...STACK_ARG)
-    .option("--no-cache", "recompile the stack even when it did not change")
-    .action(bind(graphCommand as Action));
+    .action(bind(validateCommand as Action, 1));
+  program.command("graph").description("print the resource graph (JSON) every other command works from").argument(...STACK_ARG)
+    .action(bind(graphCommand as Action, 1));
+
+  program.command("diff").description("show what apply would change on the engine, changing nothing").argument(...STACK_ARG)
+    .option("--exit-code", "exit 2 when there are changes, 0 when none")
+    .option("--force-recreate", "plan to recreate every container")
+    .option("--volumes", "plan to remove volumes the stack no longer declares")
+    .action(bind(diffCommand as Action, 1));
+  applyFlags(program.command("apply").alias("up").description("preview, confirm, then converge the engine to the stack").argument(...STACK_ARG))
+    .option("--force-recreate", "recreate every container even when nothing changed")
+    .option("--build", "build images of built services even when they exist")
+    .addOption(new Option("--pull <policy>", "pull images: always, missing, never (default: each service's pull policy)").choices(["always", "missing", "never"]))
+    .option("--wait-timeout <duration>", "how long to wait for a dependency to be healthy / completed", "300s")
+    .option("--volumes", "also remove volumes the stack no longer declares")
+    .action(bind(applyCommand as Action, 1));
+  applyFlags(program.command("destroy").alias("down").description("remove the project's containers and networks (volumes only with --volumes)").argument(...STACK_ARG))
+    .option("--volumes", "also remove the project's named volumes (their data is lost)")
+    .action(bind(destroyCommand as Action, 1));
+
+  program.command("ps").description("list the project's services and their containers").action(bind(psCommand as Action, 0));
+  program.command("logs").description("show the output of the project's containers").argument("[service...]", "only these services")
+    .option("-f, --follow", "keep following new output")
+    .option("-n, --tail <lines>", "lines from the end of each container's output", "all")
+    .option("-t, --timestamps", "show timestamps")
+    .action(bind(logsCommand as Action, 1));
+  program.command("exec").description("run a command in a running service container").argument("<service>").argument("[command...]", "the command (after --)")
+    .option("--index <n>", "which container of the service", "1")
+    .option("-u, --user <user>", "run as this user")
+    .option("-w, --workdir <dir>", "working directory inside the container")
+    .option("-e, --env <KEY=VALUE>", "set an environment variable (repeatable)", collect)
+    .passThroughOptions()
+    .action(bind(execCommand as Action, 2));
+  for (const action of ["stop", "start", "restart"] as const) {
+    program.command(action).description(`${action} the project's containers (all, or the services named)`).argument("[service...]")
+      .action(bind(((services: string[], opts: never, io2: Io) => controlCommand(action, services, opts, io2)) as Action, 1));
+  }
   return program;
 }
 
 /** Runs the CLI with `argv` (as `process.argv`); resolves to the exit code. Never calls process.exit. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const program = buildProgram(io);
+  let exit = EXIT_OK;
+  const program = buildProgram(io, (code) => (exit = code));
   try {
     await program.parseAsync([...argv]);
-    return EXIT_OK;
+    return exit;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Commander has printed its message (help, version, unknown option, suggestion).
-      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT_OK;
-      return err.exitCode === 0 ? EXIT_OK : EXIT_USER;
+      return err.exitCode === 0 || err.code === "commander.helpDisplayed" || err.code === "commander.version" ? EXIT_OK : EXIT_USER;
     }
-    const opts = program.opts<GlobalOptions>();
-    try {
-      return reportError(err, io, opts);
-    } catch {
-      return EXIT_INTERNAL;
-    }
+    const opts = program.opts<GlobalOptions & { exitCode?: boolean }>();
+    const code = reportError(err, io, opts);
+    // diff --exit-code: 1 for any error, 2 is reserved for "changes".
+    return argv.includes("--exit-code") ? EXIT_USER : code;
   }
 }

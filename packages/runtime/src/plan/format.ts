@@ -58,7 +58,7 @@ function describe(g: Group): string {
   else if (created.length) parts.push(`+${plural(created.length, "container")}`);
   if (recreated.length) parts.push(`recreate${recreated.length > 1 ? ` ${recreated.length}` : ""}: ${recreated[0].cause}`);
   if (started.length) parts.push(`start: ${started.map((s) => s.cause).join("; ")}`);
-  if (removed.length) parts.push(`${plural(removed.length, "container")} removed${removed[0].cause === "no longer in the stack" ? "" : ` (${removed[0].cause})`}`);
+  if (removed.length) parts.push(`${plural(removed.length, "container")} removed${/^(scale|service not enabled)/.test(removed[0].cause) ? ` (${removed[0].cause})` : ""}`);
   return parts.join("; ");
 }
 

@@ -34,16 +34,17 @@ export function isPlainSafe(value: string): boolean {
 }
 
 /**
- * Characters PyYAML refuses to read even inside quotes (outside its printable set), which
- * JSON.stringify leaves raw: DEL, the C1 controls except NEL, and the two non-characters.
+ * Characters JSON.stringify leaves raw that PyYAML may not read back as themselves: its
+ * printable set excludes DEL, the C1 controls and the two non-characters, and it takes NEL,
+ * LS and PS for line breaks (it folds a raw NEL into a space). All are written as `\uXXXX`.
  */
 // eslint-disable-next-line no-control-regex
-const PYYAML_NON_PRINTABLE = /[\u007f-\u0084\u0086-\u009f\ufffe\uffff]/g;
+const PYYAML_UNSAFE_RAW = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/g;
 
-/** A double-quoted scalar: JSON's escapes (all valid in YAML 1.1 and 1.2) plus `\uXXXX` for what PyYAML rejects raw. */
+/** A double-quoted scalar: JSON's escapes (all valid in YAML 1.1 and 1.2) plus `\uXXXX` for what PyYAML misreads raw. */
 export function doubleQuote(value: string): string {
   return JSON.stringify(value).replace(
-    PYYAML_NON_PRINTABLE,
+    PYYAML_UNSAFE_RAW,
     (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }

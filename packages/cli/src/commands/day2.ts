@@ -1,0 +1,92 @@
+/** ps, logs, exec, stop, start, restart: compose's day-2 verbs on the project of the stack. */
+import { controlServices, execInService, projectContainers, serviceLogs, type Day2Action } from "@berth/runtime";
+import { engineFor, type EngineOptions, prepareStack, stackFile } from "../engine";
+import { type Io, paint, useColor, writeJson } from "../io";
+
+async function projectOf(opts: EngineOptions, io: Io): Promise<string> {
+  if (opts.project) return opts.project;
+  return (await prepareStack(stackFile(undefined, opts), opts, io)).desired.project;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join("   ").trimEnd()).join("\n") + "\n";
+}
+
+/** `dsl ps`: the project's services and their containers. */
+export async function psCommand(opts: EngineOptions, io: Io): Promise<number> {
+  const project = await projectOf(opts, io);
+  const containers = await projectContainers(engineFor(opts, io), project);
+  if (opts.json) {
+    writeJson(io, { project, containers: containers.map((c) => ({ service: c.service, number: c.number, name: c.name, state: c.state, status: c.status, health: c.health, image: c.image })) });
+    return 0;
+  }
+  if (!containers.length) {
+    io.stdout.write(`Project "${project}" has no containers (dsl apply creates them).\n`);
+    return 0;
+  }
+  const rows = [["SERVICE", "CONTAINER", "STATE", "STATUS", "IMAGE"], ...containers.map((c) => [c.service, c.name, c.state, c.status, c.image])];
+  io.stdout.write(`Project "${project}"\n${table(rows)}`);
+  return 0;
+}
+
+export interface LogsOptions extends EngineOptions {
+  readonly follow?: boolean;
+  readonly tail?: string;
+  readonly timestamps?: boolean;
+}
+
+/** `dsl logs [service…]`: every container's output, each line prefixed with its container, like compose. */
+export async function logsCommand(services: string[], opts: LogsOptions, io: Io): Promise<number> {
+  const project = await projectOf(opts, io);
+  const tail = opts.tail === undefined || opts.tail === "all" ? "all" : Number(opts.tail);
+  const sources = await serviceLogs(engineFor(opts, io), project, services, { follow: opts.follow, tail, timestamps: opts.timestamps });
+  const c = paint(useColor(io, io.stdout, opts));
+  const width = Math.max(0, ...sources.map((s) => `${s.container.service}-${s.container.number}`.length));
+  await Promise.all(
+    sources.map(async ({ container, stream }) => {
+      const prefix = c.cyan(`${`${container.service}-${container.number}`.padEnd(width)} | `);
+      let rest = "";
+      for await (const chunk of stream) {
+        const text = rest + chunk.data.toString("utf8");
+        const lines = text.split("\n");
+        rest = lines.pop() ?? "";
+        for (const line of lines) (chunk.stream === "stderr" ? io.stderr : io.stdout).write(`${prefix}${line}\n`);
+      }
+      if (rest) io.stdout.write(`${prefix}${rest}\n`);
+    }),
+  );
+  return 0;
+}
+
+export interface ExecCommandOptions extends EngineOptions {
+  readonly index?: string;
+  readonly user?: string;
+  readonly workdir?: string;
+  readonly env?: string[];
+}
+
+/** `dsl exec <service> -- <command…>`: runs it in the service's container; exits with the command's exit code. */
+export async function execCommand(service: string, command: string[], opts: ExecCommandOptions, io: Io): Promise<number> {
+  if (!command.length) throw Object.assign(new Error(`dsl exec ${service}: no command given; e.g. dsl exec ${service} -- sh -c 'echo hi'`), { userError: true });
+  const project = await projectOf(opts, io);
+  const res = await execInService(engineFor(opts, io), project, service, command, { index: opts.index ? Number(opts.index) : undefined, user: opts.user, workingDir: opts.workdir, env: opts.env });
+  if (opts.json) writeJson(io, res);
+  else {
+    io.stdout.write(res.stdout);
+    io.stderr.write(res.stderr);
+  }
+  return res.exitCode;
+}
+
+/** `dsl stop|start|restart [service…]`. */
+export async function controlCommand(action: Day2Action, services: string[], opts: EngineOptions, io: Io): Promise<number> {
+  const project = await projectOf(opts, io);
+  const verb = { stop: "stopped", start: "started", restart: "restarted" }[action];
+  const done = await controlServices(engineFor(opts, io), project, action, services, (c) => {
+    if (!opts.json) io.stdout.write(`  ✓ ${c.name} ${verb}\n`);
+  });
+  if (opts.json) writeJson(io, { project, action, containers: done.map((c) => c.name) });
+  else if (!done.length) io.stdout.write(`Project "${project}" has no containers to ${action}.\n`);
+  return 0;
+}

@@ -1,0 +1,30 @@
+/** The engine and the stack for commands that need them; dockerode loads only on the first engine call. */
+import { createEngine, prepare, type Engine, type Prepared } from "@berth/runtime";
+import type { GlobalOptions, Io } from "./io";
+
+export interface EngineOptions extends GlobalOptions {
+  readonly host?: string;
+  readonly file?: string;
+  readonly project?: string;
+  readonly profile?: string[];
+}
+
+export function engineFor(opts: EngineOptions, io: Io): Engine {
+  return createEngine({ host: opts.host, env: io.env });
+}
+
+/** The stack file: the positional argument, else `-f`, else ./stack.ts. */
+export function stackFile(positional: string | undefined, opts: EngineOptions): string {
+  return positional ?? opts.file ?? "stack.ts";
+}
+
+export function prepareStack(file: string, opts: EngineOptions, io: Io): Promise<Prepared> {
+  return prepare(file, { cwd: io.cwd, env: io.env, profiles: opts.profile, project: opts.project });
+}
+
+export function parseDuration(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (!m) throw Object.assign(new Error(`${flag} "${text}": expected a duration like 30s, 2m or 500ms`), { userError: true });
+  return Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 } as Record<string, number>)[m[2] ?? "s"];
+}

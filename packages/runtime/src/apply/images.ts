@@ -1,0 +1,82 @@
+/**
+ * Images before containers: pull what is missing (or always, per pull policy), build what is
+ * built. Runs before planning, so that the plan compares real image ids. A stack whose images
+ * are all present makes one list call here and nothing else.
+ */
+import { formatLocation } from "@berth/dsl";
+import type { DesiredService, DesiredState } from "../desired/resolve";
+import type { Engine, ProgressEvent } from "../engine/types";
+import { imageIds } from "../observe";
+
+export type ImageAction = "pull" | "build";
+
+export interface ImageProgress {
+  readonly service: string;
+  readonly image: string;
+  readonly action: ImageAction;
+  readonly status: "started" | "done";
+  readonly event?: ProgressEvent;
+}
+
+export interface EnsureImagesOptions {
+  /** Build every built service, even when its image exists (`--build`). */
+  readonly build?: boolean;
+  /** Override every service's pull policy (`--pull always|missing|never`). */
+  readonly pull?: "always" | "missing" | "never";
+  readonly onProgress?: (p: ImageProgress) => void;
+}
+
+/** A pull or build failed, or an image that must not be pulled is missing. Names the service and its source line. */
+export class ImageError extends Error {
+  readonly userError = true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ImageError";
+  }
+}
+
+function actionFor(svc: DesiredService, present: boolean, opts: EnsureImagesOptions): ImageAction | "missing" | undefined {
+  if (svc.build && (opts.build || (!present && svc.pullPolicy !== "never"))) return "build";
+  const policy = opts.pull ?? (svc.pullPolicy === "build" ? "missing" : svc.pullPolicy);
+  if (policy === "always") return "pull";
+  if (present) return undefined;
+  return policy === "never" ? "missing" : "pull";
+}
+
+/** What would be pulled or built, without doing it (for previews). */
+export function imagesToFetch(desired: DesiredState, present: Readonly<Record<string, string>>, opts: EnsureImagesOptions = {}): { service: DesiredService; action: ImageAction | "missing" }[] {
+  const out: { service: DesiredService; action: ImageAction | "missing" }[] = [];
+  const seen = new Set<string>();
+  for (const svc of Object.values(desired.services)) {
+    if (svc.replicas === 0 || seen.has(svc.image)) continue;
+    const action = actionFor(svc, present[svc.image] !== undefined, opts);
+    if (!action) continue;
+    seen.add(svc.image);
+    out.push({ service: svc, action });
+  }
+  return out;
+}
+
+export async function ensureImages(engine: Engine, desired: DesiredState, opts: EnsureImagesOptions = {}): Promise<number> {
+  const refs = [...new Set(Object.values(desired.services).map((s) => s.image))];
+  const present = imageIds(refs, await engine.listImages({ references: refs }));
+  const todo = imagesToFetch(desired, present, opts);
+  for (const { service: svc, action } of todo) {
+    const where = `${formatLocation(svc.location)}: service "${svc.name}"`;
+    if (action === "missing") throw new ImageError(`${where}: image ${svc.image} is not present and pull policy is "never"`);
+    const report = (status: "started" | "done", event?: ProgressEvent) => opts.onProgress?.({ service: svc.name, image: svc.image, action, status, event });
+    report("started");
+    try {
+      if (action === "pull") await engine.pullImage(svc.image, { onProgress: (e) => report("started", e) });
+      else {
+        const b = svc.build!;
+        await engine.buildImage(b.context, { dockerfile: b.dockerfile, args: b.args, target: b.target, tags: [svc.image], onProgress: (e) => report("started", e) });
+      }
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      throw new ImageError(`${where}: ${action === "pull" ? `pulling ${svc.image}` : `building ${svc.image}`} failed: ${msg}`, { cause: err });
+    }
+    report("done");
+  }
+  return todo.length;
+}

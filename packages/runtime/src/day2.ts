@@ -1,0 +1,64 @@
+/**
+ * Day-2 verbs on what a project runs: ps, logs, exec, stop, start, restart. Containers are
+ * found by compose's labels, so they act on containers made by docker-compose as well.
+ */
+import type { Engine, ExecResult, LogStream } from "./engine/types";
+import { Labels } from "./labels";
+import { observe } from "./observe";
+import type { ObservedContainer } from "./observed";
+
+/** A service name that the project does not run. */
+export class UnknownServiceError extends Error {
+  readonly userError = true;
+  constructor(project: string, service: string, known: readonly string[]) {
+    super(`project "${project}" has no running service "${service}"${known.length ? ` (services: ${known.join(", ")})` : " (nothing is deployed; run dsl apply)"}`);
+    this.name = "UnknownServiceError";
+  }
+}
+
+/** The project's service containers (one-off `run` containers left out), optionally only some services. */
+export async function projectContainers(engine: Engine, project: string, services: readonly string[] = []): Promise<ObservedContainer[]> {
+  const all = (await observe(engine, project)).containers.filter((c) => !c.oneoff);
+  const known = [...new Set(all.map((c) => c.service))].sort();
+  for (const s of services) if (!known.includes(s)) throw new UnknownServiceError(project, s, known);
+  return services.length ? all.filter((c) => services.includes(c.service)) : all;
+}
+
+export type Day2Action = "stop" | "start" | "restart";
+
+export async function controlServices(engine: Engine, project: string, action: Day2Action, services: readonly string[] = [], onDone?: (c: ObservedContainer) => void): Promise<ObservedContainer[]> {
+  const containers = await projectContainers(engine, project, services);
+  await Promise.all(
+    containers.map(async (c) => {
+      if (action === "stop") await engine.stopContainer(c.id);
+      else if (action === "start") await engine.startContainer(c.id);
+      else await engine.restartContainer(c.id);
+      onDone?.(c);
+    }),
+  );
+  return containers;
+}
+
+export interface LogSource {
+  readonly container: ObservedContainer;
+  readonly stream: LogStream;
+}
+
+export async function serviceLogs(engine: Engine, project: string, services: readonly string[], options: { follow?: boolean; tail?: number | "all"; timestamps?: boolean }): Promise<LogSource[]> {
+  const containers = await projectContainers(engine, project, services);
+  return Promise.all(containers.map(async (container) => ({ container, stream: await engine.containerLogs(container.id, options) })));
+}
+
+/** Runs a command in a service's container (`index`, default 1), like `docker compose exec`. */
+export async function execInService(engine: Engine, project: string, service: string, command: readonly string[], options: { index?: number; user?: string; workingDir?: string; env?: readonly string[] } = {}): Promise<ExecResult> {
+  const containers = await projectContainers(engine, project, [service]);
+  const index = options.index ?? 1;
+  const target = containers.find((c) => c.number === index);
+  if (!target) throw new UnknownServiceError(project, `${service}` + (index !== 1 ? ` #${index}` : ""), containers.map((c) => c.service));
+  if (target.state !== "running") {
+    throw Object.assign(new Error(`service "${service}": container ${target.name} is ${target.state}; start it first (dsl start ${service})`), { userError: true });
+  }
+  return engine.exec(target.id, command, { user: options.user, workingDir: options.workingDir, env: options.env });
+}
+
+export { Labels };
