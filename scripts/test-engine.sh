@@ -29,11 +29,33 @@ BASE_IMAGE=berth-test/busybox:1
 
 # Everything derived from the state folder, so two checkouts get two engines that do not clash.
 HASH=$(printf '%s' "$STATE" | sha256sum | cut -c1-6)
-NET_SLOT=$(( 16#${HASH:0:4} % 24 ))
 BRIDGE=berth${HASH}                                   # 11 chars; Linux allows 15
-BRIDGE_CIDR=10.$((200 + NET_SLOT * 2)).0.1/24         # the default "bridge" network
-POOL=10.$((201 + NET_SLOT * 2)).0.0/16                # user-defined networks (compose's), /24 each
-OURS=10.$((200 + NET_SLOT * 2)).0.0/15                # both of the above
+
+# Address slot k (0..23) is 10.(200+2k).0.0/15: the bridge gets 10.(200+2k).0.1/24, the pool for
+# user-defined (compose) networks is 10.(201+2k).0.0/16. The first slot, from the hash, whose
+# addresses no other interface holds (a crashed engine's leftovers) is kept in $STATE/slot, so the
+# engine's saved networks stay inside its pool across restarts.
+slot_in_use() {
+  ip -4 -o addr show 2>/dev/null | awk -v me="$BRIDGE" '$2 != me { print $4 }' \
+    | grep -qE "^10\.($((200 + $1 * 2))|$((201 + $1 * 2)))\."
+}
+pick_slot() {
+  local k i
+  if [[ -s $STATE/slot ]]; then cat "$STATE/slot"; return; fi
+  k=$(( 16#${HASH:0:4} % 24 ))
+  for ((i = 0; i < 24; i++)); do
+    slot_in_use $(( (k + i) % 24 )) || { k=$(( (k + i) % 24 )); break; }
+  done
+  mkdir -p "$STATE" && echo "$k" >"$STATE/slot"
+  echo "$k"
+}
+set_addresses() {
+  local k=$1
+  BRIDGE_CIDR=10.$((200 + k * 2)).0.1/24              # the default "bridge" network
+  POOL=10.$((201 + k * 2)).0.0/16                     # user-defined networks, /24 each
+  OURS=10.$((200 + k * 2)).0.0/15                     # both of the above
+}
+if [[ -s $STATE/slot ]]; then set_addresses "$(<"$STATE/slot")"; else set_addresses $(( 16#${HASH:0:4} % 24 )); fi
 
 # Unix socket paths must stay under 108 bytes, containerd's socket lives under the exec-root.
 if (( ${#STATE} <= 60 )); then RUN=$STATE/run; else RUN=/run/berth-test/$HASH; fi
@@ -122,6 +144,9 @@ drop_stale_containerd_pidfile() {
 ensure_bridge() {
   if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
     ip link add name "$BRIDGE" type bridge
+  fi
+  if ! ip -4 -o addr show dev "$BRIDGE" | grep -qF " $BRIDGE_CIDR "; then
+    ip addr flush dev "$BRIDGE"
     ip addr add "$BRIDGE_CIDR" dev "$BRIDGE"
   fi
   ip link set "$BRIDGE" up
@@ -130,14 +155,16 @@ ensure_bridge() {
 # A default dockerd with iptables on sets the FORWARD policy to DROP, and bridged traffic goes
 # through FORWARD (br_netfilter): container-to-container traffic on our bridges would be dropped.
 # One ACCEPT rule for our own subnets, tagged, removed by `stop`.
-FW_RULE=(FORWARD -s "$OURS" -d "$OURS" -m comment --comment "berth-test-$HASH" -j ACCEPT)
+fw_rule() { FW_RULE=(FORWARD -s "$OURS" -d "$OURS" -m comment --comment "berth-test-$HASH" -j ACCEPT); }
 allow_forwarding() {
   command -v iptables >/dev/null || return 0
+  fw_rule
   iptables -w 5 -C "${FW_RULE[@]}" 2>/dev/null && return 0
   iptables -w 5 -I "${FW_RULE[@]}" 2>/dev/null || log "warning: could not add an iptables FORWARD rule for $OURS; containers may not reach each other if another dockerd set FORWARD to DROP"
 }
 remove_forwarding() {
   command -v iptables >/dev/null || return 0
+  fw_rule
   while iptables -w 5 -D "${FW_RULE[@]}" 2>/dev/null; do :; done
 }
 
@@ -148,6 +175,7 @@ start_daemon() {
   kill_leftover_children
   drop_stale_containerd_pidfile
   rm -f "$SOCK" "$PIDFILE"
+  set_addresses "$(pick_slot)"
   ensure_bridge
   : >"$LOG"
   local t0=$SECONDS
