@@ -19,6 +19,7 @@
 #   BERTH_TEST_ENGINE_DIR      state folder (default: <repo>/.test-engine, git-ignored)
 #   BERTH_TEST_ENGINE_TIMEOUT  seconds to wait for the daemon to answer (default 60)
 #   BERTH_TEST_ENGINE_PRIVATE  1: ignore an answering $DOCKER_HOST and start the private engine
+#   BERTH_TEST_ENGINE_STORAGE_DRIVER  e.g. vfs where overlay2 cannot work (default: dockerd's choice)
 #   DOCKER_HOST                when set and answering, `start` reuses it instead
 set -euo pipefail
 
@@ -189,7 +190,7 @@ start_daemon() {
     --default-address-pool "base=$POOL,size=24" \
     --iptables=false --ip-masq=false --ip-forward=false \
     --userland-proxy=true \
-    --storage-driver overlay2 \
+    ${BERTH_TEST_ENGINE_STORAGE_DRIVER:+--storage-driver "$BERTH_TEST_ENGINE_STORAGE_DRIVER"} \
     --exec-opt native.cgroupdriver=cgroupfs \
     --cgroup-parent berth-test \
     --shutdown-timeout 3 \
