@@ -57,7 +57,8 @@ export function composeConfig(yamlText: string, opts: ComposeConfigOptions): Rec
 
 const PY_YAML_TO_JSON = "import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout, default=str)";
 
-function pyYamlToJson(text: string): Record<string, unknown> {
+/** Parse YAML with PyYAML (`safe_load`), the reader docker-compose 1.29 uses. */
+export function pyYamlToJson(text: string): Record<string, unknown> {
   const res = spawnSync("python3", ["-c", PY_YAML_TO_JSON], { input: text, encoding: "utf8" });
   if (res.status !== 0) throw new Error(`PyYAML could not read compose's output: ${res.stderr}`);
   return JSON.parse(res.stdout) as Record<string, unknown>;
