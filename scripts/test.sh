@@ -10,8 +10,12 @@ cd "$(dirname "$0")/.."
 npx --yes pnpm@12.4.2 install --frozen-lockfile
 
 if [ "${BERTH_SKIP_ENGINE_TESTS:-}" != "1" ]; then
+  # Stop the private engine at the end only when this run started it.
+  started_here=1
+  { [ -n "${DOCKER_HOST:-}" ] && timeout 5 docker version >/dev/null 2>&1; } && started_here=0
+  bash scripts/test-engine.sh status >/dev/null 2>&1 && started_here=0
   eval "$(bash scripts/test-engine.sh start)"
-  trap 'bash scripts/test-engine.sh stop >/dev/null 2>&1 || true' EXIT
+  if [ "$started_here" = 1 ]; then trap 'bash scripts/test-engine.sh stop >/dev/null 2>&1 || true' EXIT; fi
 fi
 
 echo "== type check"

@@ -47,7 +47,9 @@ function actionFor(svc: DesiredService, present: boolean, opts: EnsureImagesOpti
 export function imagesToFetch(desired: DesiredState, present: Readonly<Record<string, string>>, opts: EnsureImagesOptions = {}): { service: DesiredService; action: ImageAction | "missing" }[] {
   const out: { service: DesiredService; action: ImageAction | "missing" }[] = [];
   const seen = new Set<string>();
-  for (const svc of Object.values(desired.services)) {
+  // Built services first: a service that only names the image another one builds must not pull it.
+  const services = Object.values(desired.services).sort((a, b) => Number(!a.build) - Number(!b.build));
+  for (const svc of services) {
     if (svc.replicas === 0 || seen.has(svc.image)) continue;
     const action = actionFor(svc, present[svc.image] !== undefined, opts);
     if (!action) continue;
