@@ -80,6 +80,17 @@ test("the same host port published twice is reported naming both services", () =
   ]);
 });
 
+test("a port clash is reported at the service declared later, whatever the names, and within one service too", () => {
+  const stack = new Stack("app");
+  new Service("web", { image: "nginx", ports: ["8080:80"] }); // clash-first
+  new Service("api", { image: "api", ports: ["8080:81", "9000:90", "9000:91"] }); // clash-second
+  const where = `${at(__filename, "clash-second")}3: service "api"`;
+  expect(problemLines(stack)).toEqual([
+    `${where}: ports[0] "8080:81/tcp": host port 8080/tcp is also published by service "web" (${at(__filename, "clash-first")}3) as 8080:80/tcp`,
+    `${where}: ports[2] "9000:91/tcp": host port 9000/tcp is also published by this service as 9000:90/tcp`,
+  ]);
+});
+
 test("dependsOn cycles are printed as a → b → c → a", () => {
   const stack = new Stack("app");
   const a = new Service("a", { image: "x" }); // svc-a

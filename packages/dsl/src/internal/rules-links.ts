@@ -63,11 +63,20 @@ function showPort(p: PortSpec): string {
   return `${p.hostIp ? `${p.hostIp}:` : ""}${p.published}:${p.target}/${p.protocol}`;
 }
 
+/** Services in the order the user declared them (file, line, column; then name), so a clash is reported at the later one. */
+function inDeclarationOrder(graph: Graph): ServiceSpec[] {
+  return Object.values(graph.services).sort((a, b) => {
+    const x = a.location;
+    const y = b.location;
+    if (x.file !== y.file) return x.file < y.file ? -1 : 1;
+    return x.line - y.line || x.column - y.column || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  });
+}
+
 export function checkPortConflicts(graph: Graph): Problem[] {
   const out: Problem[] = [];
   const seen: { service: ServiceSpec; port: PortSpec }[] = [];
-  for (const name of Object.keys(graph.services).sort()) {
-    const service = graph.services[name];
+  for (const service of inDeclarationOrder(graph)) {
     (service.ports ?? []).forEach((port, i) => {
       if (port.published === undefined || port.published === 0) return;
       const other = seen.find((s) => overlaps(s.port, port));
