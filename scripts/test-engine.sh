@@ -234,6 +234,7 @@ import_base_image() {
 }
 
 cmd_start() {
+  ensure_tools
   if [[ -n ${DOCKER_HOST:-} && ${BERTH_TEST_ENGINE_PRIVATE:-0} != 1 ]] && answers "$DOCKER_HOST"; then
     log "reusing the engine at $DOCKER_HOST"
     import_base_image "$DOCKER_HOST"
@@ -241,7 +242,6 @@ cmd_start() {
     return 0
   fi
   [[ -n ${DOCKER_HOST:-} && ${BERTH_TEST_ENGINE_PRIVATE:-0} != 1 ]] && log "DOCKER_HOST=$DOCKER_HOST does not answer; starting a private engine"
-  ensure_tools
   mkdir -p "$STATE" "$RUN"
   # One start at a time per state folder (parallel CI steps, two terminals).
   exec 9>"$STATE/lock"
