@@ -122,10 +122,12 @@ unmount_leftovers() {
 # After a crash (dockerd killed with -9): the containerd it started, and the shims with the
 # container processes under them, all found by our own exec-root in their command line.
 kill_leftover_children() {
-  local pid child
+  local pid child argv0
   for pid in $(grep -laF -- "$RUN/containerd" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3); do
-    [[ $pid == "$$" ]] && continue
-    if grep -qa containerd-shim "/proc/$pid/cmdline" 2>/dev/null; then
+    # Only containerd and its shims (grep itself matches its own pattern).
+    argv0=$({ tr '\0' '\n' <"/proc/$pid/cmdline"; } 2>/dev/null | head -n 1) || continue
+    [[ ${argv0##*/} == containerd* ]] || continue
+    if [[ ${argv0##*/} == containerd-shim* ]]; then
       # A container's init dies with its shim only when told: kill it first (its pid namespace goes with it).
       for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do kill -9 "$child" 2>/dev/null || true; done
     fi
