@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import type { Graph } from "@berth/dsl";
 import { isPlainSafe, synth, toComposeModel } from "../src/synth";
-import { blog, compat, graphOf, svc, trapsGraph, TRAPS } from "./fixtures/synth/graphs";
+import { blog, compat, graphOf, specOnly, svc, trapsGraph, TRAPS } from "./fixtures/synth/graphs";
 
 const GOLDEN_DIR = path.join(__dirname, "fixtures/synth");
 
@@ -28,6 +28,7 @@ describe("synth", () => {
     ["blog", blog],
     ["compat", compat],
     ["traps", trapsGraph()],
+    ["spec-only", specOnly()],
   ])("writes the %s stack exactly as its golden file", (name, graph) => {
     expectGolden(name, synth(graph as Graph));
   });
