@@ -10,7 +10,9 @@ export type ConstructKind = "stack" | "service" | "network" | "volume" | "secret
 
 /** Names a construct in messages: `service "web"`. */
 export interface ConstructRef {
+  /** What sort of construct. */
   readonly kind: ConstructKind;
+  /** Its logical name (for a stack: the project name). */
   readonly name: string;
 }
 
@@ -22,9 +24,9 @@ export interface Problem {
   readonly location: SourceLocation;
   /** The construct at fault. */
   readonly construct: ConstructRef;
-  /** Where inside the construct's props, e.g. `ports[1]` or `healthcheck.interval`. */
+  /** Where inside the construct's props, e.g. `ports[1]` or `healthcheck.interval`. @default absent: the construct as a whole */
   readonly path?: string;
-  /** The offending value, as written (sensitive values are never put here). */
+  /** The offending value, as written (sensitive values are never put here). @default absent: no single value is at fault */
   readonly value?: JsonValue;
 }
 

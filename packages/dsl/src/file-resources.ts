@@ -15,9 +15,13 @@ interface FileSourceCommon {
 export interface FromFile extends FileSourceCommon {
   /** Path, relative to the stack file's folder. */
   readonly file: string;
+  /** Exclusive with this source: exactly one of file, environment, content or external. */
   readonly environment?: never;
+  /** Exclusive with this source: exactly one of file, environment, content or external. */
   readonly content?: never;
+  /** Exclusive with this source: exactly one of file, environment, content or external. */
   readonly external?: never;
+  /** Exclusive with this source: exactly one of file, environment, content or external. */
   readonly externalName?: never;
 }
 
@@ -25,9 +29,13 @@ export interface FromFile extends FileSourceCommon {
 export interface FromEnvironment extends FileSourceCommon {
   /** Name of the variable. */
   readonly environment: string;
+  /** Exclusive with this source: exactly one of file, environment, content or external. */
   readonly file?: never;
+  /** Exclusive with this source: exactly one of file, environment, content or external. */
   readonly content?: never;
+  /** Exclusive with this source: exactly one of file, environment, content or external. */
   readonly external?: never;
+  /** Exclusive with this source: exactly one of file, environment, content or external. */
   readonly externalName?: never;
 }
 
@@ -37,8 +45,11 @@ export interface FromExternal extends FileSourceCommon {
   readonly external: true;
   /** Engine name. @default the logical name */
   readonly externalName?: string;
+  /** Exclusive with this source: exactly one of file, environment, content or external. */
   readonly file?: never;
+  /** Exclusive with this source: exactly one of file, environment, content or external. */
   readonly environment?: never;
+  /** Exclusive with this source: exactly one of file, environment, content or external. */
   readonly content?: never;
 }
 
@@ -46,9 +57,13 @@ export interface FromExternal extends FileSourceCommon {
 export interface FromContent extends FileSourceCommon {
   /** The file's content. */
   readonly content: string;
+  /** Exclusive with this source: exactly one of file, environment, content or external. */
   readonly file?: never;
+  /** Exclusive with this source: exactly one of file, environment, content or external. */
   readonly environment?: never;
+  /** Exclusive with this source: exactly one of file, environment, content or external. */
   readonly external?: never;
+  /** Exclusive with this source: exactly one of file, environment, content or external. */
   readonly externalName?: never;
 }
 

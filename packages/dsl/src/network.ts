@@ -6,6 +6,17 @@ import { Resource } from "./internal/resource";
 import { stringRecord } from "./internal/records";
 import type { ConstructOptions } from "./stack";
 
+/** One address pool of a network. */
+export interface IpamPool {
+  /** CIDR, e.g. `"172.28.0.0/16"`. @default chosen by the engine */
+  readonly subnet?: string;
+  /** Gateway address. @default the first address of the subnet */
+  readonly gateway?: string;
+  /** Range containers get addresses from. @default the whole subnet */
+  readonly ipRange?: string;
+}
+
+/** How a network is made (or found, when external). */
 export interface NetworkProps {
   /** Network driver: `"bridge"`, `"overlay"`, … @default "bridge" ("overlay" on Swarm) */
   readonly driver?: string;
@@ -24,7 +35,7 @@ export interface NetworkProps {
     /** IPAM driver. @default "default" */
     readonly driver?: string;
     /** Subnets. @default one chosen by the engine */
-    readonly config?: readonly { readonly subnet?: string; readonly gateway?: string; readonly ipRange?: string }[];
+    readonly config?: readonly IpamPool[];
   };
   /** The network exists outside the stack: Berth neither creates nor removes it. @default false */
   readonly external?: boolean;
@@ -61,7 +72,7 @@ export class Network extends Resource {
       attachable: p.attachable,
       enableIpv6: p.enableIpv6,
       labels: stringRecord(p.labels),
-      ipam: p.ipam,
+      ipam: p.ipam && { driver: p.ipam.driver, config: p.ipam.config?.map((c) => ({ ...c })) },
       external: p.external,
       externalName: p.externalName,
       extra: p.extra,

@@ -67,6 +67,7 @@ export interface VolumeMount {
 
 /** Mounts a host path. */
 export interface BindMount {
+  /** Always `"bind"`: mounts a host path. */
   readonly type: "bind";
   /** Host path: absolute, or relative to the stack file's folder (`./…`, `../…`, `~/…`, `.`). */
   readonly source: string;
@@ -80,6 +81,7 @@ export interface BindMount {
 
 /** Mounts an in-memory filesystem. */
 export interface TmpfsMount {
+  /** Always `"tmpfs"`: mounts an in-memory filesystem. */
   readonly type: "tmpfs";
   /** Absolute path in the container. */
   readonly target: string;
@@ -191,6 +193,12 @@ export interface UpdateConfigProps {
   readonly order?: "stop-first" | "start-first";
 }
 
+/** Spread tasks evenly over the values of a node label. */
+export interface PlacementPreference {
+  /** e.g. `"node.labels.zone"`. */
+  readonly spread: string;
+}
+
 /** Deployment settings (`deploy`): replicas, resources, Swarm policies. */
 export interface DeployProps {
   /** @default "replicated" */
@@ -226,7 +234,7 @@ export interface DeployProps {
     /** e.g. `"node.role == manager"`. @default [] */
     readonly constraints?: readonly string[];
     /** e.g. `{ spread: "node.labels.zone" }`. @default [] */
-    readonly preferences?: readonly { readonly spread: string }[];
+    readonly preferences?: readonly PlacementPreference[];
     /** @default unlimited */
     readonly maxReplicasPerNode?: number;
   };

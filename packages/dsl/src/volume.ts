@@ -6,6 +6,7 @@ import { stringRecord } from "./internal/records";
 import { Resource } from "./internal/resource";
 import type { ConstructOptions } from "./stack";
 
+/** How a volume is made (or found, when external). */
 export interface VolumeProps {
   /** Volume driver. @default "local" */
   readonly driver?: string;

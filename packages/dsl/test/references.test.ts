@@ -37,3 +37,14 @@ test("a service may reference constructs made later, as long as they are in its 
   web.addDependency(db, "healthy");
   expect(stack.toGraph().services.web.dependsOn).toEqual({ db: { condition: "service_healthy" } });
 });
+
+test("a dependency added with addDependency is reported as addDependency[i] when it crosses stacks", () => {
+  new Stack("other");
+  const foreign = new Service("db", { image: "postgres" });
+  const app = new Stack("app");
+  const web = new Service("web", { image: "x" }); // adds-foreign
+  web.addDependency(foreign);
+  expect(problemLines(app)).toEqual([
+    expect.stringMatching(new RegExp(`^${at(__filename, "adds-foreign")}15: service "web": addDependency\\[0\\]: service "db" belongs to stack "other"`)),
+  ]);
+});

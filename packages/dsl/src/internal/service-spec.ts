@@ -67,11 +67,16 @@ function expectConstruct(x: unknown, key: symbol, kind: string, ctx: SynthContex
   return false;
 }
 
-export function dependencies(deps: readonly Dependency[], ctx: SynthContext): Record<string, DependsOnSpec> | undefined {
+/** A dependency and where it was declared: `dependsOn[i]` in the props, or `addDependency[i]` for later ones. */
+interface PlacedDependency {
+  readonly dep: Dependency;
+  readonly path: string;
+}
+
+function dependencies(deps: readonly PlacedDependency[], ctx: SynthContext): Record<string, DependsOnSpec> | undefined {
   if (deps.length === 0) return undefined;
   const out: Record<string, DependsOnSpec> = {};
-  deps.forEach((dep, i) => {
-    const path = `dependsOn[${i}]`;
+  deps.forEach(({ dep, path }) => {
     const target: unknown = isOptionsObject(dep, BRANDS.service) ? (dep as { service?: unknown }).service : dep;
     if (!expectConstruct(target, BRANDS.service, "Service", ctx, path)) return;
     const name = ctx.ref(path, target);
@@ -153,7 +158,13 @@ export function serviceSpec(
     expose: normalizeExpose(props.expose, ctx),
     volumes: normalizeMounts(props.volumes, ctx),
     networks: networks(props.networks, ctx),
-    dependsOn: dependencies([...(props.dependsOn ?? []), ...extraDependencies], ctx),
+    dependsOn: dependencies(
+      [
+        ...(props.dependsOn ?? []).map((dep, i) => ({ dep, path: `dependsOn[${i}]` })),
+        ...extraDependencies.map((dep, i) => ({ dep, path: `addDependency[${i}]` })),
+      ],
+      ctx,
+    ),
     healthcheck: healthcheck(props.healthcheck, ctx),
     restart: props.restart,
     labels: stringRecord(props.labels),
