@@ -67,7 +67,8 @@ export interface ExecCommandOptions extends EngineOptions {
 }
 
 /** `dsl exec <service> -- <command…>`: runs it in the service's container; exits with the command's exit code. */
-export async function execCommand(service: string, command: string[], opts: ExecCommandOptions, io: Io): Promise<number> {
+export async function execCommand(service: string, args: string[], opts: ExecCommandOptions, io: Io): Promise<number> {
+  const command = args[0] === "--" ? args.slice(1) : args;
   if (!command.length) throw Object.assign(new Error(`dsl exec ${service}: no command given; e.g. dsl exec ${service} -- sh -c 'echo hi'`), { userError: true });
   const project = await projectOf(opts, io);
   const res = await execInService(engineFor(opts, io), project, service, command, { index: opts.index ? Number(opts.index) : undefined, user: opts.user, workingDir: opts.workdir, env: opts.env });
