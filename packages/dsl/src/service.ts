@@ -22,7 +22,7 @@ export class Service extends Resource {
    * `new Service("nginx", { image: "nginx:latest", ports: ["80:80"] })`.
    * Malformed props do not throw here: `stack.toGraph()` reports them all at once.
    */
-  constructor(name: string, props: ServiceProps, options?: ConstructOptions) {
+  constructor(name: string, props: ServiceProps = {}, options?: ConstructOptions) {
     super("service", name, options);
     this.props = props;
     brand(this, BRANDS.service);

@@ -177,3 +177,14 @@ test("the error message lists every problem of the stack, one per line, after a 
   new Service("b", { image: "x", ports: ["99999"] });
   expect(() => stack.toGraph()).toThrow(/^2 problems in stack "app":\n {2}\S+ service "a": has neither image nor build.*\n {2}\S+ service "b": ports\[0\] "99999"/);
 });
+
+test("restart, pullPolicy and deploy.mode outside their choices are reported (for callers without types)", () => {
+  const stack = new Stack("app");
+  new Service("web", { image: "x", restart: "sometimes" as never, pullPolicy: "daily" as never, deploy: { mode: "both" as never } }); // bad-enums
+  const where = `${at(__filename, "bad-enums")}3: service "web"`;
+  expect(problemLines(stack)).toEqual([
+    `${where}: restart "sometimes": expected "no", "always", "unless-stopped", "on-failure" or "on-failure:<n>"`,
+    `${where}: pullPolicy "daily": expected "always", "never", "missing" or "build"`,
+    `${where}: deploy.mode "both": expected "replicated" or "global"`,
+  ]);
+});

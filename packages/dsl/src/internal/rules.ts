@@ -76,6 +76,19 @@ function checkDeploy(s: ServiceSpec, out: Problem[]): void {
   }
 }
 
+const ENUMS: readonly [string, (s: ServiceSpec) => string | undefined, RegExp, string][] = [
+  ["restart", (s) => s.restart, /^(no|always|unless-stopped|on-failure(:\d+)?)$/, `"no", "always", "unless-stopped", "on-failure" or "on-failure:<n>"`],
+  ["pullPolicy", (s) => s.pullPolicy, /^(always|never|missing|build)$/, `"always", "never", "missing" or "build"`],
+  ["deploy.mode", (s) => s.deploy?.mode, /^(replicated|global)$/, `"replicated" or "global"`],
+];
+
+function checkEnums(s: ServiceSpec, out: Problem[]): void {
+  for (const [path, get, pattern, expected] of ENUMS) {
+    const value = get(s);
+    if (value !== undefined && !pattern.test(value)) out.push(problem("service", s, `expected ${expected}`, path, value));
+  }
+}
+
 function checkService(s: ServiceSpec, out: Problem[]): void {
   if (s.image === undefined && s.build === undefined) {
     out.push(problem("service", s, `has neither image nor build; set image (e.g. "nginx:1.27") or build ({ context: "./app" })`));
@@ -94,6 +107,7 @@ function checkService(s: ServiceSpec, out: Problem[]): void {
   });
   checkDurations(s, out);
   checkDeploy(s, out);
+  checkEnums(s, out);
 }
 
 export function checkEntries(graph: Graph): Problem[] {
