@@ -11,7 +11,7 @@
  */
 import type { Graph } from "@berth/dsl";
 import type { ContainerSummary, Engine, ImageSummary, NetworkSummary, VolumeSummary } from "./engine";
-import { normalizeImageReference } from "./engine/references";
+import { familiarImageReference, normalizeImageReference } from "./engine/references";
 import { Labels } from "./labels";
 import type { ForeignContainer, Observed, ObservedContainer, ObservedNetwork, ObservedVolume } from "./observed";
 
@@ -40,7 +40,8 @@ export async function observe(engine: ObserveEngine, project: string, graph?: Gr
     lookup(missing(wanted.containers, containers), (names) => engine.listContainers({ all: true, names })),
     lookup(missing(wanted.networks, networks), (names) => engine.listNetworks({ names })),
     lookup(missing(wanted.volumes, volumes), (names) => engine.listVolumes({ names })),
-    lookup(wanted.images, (references) => engine.listImages({ references })),
+    // The engine's reference filter only matches the short form (`nginx:1.27`, not `docker.io/library/nginx:1.27`).
+    lookup(wanted.images, (refs) => engine.listImages({ references: [...new Set(refs.map(familiarImageReference))].sort(cmp) })),
   ]);
 
   return {

@@ -5,7 +5,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { contextEntries, EngineError, normalizeImageReference, type LogChunk, type ProgressEvent } from "../src/engine";
+import { contextEntries, EngineError, familiarImageReference, normalizeImageReference, type LogChunk, type ProgressEvent } from "../src/engine";
 import { Labels } from "../src/labels";
 import { BUSYBOX, describeEngine, useEngine } from "./helpers/engine";
 
@@ -72,6 +72,15 @@ describe("image references", () => {
     ["nginx@sha256:abc", "docker.io/library/nginx@sha256:abc"],
   ])("normalises %s to %s", (ref, want) => {
     expect(normalizeImageReference(ref)).toBe(want);
+  });
+
+  it.each([
+    ["docker.io/library/nginx:1.27", "nginx:1.27"],
+    ["nginx", "nginx:latest"],
+    ["docker.io/berth-test/busybox:1", "berth-test/busybox:1"],
+    ["ghcr.io/o/app:2", "ghcr.io/o/app:2"],
+  ])("shortens %s to the engine's familiar %s", (ref, want) => {
+    expect(familiarImageReference(ref)).toBe(want);
   });
 });
 

@@ -97,7 +97,7 @@ describeEngine("observe against the engine", () => {
     // Ours, with a name that is also a prefix of the clashing ones: must not be reported.
     await engine.createContainer({ name: `${p}-api-1`, Image: BUSYBOX, Labels: { [Labels.project]: p, [Labels.service]: "api", [Labels.containerNumber]: "1" } });
 
-    const g = graphOf(p, { web: { image: BUSYBOX }, api: { image: "berth-test/not-here:1" }, db: { image: BUSYBOX, containerName: `${other}-fixed` } }, ["data"]);
+    const g = graphOf(p, { web: { image: `docker.io/${BUSYBOX}` }, api: { image: "berth-test/not-here:1" }, db: { image: BUSYBOX, containerName: `${other}-fixed` } }, ["data"]);
     const o = await observe(engine, p, g);
 
     expect(o.containers.map((c) => c.name)).toEqual([`${p}-api-1`]);
@@ -107,7 +107,8 @@ describeEngine("observe against the engine", () => {
     ]);
     expect(o.foreignNetworks).toEqual([`${p}_default`]);
     expect(o.foreignVolumes).toEqual([`${p}_data`]);
-    expect(Object.keys(o.images)).toEqual([BUSYBOX]);
+    // Written in full or short, the reference finds the local image.
+    expect(Object.keys(o.images)).toEqual([BUSYBOX, `docker.io/${BUSYBOX}`]);
   });
 
   it("observes an empty project without a graph: empty lists, no foreign lookups", async () => {
@@ -158,7 +159,7 @@ describe("observe with a fake engine", () => {
     const g = graphOf("p", { web: { image: "nginx" }, db: { image: "postgres:16" } });
     const { engine, calls } = fake(rows, [{ id: "sha256:n", repoTags: ["nginx:latest"], repoDigests: [], created: 0, size: 0, labels: {} }]);
     const o = await observe(engine, "p", g);
-    expect(calls.sort()).toEqual(["containers", "images:nginx,postgres:16", "networks", "networks:names=p_default", "volumes"]);
+    expect(calls.sort()).toEqual(["containers", "images:nginx:latest,postgres:16", "networks", "networks:names=p_default", "volumes"]);
     expect(o.images).toEqual({ nginx: "sha256:n" });
 
     const scaled = fake(rows);

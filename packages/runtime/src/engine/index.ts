@@ -3,5 +3,5 @@ export { createEngine, type CreateEngineOptions } from "./docker-engine";
 export { resolveConnection, DEFAULT_DOCKER_HOST, type Connection, type ConnectionEnv } from "./connection";
 export { EngineError, isNotFound, isConflict, type EngineErrorOptions } from "./errors";
 export { contextEntries } from "./build-context";
-export { normalizeImageReference } from "./references";
+export { familiarImageReference, normalizeImageReference } from "./references";
 export type * from "./types";

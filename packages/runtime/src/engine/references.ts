@@ -36,3 +36,14 @@ export function normalizeImageReference(ref: string): string {
   if (!tag && !digest) tag = ":latest";
   return `${domain}/${path}${tag}${digest}`;
 }
+
+/**
+ * The short form the engine lists and filters by: `docker.io/library/nginx:latest` → `nginx:latest`,
+ * `docker.io/o/app:1` → `o/app:1`. (The engine's `reference` filter matches this form only.)
+ */
+export function familiarImageReference(ref: string): string {
+  const norm = normalizeImageReference(ref);
+  if (norm.startsWith(`${DEFAULT_DOMAIN}/library/`)) return norm.slice(`${DEFAULT_DOMAIN}/library/`.length);
+  if (norm.startsWith(`${DEFAULT_DOMAIN}/`)) return norm.slice(DEFAULT_DOMAIN.length + 1);
+  return norm;
+}
