@@ -48,3 +48,15 @@ test("a dependency added with addDependency is reported as addDependency[i] when
     expect.stringMatching(new RegExp(`^${at(__filename, "adds-foreign")}15: service "web": addDependency\\[0\\]: service "db" belongs to stack "other"`)),
   ]);
 });
+
+test("a construct made before new Stack(…) joined the implicit stack, and the error says to create the Stack first", () => {
+  openSession({ defaultProject: "myproject" });
+  const db = new Service("db", { image: "postgres" });
+  const stack = new Stack("app");
+  new Service("web", { image: "x", dependsOn: [db] }); // too-late
+  expect(problemLines(stack)).toEqual([
+    expect.stringMatching(
+      new RegExp(`^${at(__filename, "too-late")}3: service "web": dependsOn\\[0\\]: service "db" belongs to stack "myproject" .*; it was made before \`new Stack\\("app"\\)\` and so joined the implicit stack: create the Stack first$`),
+    ),
+  ]);
+});

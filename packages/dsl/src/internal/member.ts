@@ -41,9 +41,12 @@ export class SynthContext {
   ref(path: string, target: MemberIdentity): string | undefined {
     if (target.stack === this.stack) return target.name;
     const where = `${target.location.file}:${target.location.line}:${target.location.column}`;
+    const hint = (target.stack as { implicit?: boolean }).implicit
+      ? `; it was made before \`new Stack("${this.stack.name}")\` and so joined the implicit stack: create the Stack first`
+      : "";
     this.report(
       `${target.kind} "${target.name}" belongs to stack "${target.stack.name}" (declared at ${where}); ` +
-        `a service can only reference constructs of its own stack "${this.stack.name}"`,
+        `a service can only reference constructs of its own stack "${this.stack.name}"${hint}`,
       path,
     );
     return undefined;
