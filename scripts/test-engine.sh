@@ -271,14 +271,26 @@ stop_daemon() {
     running=$(DOCKER_HOST=unix://$SOCK timeout 10 docker ps -q 2>/dev/null || true)
     [[ -z $running ]] || DOCKER_HOST=unix://$SOCK timeout 20 docker kill $running >/dev/null 2>&1 || true
     kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 150; i++)); do [[ -d /proc/$pid ]] || break; sleep 0.2; done
-    if [[ -d /proc/$pid ]]; then log "dockerd $pid ignored SIGTERM for 30s; killing it"; kill -9 "$pid" 2>/dev/null || true; fi
+    for ((i = 0; i < 150; i++)); do alive "$pid" || break; sleep 0.2; done
+    if alive "$pid"; then log "dockerd $pid ignored SIGTERM for 30s; killing it"; kill -9 "$pid" 2>/dev/null || true; fi
   fi
   kill_leftover_children
   unmount_leftovers
   rm -f "$SOCK" "$PIDFILE"
-  if ip link show "$BRIDGE" >/dev/null 2>&1; then ip link delete "$BRIDGE" 2>/dev/null || true; fi
+  delete_bridges
   remove_forwarding
+}
+
+# Our bridge, and the br-<id> bridges dockerd made for user-defined networks in our pool (it
+# leaves them behind when it stops).
+delete_bridges() {
+  local a=10.${OURS#10.} octet dev
+  octet=${a#10.}; octet=${octet%%.*}
+  ip link show "$BRIDGE" >/dev/null 2>&1 && ip link delete "$BRIDGE" 2>/dev/null || true
+  ip -4 -o addr show 2>/dev/null | awk -v o1="10.$octet." -v o2="10.$((octet + 1))." \
+    '$2 ~ /^br-[0-9a-f]+$/ && (index($4, o1) == 1 || index($4, o2) == 1) { print $2 }' | sort -u | while read -r dev; do
+    ip link delete "$dev" 2>/dev/null || true
+  done
 }
 
 cmd_stop() {
