@@ -10,7 +10,8 @@ const GOLDEN_DIR = path.join(__dirname, "fixtures/synth");
 
 function expectGolden(name: string, text: string): void {
   const file = path.join(GOLDEN_DIR, `${name}.golden.yml`);
-  if (process.env.UPDATE_GOLDEN === "1" || !fs.existsSync(file)) fs.writeFileSync(file, text);
+  if (process.env.UPDATE_GOLDEN === "1") fs.writeFileSync(file, text);
+  if (!fs.existsSync(file)) throw new Error(`no golden file ${file}: run with UPDATE_GOLDEN=1 and review it`);
   expect(text).toBe(fs.readFileSync(file, "utf8"));
 }
 
