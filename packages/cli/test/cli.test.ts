@@ -17,7 +17,8 @@ test("--help lists the commands and exits 0", () => {
   expect(res.code).toBe(0);
   expect(res.stdout).toContain("Usage: dsl [options] [command]");
   for (const cmd of ["synth", "validate"]) expect(res.stdout).toMatch(new RegExp(`\\n  ${cmd}\\b`));
-  expect(res.stdout).toContain("Exit codes: 0 success, 1 a problem in the stack or the command line, 2 an internal error.");
+  expect(res.stdout).toContain("Exit codes: 0 success, 1 a problem in the stack or the command line, 2 an internal error");
+  for (const cmd of ["diff", "apply|up", "destroy|down", "ps", "logs", "exec", "stop", "start", "restart"]) expect(res.stdout).toContain(`\n  ${cmd} `);
 });
 
 test("a typo in a command suggests the right one and exits 1", () => {
@@ -25,6 +26,12 @@ test("a typo in a command suggests the right one and exits 1", () => {
   expect(res.code).toBe(1);
   expect(res.stderr).toContain("error: unknown command 'synt'");
   expect(res.stderr).toContain("(Did you mean synth?)");
+});
+
+test("-f names the stack file for every command", () => {
+  const res = dsl(["-f", "bad.ts", "validate"], { cwd: dir });
+  expect(res.code).toBe(1);
+  expect(res.stderr).toContain("bad.ts:3:1");
 });
 
 test("synth with no argument reads ./stack.ts and prints YAML", () => {
@@ -51,7 +58,7 @@ test("a missing stack file is a user error: exit 1, one line naming the file", (
 test("validation problems exit 1 and name file:line and both services of a port clash", () => {
   const res = dsl(["validate", "bad.ts"], { cwd: dir });
   expect(res.code).toBe(1);
-  expect(res.stderr).toContain('bad.ts:2:1: service "web": ports[0] "8080:80/tcp": host port 8080/tcp is also published by service "api" (bad.ts:3:1) as 8080:81/tcp');
+  expect(res.stderr).toContain('bad.ts:3:1: service "api": ports[0] "8080:81/tcp": host port 8080/tcp is also published by service "web" (bad.ts:2:1) as 8080:80/tcp');
 });
 
 test("--json gives machine-readable results and errors", () => {
@@ -62,7 +69,7 @@ test("--json gives machine-readable results and errors", () => {
   expect(bad.code).toBe(1);
   const err = JSON.parse(bad.stdout).error;
   expect(err.type).toBe("ValidationError");
-  expect(err.problems[0]).toMatchObject({ location: { file: "bad.ts", line: 2, column: 1 } });
+  expect(err.problems[0]).toMatchObject({ location: { file: "bad.ts", line: 3, column: 1 } });
 });
 
 test("validate prints a one-line summary", () => {

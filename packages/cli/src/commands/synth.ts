@@ -1,21 +1,22 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { load, synth, toComposeModel } from "@berth/runtime";
-import type { GlobalOptions, Io } from "../io";
+import type { Io } from "../io";
+import { type EngineOptions, stackFile } from "../engine";
 import { writeJson } from "../io";
 import { UsageError } from "../errors";
 
-export interface SynthOptions extends GlobalOptions {
+export interface SynthOptions extends EngineOptions {
   readonly output?: string;
   readonly target?: string;
   readonly cache?: boolean;
 }
 
 /** `dsl synth`: stack.ts → docker-compose YAML on stdout, or into `-o file`. */
-export async function synthCommand(file: string, opts: SynthOptions, io: Io): Promise<void> {
+export async function synthCommand(file: string | undefined, opts: SynthOptions, io: Io): Promise<void> {
   const target = opts.target ?? "compose";
   if (target !== "compose") throw new UsageError(`--target "${target}" is not supported yet; use "compose"`);
-  const { graph } = await load(file, { cwd: io.cwd, cache: opts.cache });
+  const { graph } = await load(stackFile(file, opts), { cwd: io.cwd, cache: opts.cache });
   if (opts.json) {
     writeJson(io, toComposeModel(graph));
     return;

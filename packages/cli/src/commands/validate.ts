@@ -1,8 +1,9 @@
 import { load } from "@berth/runtime";
 import type { Graph } from "@berth/dsl";
-import { type GlobalOptions, type Io, writeJson } from "../io";
+import { type Io, writeJson } from "../io";
+import { type EngineOptions, stackFile } from "../engine";
 
-export interface GraphOptions extends GlobalOptions {
+export interface GraphOptions extends EngineOptions {
   readonly cache?: boolean;
 }
 
@@ -15,17 +16,17 @@ function summary(graph: Graph): string {
 }
 
 /** `dsl validate`: load and validate; print a one-line summary, or the problems (exit 1). */
-export async function validateCommand(file: string, opts: GraphOptions, io: Io): Promise<void> {
-  const { graph } = await load(file, { cwd: io.cwd, cache: opts.cache });
+export async function validateCommand(file: string | undefined, opts: GraphOptions, io: Io): Promise<void> {
+  const { graph } = await load(stackFile(file, opts), { cwd: io.cwd, cache: opts.cache });
   if (opts.json) {
     writeJson(io, { valid: true, project: graph.project, services: Object.keys(graph.services) });
     return;
   }
-  io.stdout.write(`${file}: valid: project "${graph.project}", ${summary(graph)}\n`);
+  io.stdout.write(`${stackFile(file, opts)}: valid: project "${graph.project}", ${summary(graph)}\n`);
 }
 
 /** `dsl graph`: the resource graph as JSON (the contract every later stage reads). */
-export async function graphCommand(file: string, opts: GraphOptions, io: Io): Promise<void> {
-  const { graph } = await load(file, { cwd: io.cwd, cache: opts.cache });
+export async function graphCommand(file: string | undefined, opts: GraphOptions, io: Io): Promise<void> {
+  const { graph } = await load(stackFile(file, opts), { cwd: io.cwd, cache: opts.cache });
   writeJson(io, graph);
 }
