@@ -188,3 +188,16 @@ test("restart, pullPolicy and deploy.mode outside their choices are reported (fo
     `${where}: deploy.mode "both": expected "replicated" or "global"`,
   ]);
 });
+
+test("graph-level problems name the entry as the user wrote it, even after a range expanded", () => {
+  const stack = new Stack("app");
+  new Service("api", { image: "api", ports: ["9001:90"] });
+  new Service("web", { image: "nginx", ports: ["8000-8003:80-83", "bad", "9000-9001:90-91"], volumes: ["nope", { type: "bind", source: "src", target: "/src" }] }); // expanded
+  const where = `${at(__filename, "expanded")}3: service "web"`;
+  expect(problemLines(stack)).toEqual([
+    expect.stringContaining(`${where}: ports[1] "bad":`),
+    expect.stringContaining(`${where}: volumes[0] "nope":`),
+    expect.stringContaining(`${where}: volumes[1].source "src": bind source is not a host path`),
+    expect.stringContaining(`${where}: ports[2] "9001:91/tcp": host port 9001/tcp is also published by service "api"`),
+  ]);
+});

@@ -27,6 +27,7 @@ export function buildGraph(stack: { readonly name: string; readonly location: So
   const problems: Problem[] = [];
   const sections: Record<string, Record<string, object>> = { services: {}, networks: {}, volumes: {}, secrets: {}, configs: {} };
   const firsts = new Map<string, StackMember>();
+  const contexts = new Map<string, SynthContext>();
   for (const member of members) {
     if (member.kind === "stack") continue;
     const section = SECTIONS[member.kind];
@@ -41,6 +42,7 @@ export function buildGraph(stack: { readonly name: string; readonly location: So
       continue;
     }
     firsts.set(`${member.kind}:${member.name}`, member);
+    contexts.set(`${member.kind}:${member.name}`, ctx);
     const spec = member._synth(ctx);
     problems.push(...ctx.problems);
     sections[section][member.name] = spec;
@@ -55,7 +57,10 @@ export function buildGraph(stack: { readonly name: string; readonly location: So
     secrets: sections.secrets as Graph["secrets"],
     configs: sections.configs as Graph["configs"],
   });
-  problems.push(...validateGraph(graph));
+  for (const p of validateGraph(graph)) {
+    const ctx = contexts.get(`${p.construct.kind}:${p.construct.name}`);
+    problems.push(ctx && p.path !== undefined ? { ...p, path: ctx.propsPath(p.path) } : p);
+  }
   const indexed = problems.map((p, i) => ({ p, i }));
   indexed.sort((a, b) => compareLocations(a.p.location, b.p.location) || a.i - b.i);
   return { graph, problems: indexed.map((x) => x.p) };

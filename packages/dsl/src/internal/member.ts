@@ -22,6 +22,8 @@ export interface StackMember extends MemberIdentity {
 /** Collects the problems of one construct while its graph entry is built. */
 export class SynthContext {
   readonly problems: Problem[] = [];
+  /** Graph paths whose props path differs (a port range expands, a bad entry is left out): `ports[3]` → `ports[1]`. */
+  readonly propsPaths = new Map<string, string>();
 
   constructor(
     readonly stack: { readonly name: string },
@@ -32,6 +34,18 @@ export class SynthContext {
   report(message: string, path?: string, value?: JsonValue): void {
     const construct = { kind: this.member.kind, name: this.member.name };
     this.problems.push({ message, location: this.member.location, construct, path, value });
+  }
+
+  /** Records that the graph's `graphPath` came from the props' `propsPath`, so graph-level problems name what the user wrote. */
+  mapPath(graphPath: string, propsPath: string): void {
+    if (graphPath !== propsPath) this.propsPaths.set(graphPath, propsPath);
+  }
+
+  /** The props path a graph path came from (`ports[3].published` → `ports[1].published`). */
+  propsPath(path: string): string {
+    const m = /^([a-zA-Z]+\[\d+\])(.*)$/.exec(path);
+    const mapped = m ? this.propsPaths.get(m[1]) : undefined;
+    return m && mapped ? mapped + m[2] : path;
   }
 
   /**

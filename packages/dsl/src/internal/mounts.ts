@@ -74,7 +74,9 @@ export function normalizeMounts(mounts: readonly MountProps[] | undefined, ctx: 
   const out: MountSpec[] = [];
   mounts.forEach((mount, i) => {
     const spec = normalizeMount(mount, ctx, `volumes[${i}]`);
-    if (spec) out.push(spec);
+    if (!spec) return;
+    out.push(spec);
+    ctx.mapPath(`volumes[${out.length - 1}]`, `volumes[${i}]`);
   });
   return out.length > 0 ? out : undefined;
 }

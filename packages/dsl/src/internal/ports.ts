@@ -66,18 +66,23 @@ function checkPort(n: number, what: "host" | "container"): string | undefined {
 export function normalizePorts(ports: readonly PortProps[] | undefined, ctx: SynthContext): PortSpec[] | undefined {
   if (!ports) return undefined;
   const out: PortSpec[] = [];
+  /** Keeps a graph port, remembering which props entry it came from. */
+  const add = (spec: PortSpec, path: string) => {
+    out.push(spec);
+    ctx.mapPath(`ports[${out.length - 1}]`, path);
+  };
   ports.forEach((port, i) => {
     const path = `ports[${i}]`;
     if (typeof port === "string") {
       const parsed = parsePortString(port);
       if ("error" in parsed) ctx.report(parsed.error, path, port);
-      else out.push(...parsed.ports);
+      else for (const spec of parsed.ports) add(spec, path);
       return;
     }
     if (typeof port === "number") {
       const error = checkPort(port, "container");
       if (error) ctx.report(error, path, port);
-      else out.push({ target: port, protocol: "tcp" });
+      else add({ target: port, protocol: "tcp" }, path);
       return;
     }
     const error =
@@ -85,7 +90,7 @@ export function normalizePorts(ports: readonly PortProps[] | undefined, ctx: Syn
     const protocol = port.protocol ?? "tcp";
     if (error) ctx.report(error, path, toJson(port));
     else if (!PROTOCOLS.includes(protocol)) ctx.report(`protocol "${protocol}" is not one of tcp, udp, sctp`, path, toJson(port));
-    else out.push({ target: port.target, published: port.published, hostIp: port.hostIp, protocol, mode: port.mode });
+    else add({ target: port.target, published: port.published, hostIp: port.hostIp, protocol, mode: port.mode }, path);
   });
   return out.length > 0 ? out : undefined;
 }
