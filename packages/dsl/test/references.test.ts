@@ -60,3 +60,15 @@ test("a construct made before new Stack(…) joined the implicit stack, and the 
     ),
   ]);
 });
+
+test("a construct of the wrong kind, or an unknown condition, is reported with what was expected", () => {
+  const stack = new Stack("app");
+  const data = new Volume("data");
+  const db = new Service("db", { image: "postgres" });
+  new Service("web", { image: "x", dependsOn: [data as unknown as Service, { service: db, condition: "ready" as never }] }); // wrong-kind
+  const where = `${at(__filename, "wrong-kind")}3: service "web"`;
+  expect(problemLines(stack)).toEqual([
+    `${where}: dependsOn[0]: expected a Service object (got volume "data"); references are objects, not names`,
+    `${where}: dependsOn[1].condition "ready": expected "started", "healthy" or "completed"`,
+  ]);
+});

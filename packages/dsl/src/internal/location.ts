@@ -69,6 +69,8 @@ export function captureLocation(): SourceLocation {
   const user = frames.find((f) => !f.file.startsWith("node:") && !(folder !== undefined && isInside(f.file, folder)));
   if (!user) return UNKNOWN;
   const map = currentSession().mapLocation;
-  if (map) return map({ file: user.file, line: user.line, column: user.column });
+  const mapped = map ? map({ file: user.file, line: user.line, column: user.column }) : undefined;
+  // Only the three fields: a mapper may return richer objects, the graph stays plain.
+  if (mapped) return { file: mapped.file, line: mapped.line, column: mapped.column };
   return { file: relativeToCwd(user.file), line: user.line, column: user.column };
 }

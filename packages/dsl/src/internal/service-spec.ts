@@ -56,13 +56,20 @@ function healthcheck(props: HealthcheckProps | undefined, ctx: SynthContext): He
 
 /** True for the `{ service|network|secret|config, …options }` form (a plain object, not the construct itself). */
 function isOptionsObject(x: unknown, key: symbol): boolean {
-  return typeof x === "object" && x !== null && !hasBrand(x, key);
+  const constructs = [key, BRANDS.service, BRANDS.network, BRANDS.volume, BRANDS.secret, BRANDS.config, BRANDS.stack];
+  return typeof x === "object" && x !== null && !constructs.some((b) => hasBrand(x, b));
 }
 
 /** A reference that should be a construct of `brand`; anything else (a name, say) is reported. */
 function expectConstruct(x: unknown, key: symbol, kind: string, ctx: SynthContext, path: string): x is MemberIdentity {
   if (hasBrand(x, key)) return true;
-  const shown = typeof x === "string" ? ` (a name: declare or import the ${kind} and pass it)` : "";
+  const other = x as Partial<MemberIdentity> | undefined;
+  const shown =
+    typeof x === "string"
+      ? ` (a name: declare or import the ${kind} and pass it)`
+      : other && typeof other === "object" && other.kind && other.name
+        ? ` (got ${other.kind} "${other.name}")`
+        : "";
   ctx.report(`expected a ${kind} object${shown}; references are objects, not names`, path, typeof x === "string" ? x : undefined);
   return false;
 }
@@ -83,8 +90,8 @@ function dependencies(deps: readonly PlacedDependency[], ctx: SynthContext): Rec
     if (name === undefined) return;
     const options: Partial<DependencyProps> = isOptionsObject(dep, BRANDS.service) ? (dep as DependencyProps) : {};
     const condition = options.condition ?? "started";
-    if (!(condition in CONDITIONS)) {
-      ctx.report(`condition "${condition}" is not one of started, healthy, completed`, `${path}.condition`);
+    if (!Object.hasOwn(CONDITIONS, condition)) {
+      ctx.report(`expected "started", "healthy" or "completed"`, `${path}.condition`, condition);
       return;
     }
     out[name] = { condition: CONDITIONS[condition], restart: options.restart, required: options.required };
