@@ -11,6 +11,14 @@ import { dsl, REPO } from "./helpers";
 const examplesDir = path.join(REPO, "examples");
 const examples = fs.readdirSync(examplesDir).filter((d) => fs.existsSync(path.join(examplesDir, d, "stack.ts")));
 
+test("synth from another folder rebases relative paths, so `dsl synth examples/x/stack.ts | docker-compose -f - config` works from the repo root", async () => {
+  const yaml = dsl(["synth", "examples/django-postgres/stack.ts"]).stdout;
+  expect(yaml).toContain("context: ./examples/django-postgres/app");
+  const { graph } = await load(path.join(examplesDir, "django-postgres/stack.ts"), { cwd: REPO, cache: false });
+  const readBack = composeConfig(yaml, { project: graph.project, cwd: REPO });
+  expect((readBack.services as Record<string, { build: { context: string } }>).web.build.context).toBe(path.join(examplesDir, "django-postgres/app"));
+});
+
 test("the three examples the README promises are there", () => {
   expect(examples).toEqual(expect.arrayContaining(["django-postgres", "nginx-php", "node-mongo"]));
 });
@@ -19,18 +27,19 @@ describe.each(examples)("examples/%s", (name) => {
   const dir = path.join(examplesDir, name);
 
   test("docker-compose.yml is in sync with stack.ts (regenerate with `pnpm exec dsl synth stack.ts -o docker-compose.yml`)", () => {
-    const res = dsl(["synth", `examples/${name}/stack.ts`]);
+    const res = dsl(["synth", "stack.ts"], { cwd: dir });
     expect(res.stderr).toBe("");
     expect(res.code).toBe(0);
     expect(res.stdout).toBe(fs.readFileSync(path.join(dir, "docker-compose.yml"), "utf8"));
   });
 
-  test("docker-compose 1.29 accepts the synthesized file and reads back the graph's values", async () => {
+  test("`dsl synth examples/<name>/stack.ts | docker-compose -f - config` (from the repo root) accepts it and reads back the graph's values", async () => {
     const { graph } = await load(path.join(dir, "stack.ts"), { cwd: REPO, cache: false });
     const model = toComposeModel(graph);
     expect(specErrors(model)).toEqual([]);
-    const yaml = dsl(["synth", "stack.ts"], { cwd: dir }).stdout;
-    const readBack = composeConfig(yaml, { project: graph.project, cwd: dir });
-    expect(normalizeReadback(readBack, dir)).toEqual(normalizeModel(model, dir));
+    const yaml = dsl(["synth", `examples/${name}/stack.ts`]).stdout;
+    const readBack = composeConfig(yaml, { project: graph.project, cwd: REPO });
+    // Paths read back absolute; the model's are relative to the stack's folder.
+    expect(normalizeReadback(readBack, REPO)).toEqual(normalizeModel(model, dir));
   });
 });

@@ -1,5 +1,5 @@
 export { load, projectNameFromDir, type LoadOptions, type LoadResult } from "./load";
-export { synth, toComposeModel } from "./synth";
+export { synth, toComposeModel, relocate } from "./synth";
 export { LoadError, isUserError } from "./errors";
 export { Labels } from "./labels";
 export type * from "./observed";

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { load, synth, toComposeModel } from "@berth/runtime";
+import { load, relocate, synth, toComposeModel } from "@berth/runtime";
 import type { Io } from "../io";
 import { type EngineOptions, stackFile } from "../engine";
 import { writeJson } from "../io";
@@ -16,17 +16,20 @@ export interface SynthOptions extends EngineOptions {
 export async function synthCommand(file: string | undefined, opts: SynthOptions, io: Io): Promise<void> {
   const target = opts.target ?? "compose";
   if (target !== "compose") throw new UsageError(`--target "${target}" is not supported yet; use "compose"`);
-  const { graph } = await load(stackFile(file, opts), { cwd: io.cwd, cache: opts.cache });
+  const loaded = await load(stackFile(file, opts), { cwd: io.cwd, cache: opts.cache });
+  const toStdout = !opts.output || opts.output === "-";
+  const out = toStdout ? undefined : path.resolve(io.cwd, opts.output as string);
+  // Relative paths in the output resolve against the compose file's folder (stdin: the current one).
+  const graph = relocate(loaded.graph, loaded.dir, out ? path.dirname(out) : io.cwd);
   if (opts.json) {
     writeJson(io, toComposeModel(graph));
     return;
   }
   const yaml = synth(graph);
-  if (!opts.output || opts.output === "-") {
+  if (!out) {
     io.stdout.write(yaml);
     return;
   }
-  const out = path.resolve(io.cwd, opts.output);
   fs.writeFileSync(out, yaml);
   const n = Object.keys(graph.services).length;
   io.stderr.write(`wrote ${path.relative(io.cwd, out) || out} (${n} service${n === 1 ? "" : "s"})\n`);
