@@ -106,7 +106,7 @@ describeEngine("engine adapter: containers", () => {
   it("reads logs with stdout and stderr apart, tails them, and follows until destroyed", async () => {
     const { engine } = fx;
     const p = fx.project("logs");
-    const id = await engine.createContainer(body(p, "app", "echo one; echo two >&2; echo three; exec sleep 300"));
+    const id = await engine.createContainer(body(p, "app", "echo one; echo two >&2; sleep 0.3; echo three; exec sleep 300"));
     await engine.startContainer(id);
     let logs = { stdout: "", stderr: "" };
     for (let i = 0; i < 50 && !logs.stdout.includes("three"); i++) {
@@ -114,6 +114,7 @@ describeEngine("engine adapter: containers", () => {
       if (!logs.stdout.includes("three")) await new Promise((r) => setTimeout(r, 100));
     }
     expect(logs).toEqual({ stdout: "one\nthree\n", stderr: "two\n" });
+    // (The sleep orders "three" after "two": stdout and stderr are two pipes, read concurrently.)
     expect(await text(await engine.containerLogs(id, { tail: 1 }))).toEqual({ stdout: "three\n", stderr: "" });
     const stamped = await text(await engine.containerLogs(id, { timestamps: true }));
     expect(stamped.stdout).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z one\n/);
