@@ -13,3 +13,4 @@ export { execute, ApplyError, type ProgressEvent as ApplyProgressEvent, type Exe
 export { ensureImages, ImageError, type ImageProgress, type EnsureImagesOptions } from "./apply/images";
 export { acquireLock, LockedError } from "./apply/lock";
 export { projectContainers, controlServices, serviceLogs, execInService, UnknownServiceError, type Day2Action } from "./day2";
+export { Testing, type TestingOptions } from "./testing";
