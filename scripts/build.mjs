@@ -16,6 +16,8 @@ await build({
   target: "node20",
   format: "cjs",
   sourcemap: "linked",
+  minify: true,
+  keepNames: true,
   external: ["dockerode", "esbuild", "ts-morph"],
   alias: {
     "@berth/dsl": path.join(root, "packages/dsl/src/index.ts"),
