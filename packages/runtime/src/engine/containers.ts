@@ -20,7 +20,7 @@ export async function listContainers(client: Client, options: ListContainersOpti
   const labels = labelFilter(options.labels);
   if (labels.length) filters.label = labels;
   if (options.names?.length) filters.name = exactNameFilter(options.names, true);
-  const rows = await client.must("list containers", undefined, (d) => d.listContainers({ all: options.all === true, filters }));
+  const rows = await client.get<Parameters<typeof toContainerSummary>[0][]>("list containers", "/containers/json", { all: options.all === true ? "true" : undefined, filters });
   const wanted = options.names ? new Set(options.names) : undefined;
   return rows
     .map(toContainerSummary)

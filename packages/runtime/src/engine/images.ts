@@ -14,7 +14,7 @@ export async function inspectImage(client: Client, reference: string): Promise<I
 
 export async function listImages(client: Client, options: { readonly references?: readonly string[] } = {}): Promise<ImageSummary[]> {
   const filters: Record<string, string[]> = options.references?.length ? { reference: [...options.references] } : {};
-  const rows = await client.must("list images", undefined, (d) => d.listImages({ filters }));
+  const rows = await client.get<Parameters<typeof toImageSummary>[0][]>("list images", "/images/json", { filters });
   return rows.map(toImageSummary).sort((a, b) => cmp(a.id, b.id));
 }
 

@@ -14,7 +14,7 @@ function filters(options: ListOptions, anchoredNames: boolean): Record<string, s
 }
 
 export async function listNetworks(client: Client, options: ListOptions = {}): Promise<NetworkSummary[]> {
-  const rows = await client.must("list networks", undefined, (d) => d.listNetworks({ filters: filters(options, true) }));
+  const rows = await client.get<Parameters<typeof toNetworkSummary>[0][]>("list networks", "/networks", { filters: filters(options, true) });
   const wanted = options.names ? new Set(options.names) : undefined;
   return rows.map(toNetworkSummary).filter((n) => !wanted || wanted.has(n.name)).sort(byName);
 }
@@ -40,7 +40,7 @@ export async function disconnectNetwork(client: Client, network: string, contain
 }
 
 export async function listVolumes(client: Client, options: ListOptions = {}): Promise<VolumeSummary[]> {
-  const res = await client.must("list volumes", undefined, (d) => d.listVolumes({ filters: filters(options, false) }));
+  const res = await client.get<{ Volumes?: Parameters<typeof toVolumeSummary>[0][] }>("list volumes", "/volumes", { filters: filters(options, false) });
   const wanted = options.names ? new Set(options.names) : undefined;
   return (res.Volumes ?? []).map(toVolumeSummary).filter((v) => !wanted || wanted.has(v.name)).sort(byName);
 }
