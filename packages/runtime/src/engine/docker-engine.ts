@@ -7,6 +7,7 @@ import { resolveConnection, type ConnectionEnv } from "./connection";
 import * as containers from "./containers";
 import * as images from "./images";
 import * as nv from "./networks-volumes";
+import * as swarm from "./swarm";
 import type { Engine } from "./types";
 
 export interface CreateEngineOptions {
@@ -49,5 +50,21 @@ export function createEngine(options: CreateEngineOptions = {}): Engine {
     listImages: (o) => images.listImages(c, o),
     pullImage: (ref, o) => images.pullImage(c, ref, o),
     buildImage: (dir, o) => images.buildImage(c, dir, o),
+    inspectSwarm: () => swarm.inspectSwarm(c),
+    initSwarm: (o) => swarm.initSwarm(c, o),
+    listNodes: () => swarm.listNodes(c),
+    listServices: (o) => swarm.listServices(c, o),
+    inspectService: (id) => swarm.inspectService(c, id),
+    createService: (spec) => swarm.createService(c, spec),
+    updateService: (id, version, spec) => swarm.updateService(c, id, version, spec),
+    removeService: (id) => swarm.removeService(c, id),
+    listTasks: (o) => swarm.listTasks(c, o),
+    listSecrets: (o) => swarm.listSecrets(c, o),
+    createSecret: (spec) => swarm.createSecret(c, spec),
+    removeSecret: (id) => swarm.removeSecret(c, id),
+    listConfigs: (o) => swarm.listConfigs(c, o),
+    createConfig: (spec) => swarm.createConfig(c, spec),
+    removeConfig: (id) => swarm.removeConfig(c, id),
+    tagImage: (src, repo, tag) => swarm.tagImage(c, src, repo, tag),
   };
 }

@@ -264,6 +264,89 @@ export interface EngineVersion {
   readonly arch: string;
 }
 
+/** `GET /swarm`, reduced. */
+export interface SwarmInfo {
+  readonly id: string;
+  readonly defaultAddrPool: readonly string[];
+}
+
+export interface SwarmInitOptions {
+  /** `127.0.0.1` on a single test node. */
+  readonly advertiseAddr: string;
+  /** Default `0.0.0.0:2377`. */
+  readonly listenAddr?: string;
+  /** Subnets overlay networks are cut from (CIDRs). */
+  readonly defaultAddrPool?: readonly string[];
+  readonly subnetSize?: number;
+}
+
+export interface SwarmNode {
+  readonly id: string;
+  readonly hostname: string;
+  /** `manager` or `worker`. */
+  readonly role: string;
+  readonly availability: string;
+  /** `ready`, `down`, … */
+  readonly state: string;
+}
+
+/** Body of `POST /services/create` and `/services/{id}/update`: the engine's own `ServiceSpec`. */
+export type SwarmServiceSpec = Dockerode.ServiceSpec;
+
+export interface SwarmService {
+  readonly id: string;
+  /** `<stack>_<service>`. */
+  readonly name: string;
+  /** `Version.Index`: updates must name it (the engine refuses an update made from an older read). */
+  readonly version: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly spec: SwarmServiceSpec;
+  readonly previousSpec?: SwarmServiceSpec;
+  /** `updating`, `paused`, `completed`, `rollback_started`, `rollback_paused`, `rollback_completed`. */
+  readonly updateStatus?: { readonly state: string; readonly message: string; readonly startedAt?: string };
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** Task states as the engine spells them. */
+export type TaskState =
+  | "new" | "allocated" | "pending" | "assigned" | "accepted" | "preparing" | "ready" | "starting"
+  | "running" | "complete" | "shutdown" | "failed" | "rejected" | "remove" | "orphaned";
+
+export interface SwarmTask {
+  readonly id: string;
+  readonly serviceId: string;
+  readonly nodeId: string;
+  /** Replica slot (1-based; 0 for global services). */
+  readonly slot: number;
+  readonly desiredState: TaskState;
+  readonly state: TaskState;
+  readonly message: string;
+  /** The task's error (`task: non-zero exit (1)`), when it failed. */
+  readonly error?: string;
+  readonly exitCode?: number;
+  readonly image: string;
+  readonly createdAt: string;
+  /** When the task reached its current state. */
+  readonly timestamp: string;
+}
+
+/** A swarm secret or config, as listed (their data is never read back). */
+export interface SwarmFileObject {
+  readonly id: string;
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly createdAt: string;
+}
+
+/** Body of `POST /secrets/create`: `Data` is base64. */
+export interface SwarmSecretSpecBody {
+  readonly Name: string;
+  readonly Labels?: Readonly<Record<string, string>>;
+  readonly Data: string;
+}
+export type SwarmConfigSpecBody = SwarmSecretSpecBody;
+
 /** Everything Berth asks of a Docker Engine. All methods reject with an `EngineError`. */
 export interface Engine {
   /** Where the engine answers, for display: `unix:///var/run/docker.sock`, `tcp://host:2376`. */
@@ -311,4 +394,27 @@ export interface Engine {
   pullImage(reference: string, options?: PullOptions): Promise<void>;
   /** Sends `contextDir` (honouring its `.dockerignore`) to the engine's builder. */
   buildImage(contextDir: string, options?: BuildOptions): Promise<BuildResult>;
+
+  /** Swarm (`docker swarm`, `docker stack`): undefined when the engine is not part of a swarm. */
+  inspectSwarm(): Promise<SwarmInfo | undefined>;
+  /** `docker swarm init`; returns the node id. */
+  initSwarm(options: SwarmInitOptions): Promise<string>;
+  listNodes(): Promise<SwarmNode[]>;
+  listServices(options?: { readonly labels?: LabelFilter }): Promise<SwarmService[]>;
+  inspectService(idOrName: string): Promise<SwarmService | undefined>;
+  /** Returns the service's id. */
+  createService(spec: SwarmServiceSpec): Promise<string>;
+  /** Replaces the spec read at `version` (never a blind overwrite); returns the engine's warnings. */
+  updateService(id: string, version: number, spec: SwarmServiceSpec): Promise<readonly string[]>;
+  removeService(id: string): Promise<void>;
+  /** Tasks of these services (ids or names), every task when absent. */
+  listTasks(options?: { readonly services?: readonly string[]; readonly labels?: LabelFilter }): Promise<SwarmTask[]>;
+  listSecrets(options?: { readonly labels?: LabelFilter }): Promise<SwarmFileObject[]>;
+  createSecret(spec: SwarmSecretSpecBody): Promise<string>;
+  removeSecret(id: string): Promise<void>;
+  listConfigs(options?: { readonly labels?: LabelFilter }): Promise<SwarmFileObject[]>;
+  createConfig(spec: SwarmConfigSpecBody): Promise<string>;
+  removeConfig(id: string): Promise<void>;
+  /** `docker tag source repo:tag`. */
+  tagImage(source: string, repo: string, tag: string): Promise<void>;
 }
