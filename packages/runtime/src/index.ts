@@ -14,3 +14,4 @@ export { ensureImages, ImageError, type ImageProgress, type EnsureImagesOptions 
 export { acquireLock, LockedError } from "./apply/lock";
 export { projectContainers, controlServices, serviceLogs, execInService, UnknownServiceError, type Day2Action } from "./day2";
 export { Testing, type TestingOptions } from "./testing";
+export { importCompose, composeToModel, ImportError, type ImportOptions, type ImportResult, type StackModel } from "./import";

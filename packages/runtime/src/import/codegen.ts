@@ -1,0 +1,112 @@
+/**
+ * StackModel → stack.ts source, built with ts-morph (structures for the import, the
+ * declarations and the export; its code writer for the expressions) and formatted by it.
+ * ts-morph costs ~0.5 s to load, so it is required only here, when code is generated.
+ */
+import type { CodeBlockWriter, SourceFile } from "ts-morph";
+import { type ConstructDecl, type Expr, Ref, type StackModel } from "./model";
+
+const CLASS: Readonly<Record<ConstructDecl["kind"], string>> = {
+  network: "Network",
+  volume: "Volume",
+  secret: "Secret",
+  config: "Config",
+  service: "Service",
+};
+
+/** Object keys that are identifiers are written bare (`image:`), others quoted (`"com.example.team":`). */
+const key = (k: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : JSON.stringify(k));
+
+/** The one-line form of an expression. */
+function inline(e: Expr): string {
+  if (e instanceof Ref) return e.ident;
+  if (Array.isArray(e)) return `[${e.map((x) => inline(x as Expr)).join(", ")}]`;
+  if (e !== null && typeof e === "object") {
+    const entries = Object.entries(e);
+    return entries.length === 0 ? "{}" : `{ ${entries.map(([k, v]) => `${key(k)}: ${inline(v as Expr)}`).join(", ")} }`;
+  }
+  return JSON.stringify(e);
+}
+
+const WIDTH = 130;
+
+/** Writes `e`: on one line when it fits in the width left, else one entry per line. */
+function write(w: CodeBlockWriter, e: Expr, column: number): void {
+  const flat = inline(e);
+  if (column + flat.length <= WIDTH || e === null || typeof e !== "object" || e instanceof Ref) {
+    w.write(flat);
+    return;
+  }
+  const indent = w.getIndentationLevel() * 2 + 2;
+  const isList = Array.isArray(e);
+  w.write(isList ? "[" : "{").newLine();
+  w.indent(() => {
+    const entries: [string | undefined, Expr][] = isList
+      ? (e as readonly Expr[]).map((x) => [undefined, x])
+      : Object.entries(e as Record<string, Expr>);
+    for (const [k, v] of entries) {
+      const prefix = k === undefined ? "" : `${key(k)}: `;
+      w.write(prefix);
+      write(w, v, indent + prefix.length + 1);
+      w.write(",").newLine();
+    }
+  });
+  w.write(isList ? "]" : "}");
+}
+
+function constructor(decl: ConstructDecl) {
+  return (w: CodeBlockWriter) => {
+    const head = `new ${CLASS[decl.kind]}(${JSON.stringify(decl.name)}`;
+    w.write(head);
+    if (decl.props) {
+      w.write(", ");
+      write(w, decl.props, head.length + (decl.referenced ? decl.ident.length + 9 : 0) + 2);
+    }
+    w.write(")");
+  };
+}
+
+/** What goes before a declaration: a blank line when it starts a group, then its comment. */
+function leading(decl: ConstructDecl, blank: boolean): string {
+  return `${blank ? "\n" : ""}${decl.comment === undefined ? "" : `// ${decl.comment}\n`}`;
+}
+
+function addConstruct(file: SourceFile, decl: ConstructDecl, blank: boolean, VariableDeclarationKind: typeof import("ts-morph").VariableDeclarationKind): void {
+  if (decl.referenced) {
+    file.addVariableStatement({
+      leadingTrivia: leading(decl, blank),
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [{ name: decl.ident, initializer: constructor(decl) }],
+    });
+  } else {
+    file.addStatements((w) => {
+      w.write(leading(decl, blank));
+      constructor(decl)(w);
+      w.write(";");
+    });
+  }
+}
+
+/** The stack.ts text for `model`; `header` becomes the file's leading doc comment. */
+export function generateStack(model: StackModel, header: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tsMorph = require("ts-morph") as typeof import("ts-morph");
+  const { Project, IndentationText, QuoteKind, VariableDeclarationKind } = tsMorph;
+  const project = new Project({
+    useInMemoryFileSystem: true,
+    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Double, useTrailingCommas: true },
+  });
+  const file = project.createSourceFile("/stack.ts", "");
+  const classes = [...new Set(["Stack", ...model.constructs.map((c) => CLASS[c.kind])])].sort();
+  file.addImportDeclaration({ leadingTrivia: `/**\n${header.split("\n").map((l) => ` * ${l}`.trimEnd()).join("\n")}\n */\n`, moduleSpecifier: "@berth/dsl", namedImports: classes });
+  file.addVariableStatement({ declarationKind: VariableDeclarationKind.Const, declarations: [{ name: "stack", initializer: `new Stack(${JSON.stringify(model.project)})` }] });
+  let previous: ConstructDecl["kind"] | undefined;
+  for (const decl of model.constructs) {
+    // Resources in one group, each service on its own, as the hand-written examples do.
+    addConstruct(file, decl, previous === undefined || decl.kind === "service" || previous === "service", VariableDeclarationKind);
+    previous = decl.kind;
+  }
+  file.addExportAssignment({ isExportEquals: false, expression: "stack" });
+  file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true, semicolons: tsMorph.ts.SemicolonPreference.Insert });
+  return file.getFullText();
+}

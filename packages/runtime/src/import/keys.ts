@@ -1,0 +1,78 @@
+/**
+ * Unknown keys are not dropped: each is reported at its line, with the nearest key the
+ * compose specification allows there (`voluems` → `volumes`). `x-` keys are extensions and
+ * always allowed.
+ */
+import { KNOWN_KEYS, type KeyPlace } from "./known-keys";
+import type { ComposeSource, Path } from "./source";
+
+/** Optimal string alignment distance: Levenshtein plus adjacent transpositions (`voluems` is 1 from `volumes`). */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The closest candidate within a typo's reach, if any. */
+export function suggest(key: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(key.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(key.toLowerCase(), c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+type Obj = Record<string, unknown>;
+export const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** Throws at the first key of `value` (a mapping at `path`) that `place` does not allow. */
+export function checkKeys(value: unknown, place: KeyPlace, source: ComposeSource, path: Path): void {
+  if (!isObj(value)) return;
+  const known: readonly string[] = KNOWN_KEYS[place];
+  for (const key of Object.keys(value)) {
+    if (key.startsWith("x-") || known.includes(key)) continue;
+    const near = suggest(key, known);
+    throw source.error(`unknown key "${key}"`, [...path, key], { key: true, hint: near ? `; did you mean "${near}"?` : "" });
+  }
+}
+
+/** Checks every place whose keys the specification lists, from the top level down. */
+export function checkFile(file: Obj, source: ComposeSource): void {
+  checkKeys(file, "top", source, []);
+  const sections = [
+    ["networks", "network"],
+    ["volumes", "volume"],
+    ["secrets", "secret"],
+    ["configs", "config"],
+  ] as const;
+  for (const [section, place] of sections) {
+    const entries = file[section];
+    if (isObj(entries)) for (const [name, v] of Object.entries(entries)) checkKeys(v, place, source, [section, name]);
+  }
+  if (!isObj(file.services)) return;
+  for (const [name, svc] of Object.entries(file.services)) {
+    const at = ["services", name];
+    checkKeys(svc, "service", source, at);
+    if (!isObj(svc)) continue;
+    checkKeys(svc.build, "build", source, [...at, "build"]);
+    checkKeys(svc.healthcheck, "healthcheck", source, [...at, "healthcheck"]);
+    checkKeys(svc.deploy, "deploy", source, [...at, "deploy"]);
+    if (Array.isArray(svc.ports)) svc.ports.forEach((p, i) => checkKeys(p, "port", source, [...at, "ports", i]));
+    if (Array.isArray(svc.volumes)) svc.volumes.forEach((v, i) => checkKeys(v, "mount", source, [...at, "volumes", i]));
+    if (isObj(svc.depends_on)) {
+      for (const [dep, v] of Object.entries(svc.depends_on)) checkKeys(v, "dependsOn", source, [...at, "depends_on", dep]);
+    }
+  }
+}

@@ -1,0 +1,215 @@
+/** Compose's short and long forms of ports, mounts, networks, dependencies and grants → DSL props. */
+import type { MapContext } from "./context";
+import { listOrDict } from "./extends";
+import { isObj } from "./keys";
+import type { Expr } from "./model";
+import type { Path } from "./source";
+import { bool, type Mapped, object, onlyKeys, opt, str, UNMODELED } from "./values";
+
+const PORT = /^(?:(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):)?(?:(\d*)(?:-(\d+))?:)?(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/;
+
+/** Why a short port string is not one compose accepts, or undefined when it is. */
+export function portProblem(text: string): string | undefined {
+  const m = PORT.exec(text);
+  if (!m) return `expected "[host-ip:][host-port:]container-port[/tcp|udp|sctp]"`;
+  const [, , , hostStart, hostEnd, start, end] = m;
+  for (const [n, what] of [[hostStart, "host"], [hostEnd, "host"], [start, "container"], [end, "container"]] as const) {
+    if (n !== undefined && n !== "" && Number(n) > 65535) return `${what} port ${n} is outside 0–65535`;
+  }
+  if (end !== undefined && Number(end) < Number(start)) return `container port range ${start}-${end} ends before it starts`;
+  if (hostEnd !== undefined && end !== undefined && Number(hostEnd) - Number(hostStart) !== Number(end) - Number(start)) {
+    return `host and container port ranges must have the same length`;
+  }
+  return undefined;
+}
+
+function port(p: unknown, ctx: MapContext, path: Path): Mapped {
+  if (typeof p === "number") {
+    if (!Number.isInteger(p) || p < 0 || p > 65535) throw ctx.source.error(`invalid port ${p}`, path, { hint: ": expected 0–65535" });
+    return p;
+  }
+  if (typeof p === "string") {
+    const problem = portProblem(p);
+    if (problem) throw ctx.source.error(`invalid port "${p}"`, path, { hint: `: ${problem}` });
+    return p.replace(/\/tcp$/, "");
+  }
+  if (!onlyKeys(p, ["target", "published", "host_ip", "protocol", "mode"])) return UNMODELED;
+  const num = (v: unknown, what: string): Mapped | undefined => {
+    if (v === undefined) return undefined;
+    const n = typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v;
+    if (typeof n === "string") return UNMODELED;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 65535) {
+      throw ctx.source.error(`invalid port ${JSON.stringify(v)}`, [...path, what], { hint: ": expected 0–65535" });
+    }
+    return n;
+  };
+  if (p.target === undefined) throw ctx.source.error(`port without a target`, path);
+  return object([
+    ["target", num(p.target, "target")],
+    ["published", num(p.published, "published")],
+    ["protocol", opt(p.protocol, (v) => (["tcp", "udp", "sctp"].includes(String(v)) ? String(v) : UNMODELED))],
+    ["hostIp", opt(p.host_ip, str)],
+    ["mode", opt(p.mode, (v) => (v === "host" || v === "ingress" ? v : UNMODELED))],
+  ]);
+}
+
+export function ports(v: unknown, ctx: MapContext, path: Path): Mapped {
+  if (!Array.isArray(v)) return UNMODELED;
+  const out = v.map((p, i) => port(p, ctx, [...path, i]));
+  return out.includes(UNMODELED) ? UNMODELED : (out as Expr[]);
+}
+
+export function expose(v: unknown): Mapped {
+  if (!Array.isArray(v)) return UNMODELED;
+  const out = v.map((p) => (typeof p === "number" ? p : typeof p === "string" && /^\d+$/.test(p) ? Number(p) : UNMODELED));
+  return out.includes(UNMODELED) ? UNMODELED : (out as Expr[]);
+}
+
+const isHostPath = (s: string) => /^(?:\/|\.|~)/.test(s);
+/** The DSL wants bind sources that look like paths; `db/conf` and `./db/conf` are the same path. */
+const hostPath = (s: string) => (isHostPath(s) ? s : `./${s}`);
+
+function shortMount(text: string, ctx: MapContext, path: Path): Mapped {
+  const parts = text.split(":");
+  if (parts.length < 2 || parts.length > 3) return UNMODELED; // anonymous volume (or a Windows path)
+  const [source, target, mode = "rw"] = parts;
+  const options = mode.split(",");
+  if (isHostPath(source)) {
+    if (!options.every((o) => o === "ro" || o === "rw")) return UNMODELED;
+    return object([["type", "bind"], ["source", source], ["target", target], ["readOnly", options.includes("ro") ? true : undefined]]);
+  }
+  if (!options.every((o) => ["ro", "rw", "nocopy"].includes(o))) return UNMODELED;
+  return object([
+    ["source", ctx.ref("volume", source, path)],
+    ["target", target],
+    ["readOnly", options.includes("ro") ? true : undefined],
+    ["noCopy", options.includes("nocopy") ? true : undefined],
+  ]);
+}
+
+function longMount(m: Record<string, unknown>, ctx: MapContext, path: Path): Mapped {
+  const common = ["type", "source", "target", "read_only"];
+  if (typeof m.target !== "string") return UNMODELED;
+  switch (m.type) {
+    case "volume":
+      if (typeof m.source !== "string" || !onlyKeys(m, [...common, "volume"])) return UNMODELED;
+      if (m.volume !== undefined && !onlyKeys(m.volume, ["nocopy"])) return UNMODELED;
+      return object([
+        ["source", ctx.ref("volume", m.source, [...path, "source"])],
+        ["target", m.target],
+        ["readOnly", opt(m.read_only, bool)],
+        ["noCopy", opt(isObj(m.volume) ? m.volume.nocopy : undefined, bool)],
+      ]);
+    case "bind":
+      if (typeof m.source !== "string" || !onlyKeys(m, [...common, "bind"])) return UNMODELED;
+      if (m.bind !== undefined && !onlyKeys(m.bind, ["create_host_path"])) return UNMODELED;
+      return object([
+        ["type", "bind"],
+        ["source", hostPath(m.source)],
+        ["target", m.target],
+        ["readOnly", opt(m.read_only, bool)],
+        ["createHostPath", opt(isObj(m.bind) ? m.bind.create_host_path : undefined, bool)],
+      ]);
+    case "tmpfs":
+      if (!onlyKeys(m, ["type", "target", "tmpfs"]) || (m.tmpfs !== undefined && !onlyKeys(m.tmpfs, ["size"]))) return UNMODELED;
+      return object([
+        ["type", "tmpfs"],
+        ["target", m.target],
+        ["size", opt(isObj(m.tmpfs) ? m.tmpfs.size : undefined, (s) => (typeof s === "number" || typeof s === "string" ? s : UNMODELED))],
+      ]);
+    default:
+      return UNMODELED;
+  }
+}
+
+export function mounts(v: unknown, ctx: MapContext, path: Path): Mapped {
+  if (!Array.isArray(v)) return UNMODELED;
+  const out = v.map((m, i) => (typeof m === "string" ? shortMount(m, ctx, [...path, i]) : isObj(m) ? longMount(m, ctx, [...path, i]) : UNMODELED));
+  return out.includes(UNMODELED) ? UNMODELED : (out as Expr[]);
+}
+
+export function networks(v: unknown, ctx: MapContext, path: Path): Mapped {
+  const entries = Array.isArray(v) ? v.map((n): [string, unknown] => [String(n), null]) : isObj(v) ? Object.entries(v) : undefined;
+  if (!entries) return UNMODELED;
+  const out: Expr[] = [];
+  for (const [name, opts] of entries) {
+    const network = ctx.ref("network", name, [...path, Array.isArray(v) ? v.indexOf(name) : name]);
+    if (opts === null || (isObj(opts) && Object.keys(opts).length === 0)) {
+      out.push(network);
+      continue;
+    }
+    if (!onlyKeys(opts, ["aliases", "ipv4_address", "ipv6_address"])) return UNMODELED;
+    const attachment = object([
+      ["network", network],
+      ["aliases", opt(opts.aliases, (a) => (Array.isArray(a) ? a.map(String) : UNMODELED))],
+      ["ipv4Address", opt(opts.ipv4_address, str)],
+      ["ipv6Address", opt(opts.ipv6_address, str)],
+    ]);
+    if (attachment === UNMODELED) return UNMODELED;
+    out.push(attachment);
+  }
+  return out;
+}
+
+const CONDITIONS: Readonly<Record<string, string>> = {
+  service_started: "started",
+  service_healthy: "healthy",
+  service_completed_successfully: "completed",
+};
+
+export function dependsOn(v: unknown, ctx: MapContext, path: Path): Mapped {
+  const entries = Array.isArray(v) ? v.map((n): [string, unknown] => [String(n), null]) : isObj(v) ? Object.entries(v) : undefined;
+  if (!entries) return UNMODELED;
+  const out: Expr[] = [];
+  for (const [name, opts] of entries) {
+    const service = ctx.ref("service", name, [...path, Array.isArray(v) ? v.indexOf(name) : name]);
+    const o = isObj(opts) ? opts : {};
+    if (!onlyKeys(o, ["condition", "restart", "required"])) return UNMODELED;
+    const condition = o.condition === undefined ? "started" : CONDITIONS[String(o.condition)];
+    if (condition === undefined) throw ctx.source.error(`unknown condition "${String(o.condition)}"`, [...path, name, "condition"], { hint: `; expected one of ${Object.keys(CONDITIONS).join(", ")}` });
+    const restart = o.restart === "true" ? true : o.restart === "false" ? false : o.restart;
+    if (condition === "started" && restart === undefined && o.required === undefined) {
+      out.push(service);
+      continue;
+    }
+    const dep = object([
+      ["service", service],
+      ["condition", condition === "started" ? undefined : condition],
+      ["restart", opt(restart, bool)],
+      ["required", opt(o.required, bool)],
+    ]);
+    if (dep === UNMODELED) return UNMODELED;
+    out.push(dep);
+  }
+  return out;
+}
+
+/** Secrets or configs granted: a bare name, or `{ source, target, uid, gid, mode }`. */
+export function grants(v: unknown, kind: "secret" | "config", ctx: MapContext, path: Path): Mapped {
+  if (!Array.isArray(v)) return UNMODELED;
+  const out: Mapped[] = v.map((g, i) => {
+    const at = [...path, i];
+    if (typeof g === "string") return ctx.ref(kind, g, at);
+    if (!onlyKeys(g, ["source", "target", "uid", "gid", "mode"]) || typeof g.source !== "string") return UNMODELED;
+    const mode = typeof g.mode === "string" && /^0?[0-7]+$/.test(g.mode) ? parseInt(g.mode, 8) : g.mode;
+    return object([
+      [kind, ctx.ref(kind, g.source, [...at, "source"])],
+      ["target", opt(g.target, str)],
+      ["uid", opt(g.uid, (x) => (typeof x === "string" || typeof x === "number" ? String(x) : UNMODELED))],
+      ["gid", opt(g.gid, (x) => (typeof x === "string" || typeof x === "number" ? String(x) : UNMODELED))],
+      ["mode", opt(mode, (x) => (typeof x === "number" ? x : UNMODELED))],
+    ]);
+  });
+  return out.includes(UNMODELED) ? UNMODELED : (out as Expr[]);
+}
+
+/** `environment`: list or dict; numbers and booleans as written (the DSL stringifies them as compose does), `null` passes through. */
+export function environment(v: unknown): Mapped {
+  const out: Record<string, Expr> = {};
+  for (const [k, val] of Object.entries(listOrDict(v))) {
+    if (val !== null && typeof val === "object") return UNMODELED;
+    if (typeof val === "boolean") return UNMODELED;
+    out[k] = val === undefined ? null : (val as string | number | null);
+  }
+  return out;
+}
