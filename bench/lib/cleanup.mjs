@@ -1,0 +1,65 @@
+/**
+ * Removes everything the harness can have made on the engine: containers, networks and volumes
+ * whose compose project label matches, and Berth's lock networks (`berth-lock-<project>`) of
+ * those projects. Idempotent; safe to call at start (leftovers of a killed run), between rows,
+ * and on the way out (errors, Ctrl-C).
+ */
+import { PROJECT_LABEL, request } from "./docker-api.mjs";
+
+/** Every project the harness makes is `bench` + tool letter (b Berth, c compose, f floor) + N. */
+export const BENCH_PROJECT = /^bench[bcf]\d+$/;
+
+export async function cleanup(isOurs = (p) => BENCH_PROJECT.test(p)) {
+  const removed = { containers: 0, networks: 0, volumes: 0 };
+  const containers = await request("GET", "/containers/json", { all: "1", filters: { label: [PROJECT_LABEL] } });
+  await pool(
+    containers.filter((c) => isOurs(c.Labels?.[PROJECT_LABEL] ?? "")),
+    8,
+    async (c) => {
+      await request("DELETE", `/containers/${c.Id}`, { force: "1", v: "1" }).catch(notFound);
+      removed.containers++;
+    },
+  );
+  const networks = await request("GET", "/networks");
+  for (const n of networks) {
+    const project = n.Labels?.[PROJECT_LABEL];
+    const lockOf = n.Name.startsWith("berth-lock-") ? n.Name.slice("berth-lock-".length) : undefined;
+    if ((project && isOurs(project)) || (lockOf && isOurs(lockOf))) {
+      await request("DELETE", `/networks/${n.Id}`).catch(notFound);
+      removed.networks++;
+    }
+  }
+  const volumes = (await request("GET", "/volumes", { filters: { label: [PROJECT_LABEL] } })).Volumes ?? [];
+  for (const v of volumes) {
+    if (!isOurs(v.Labels?.[PROJECT_LABEL] ?? "")) continue;
+    await request("DELETE", `/volumes/${encodeURIComponent(v.Name)}`, { force: "1" }).catch(notFound);
+    removed.volumes++;
+  }
+  return removed;
+}
+
+/** What is left of one project (after a tool's own removal): should be nothing. */
+export async function leftovers(project) {
+  const filters = { label: [`${PROJECT_LABEL}=${project}`] };
+  const [containers, networks, volumes] = await Promise.all([
+    request("GET", "/containers/json", { all: "1", filters }),
+    request("GET", "/networks", { filters }),
+    request("GET", "/volumes", { filters }),
+  ]);
+  return [...containers.map((c) => `container ${c.Names?.[0]}`), ...networks.map((n) => `network ${n.Name}`), ...(volumes.Volumes ?? []).map((v) => `volume ${v.Name}`)];
+}
+
+function notFound(err) {
+  if (err.statusCode !== 404) throw err;
+}
+
+export async function pool(items, concurrency, fn) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}

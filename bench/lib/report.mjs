@@ -1,0 +1,149 @@
+/**
+ * Raw samples → rows (Berth vs an anchor, ratio, target, met) → one markdown table and the JSON.
+ */
+import { stats } from "./measure.mjs";
+
+/** The issue's targets are for N = 50 (on a 2-core machine); other sizes show the ratio only. */
+export const TARGET_N = 50;
+
+const NODE = "`node -e 0`";
+const CONFIG = "`docker-compose config -q`";
+
+/** Each Berth measurement against each of its anchors. `max`: the ratio must be ≤ this (at N = 50). */
+export const PAIRS = [
+  { row: "synth, cold (empty cache)", berth: "synth.cold", anchor: "node", anchorName: NODE, max: 2.5 },
+  { row: "synth, cold (empty cache)", berth: "synth.cold", anchor: "compose.config", anchorName: CONFIG },
+  { row: "synth --no-cache (recompile)", berth: "synth.nocache", anchor: "node", anchorName: NODE },
+  { row: "synth, warm (cached bundle)", berth: "synth.warm", anchor: "node", anchorName: NODE, max: 1.6 },
+  { row: "synth, warm (cached bundle)", berth: "synth.warm", anchor: "compose.config", anchorName: CONFIG },
+  { row: "apply from nothing", berth: "berth.cold", anchor: "compose.up", anchorName: "`docker-compose up -d`" },
+  { row: "apply from nothing", berth: "berth.cold", anchor: "floor.create", anchorName: "floor: create+start, 8 at once", max: 1.2 },
+  { row: "apply, nothing changed", berth: "berth.noop", anchor: "compose.noop", anchorName: "`docker-compose up -d`", max: 0.25 },
+  { row: "apply, nothing changed", berth: "berth.noop", anchor: "floor.list", anchorName: "floor: node + 1 list by label" },
+  { row: "apply, one env changed", berth: "berth.change", anchor: "compose.change", anchorName: "`docker-compose up -d`", max: 0.5 },
+  { row: "destroy", berth: "berth.destroy", anchor: "compose.down", anchorName: "`docker-compose down`" },
+  { row: "destroy", berth: "berth.destroy", anchor: "floor.remove", anchorName: "floor: stop+remove, 8 at once", max: 1.2 },
+];
+
+/** plan() of the largest size must stay under this, and grow at most this much faster than the size. */
+export const PLAN_MAX_MS = 1000;
+export const PLAN_SLACK = 1.5;
+
+function timing(values) {
+  return stats(values);
+}
+
+function peak(values) {
+  const v = values.filter((x) => typeof x === "number");
+  return v.length ? Math.max(...v) : null;
+}
+
+export function buildReport({ opts, machine, started, finished, samples, plan }) {
+  const rows = [];
+  for (const n of opts.sizes) {
+    for (const p of PAIRS) {
+      const b = samples[`${p.berth}@${n}`];
+      const a = samples[`${p.anchor}@${n}`];
+      if (!b || !a) continue;
+      const berth = timing(b.ms);
+      const anchor = timing(a.ms);
+      const ratio = berth && anchor ? berth.median / anchor.median : null;
+      const target = p.max !== undefined && n === TARGET_N ? `≤ ${p.max}×` : null;
+      rows.push({
+        row: p.row,
+        n,
+        berth,
+        berthRssKb: peak(b.rssKb),
+        anchorName: p.anchorName,
+        anchor,
+        anchorRssKb: peak(a.rssKb),
+        ratio,
+        target,
+        met: target ? ratio !== null && ratio <= p.max : null,
+      });
+    }
+  }
+  if (plan) rows.push(...planTableRows(plan));
+  return { version: 1, started: started.toISOString(), finished: finished.toISOString(), machine, options: { ...opts, only: [...opts.only] }, targetN: TARGET_N, rows, samples, plan };
+}
+
+function planTableRows(plan) {
+  const rows = [];
+  const sizes = [...new Set(plan.plan.map((p) => p.n))].sort((a, b) => a - b);
+  const smallest = sizes[0];
+  const largest = sizes[sizes.length - 1];
+  const rss = plan.rssKb;
+  for (const p of plan.plan) {
+    const s = timing(p.ms);
+    const base = plan.plan.find((q) => q.case === p.case && q.n === smallest);
+    const growth = p.n !== smallest && base ? s.median / timing(base.ms).median : null;
+    const linear = p.n / smallest;
+    const target = p.n === largest && largest >= 10000 ? `< ${PLAN_MAX_MS / 1000} s, ≤ ${Math.round(linear * PLAN_SLACK)}× of ${smallest}` : null;
+    rows.push({
+      row: `plan() ${p.case} (${p.steps} step${p.steps === 1 ? "" : "s"})`,
+      n: p.n,
+      berth: s,
+      berthRssKb: rss,
+      anchorName: growth === null ? "—" : `plan() at N=${smallest} (linear: ${linear}×)`,
+      anchor: growth === null ? null : timing(base.ms),
+      anchorRssKb: null,
+      ratio: growth,
+      target,
+      met: target ? s.median < PLAN_MAX_MS && growth !== null && growth <= linear * PLAN_SLACK : null,
+    });
+  }
+  const load = [
+    ["load(), cold (esbuild)", plan.load.cold],
+    ["load(), warm (cached bundle)", plan.load.warm],
+  ];
+  const loadN = plan.loadSize;
+  for (const [row, ms] of load) rows.push({ row, n: loadN, berth: timing(ms), berthRssKb: rss, anchorName: "—", anchor: null, anchorRssKb: null, ratio: null, target: null, met: null });
+  for (const r of plan.resolve) rows.push({ row: "resolveDesired() (1 sample)", n: r.n, berth: timing([r.ms]), berthRssKb: rss, anchorName: "—", anchor: null, anchorRssKb: null, ratio: null, target: null, met: null });
+  return rows;
+}
+
+export function fmtMs(ms) {
+  if (ms === null || ms === undefined) return "—";
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 10) return `${ms.toFixed(1)} ms`;
+  return `${ms.toFixed(2)} ms`;
+}
+
+function fmtStat(s) {
+  if (!s) return "—";
+  if (s.n === 1) return fmtMs(s.median);
+  return `${fmtMs(s.median)} (${fmtMs(s.min)}–${fmtMs(s.max)})`;
+}
+
+const fmtRss = (kb) => (kb ? `${Math.round(kb / 1024)} MB` : "—");
+
+export function tableLines(report) {
+  const head = ["row", "N", "Berth median (min–max)", "Berth peak RSS", "anchor", "anchor median (min–max)", "anchor RSS", "Berth / anchor", "target", "met"];
+  const lines = [`| ${head.join(" | ")} |`, `| ${head.map((h, i) => (i === 1 || (i >= 2 && i !== 4) ? "---:" : "---")).join(" | ")} |`];
+  for (const r of report.rows) {
+    const cells = [
+      r.row,
+      String(r.n),
+      fmtStat(r.berth),
+      fmtRss(r.berthRssKb),
+      r.anchorName,
+      fmtStat(r.anchor),
+      fmtRss(r.anchorRssKb),
+      r.ratio === null ? "—" : `${r.ratio.toFixed(2)}×`,
+      r.target ?? "",
+      r.met === null ? "" : r.met ? "yes" : "**no**",
+    ];
+    lines.push(`| ${cells.join(" | ")} |`);
+  }
+  return lines;
+}
+
+export function printTable(report, out) {
+  const m = report.machine;
+  out.write(`\nBerth bench ${report.started} — ${m.nproc} CPUs (${m.cpu}), ${m.memoryGiB} GiB, load ${m.loadavg.join(" ")} → ${(m.loadavgAfter ?? []).join(" ")}; node ${m.node}, docker-compose ${m.compose}; engine ${m.engine || "—"}\n`);
+  out.write(`${report.options.runs} runs per row; targets are checked at N = ${report.targetN}.\n\n`);
+  out.write(`${tableLines(report).join("\n")}\n\n`);
+  const missed = report.rows.filter((r) => r.met === false);
+  out.write(missed.length ? `Targets missed: ${missed.map((r) => `${r.row} vs ${r.anchorName.replace(/`/g, "")} (N=${r.n}: ${r.ratio.toFixed(2)}×, target ${r.target})`).join("; ")}\n` : report.rows.some((r) => r.met) ? "Every target checked is met.\n" : "No target checked (targets are for N = 50 and plan() at 10,000).\n");
+}

@@ -1,0 +1,358 @@
+#!/usr/bin/env node
+/**
+ * `pnpm bench`: Berth against docker-compose and the engine's own floor, side by side, on the
+ * same generated stacks and the same engine. Prints one table (markdown) of medians and min–max,
+ * the ratio Berth / anchor per row and whether its target is met, and writes the same as JSON to
+ * bench/results/<date>.json. See bench/README.md.
+ *
+ *   pnpm bench                 N = 10, 50, 200; 5 runs; plan() on 1,000 and 10,000 services
+ *   pnpm bench --quick         N = 5; 2 runs; plan() on 100 and 1,000 (a smoke test, not timed)
+ *   pnpm bench --runs 7 --sizes 50 --only synth,engine,plan
+ *
+ * The engine is $DOCKER_HOST when it answers, else the private test engine (scripts/test-engine.sh,
+ * stopped again at the end). Everything the harness creates is removed at the end, also after an
+ * error or Ctrl-C.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { cleanup, leftovers } from "./lib/cleanup.mjs";
+import { PROJECT_LABEL, request } from "./lib/docker-api.mjs";
+import { IMAGE, ports, services, stackSource } from "./lib/gen.mjs";
+import { hasGnuTime, killRunning, measure } from "./lib/measure.mjs";
+import { buildReport, printTable } from "./lib/report.mjs";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const RESULTS = path.join(ROOT, "bench/results");
+/** Generated stacks, compose files and caches: outside the repo (tsc and jest never see them). */
+const WORK = mkdtempSync(path.join(os.tmpdir(), "berth-bench-"));
+const DSL = path.join(ROOT, "packages/cli/bin/dsl.js");
+const NODE = process.execPath;
+/** First 127.0.0.1 port of each tool's stack (every 10th service publishes one). */
+const BASE_PORT = { b: 47100, c: 47200, f: 47300 };
+
+function parseArgs(argv) {
+  const opts = { quick: false, runs: 5, sizes: [10, 50, 200], planSizes: [1000, 10000], loadSize: 1000, only: new Set(["synth", "engine", "plan"]), keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === "--quick") Object.assign(opts, { quick: true, runs: 2, sizes: [5], planSizes: [100, 1000], loadSize: 100 });
+    else if (a === "--runs") opts.runs = Number(value());
+    else if (a === "--sizes") opts.sizes = value().split(",").map(Number);
+    else if (a === "--plan-sizes") opts.planSizes = value().split(",").map(Number);
+    else if (a === "--only") opts.only = new Set(value().split(","));
+    else if (a === "--keep") opts.keep = true;
+    else if (a === "-h" || a === "--help") {
+      process.stdout.write("usage: pnpm bench [--quick] [--runs n] [--sizes 10,50,200] [--plan-sizes 1000,10000] [--only synth,engine,plan] [--keep]\n");
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a} (try --help)`);
+  }
+  if (!(opts.runs >= 1) || opts.sizes.some((n) => !(n >= 1 && n <= 900)) || opts.planSizes.some((n) => !(n >= 1))) throw new Error("--runs ≥ 1, --sizes 1..900, --plan-sizes ≥ 1");
+  return opts;
+}
+
+const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
+
+// ─── environment ────────────────────────────────────────────────────────────────────────────
+
+function ensureCliBuilt() {
+  const dist = path.join(ROOT, "packages/cli/dist/cli.js");
+  const newest = (dir) => {
+    let t = 0;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+    }
+    return t;
+  };
+  const src = Math.max(...["cli", "runtime", "dsl"].map((p) => newest(path.join(ROOT, "packages", p, "src"))));
+  if (existsSync(dist) && statSync(dist).mtimeMs >= src) return;
+  log("building the CLI (packages/cli/dist is missing or older than the sources)");
+  const r = spawnSync(NODE, [path.join(ROOT, "scripts/build.mjs")], { cwd: ROOT, stdio: "inherit" });
+  if (r.status !== 0) throw new Error("node scripts/build.mjs failed");
+}
+
+async function answers() {
+  try {
+    await request("GET", "/_ping", undefined, undefined, { timeoutMs: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** $DOCKER_HOST if it answers, else the private test engine; the base image imported either way. */
+async function ensureEngine() {
+  const before = Boolean(process.env.DOCKER_HOST) && (await answers());
+  const r = spawnSync("bash", [path.join(ROOT, "scripts/test-engine.sh"), "start"], { cwd: ROOT, env: process.env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (r.status !== 0) throw new Error("scripts/test-engine.sh start failed");
+  const m = /export DOCKER_HOST=(\S+)/.exec(r.stdout);
+  if (!m) throw new Error(`scripts/test-engine.sh start printed no DOCKER_HOST: ${r.stdout}`);
+  process.env.DOCKER_HOST = m[1].replace(/^'(.*)'$/, "$1");
+  return { startedHere: !before };
+}
+
+function stopEngine() {
+  spawnSync("bash", [path.join(ROOT, "scripts/test-engine.sh"), "stop"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+  });
+}
+
+async function checkPorts(sizes) {
+  const busy = [];
+  for (const n of sizes) for (const base of Object.values(BASE_PORT)) for (const p of ports(n, base)) if (!(await portFree(p))) busy.push(p);
+  if (busy.length) throw new Error(`127.0.0.1 ports in use: ${[...new Set(busy)].join(", ")} (the bench stacks publish 47100–47399)`);
+}
+
+function machine() {
+  const load = os.loadavg();
+  return {
+    nproc: os.availableParallelism?.() ?? os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? "?",
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    loadavg: load.map((l) => Math.round(l * 100) / 100),
+    node: process.version,
+    compose: spawnSync("docker-compose", ["version", "--short"], { encoding: "utf8" }).stdout?.trim() || "?",
+    engine: "",
+  };
+}
+
+// ─── the measured things ────────────────────────────────────────────────────────────────────
+
+class Recorder {
+  constructor() {
+    this.samples = {};
+  }
+  /** key: `synth.cold@50`; one sample per run. */
+  add(key, m) {
+    const s = (this.samples[key] ??= { ms: [], rssKb: [] });
+    s.ms.push(m.ms);
+    s.rssKb.push(m.rssKb);
+  }
+}
+
+function dslEnv(cacheDir) {
+  return { ...process.env, BERTH_CACHE_DIR: cacheDir, NO_COLOR: "1" };
+}
+
+const dsl = (args, { cwd, cacheDir }) => measure(NODE, [DSL, ...args], { cwd, env: dslEnv(cacheDir) });
+
+async function countRunning(project) {
+  const rows = await request("GET", "/containers/json", { filters: { label: [`${PROJECT_LABEL}=${project}`] } });
+  return rows.length;
+}
+
+async function expectRunning(project, n, what) {
+  const got = await countRunning(project);
+  if (got !== n) throw new Error(`${what}: ${got} of ${n} containers of ${project} are running`);
+}
+
+async function expectGone(project, what) {
+  const left = await leftovers(project);
+  if (left.length) throw new Error(`${what} left ${left.join(", ")}`);
+}
+
+/** Stacks for size n: Berth's stack.ts, docker-compose's synthesized file, the floor's spec. */
+async function prepareSize(n, cacheDir) {
+  const dir = path.join(WORK, `n${n}`);
+  const b = path.join(dir, "berth");
+  const c = path.join(dir, "compose");
+  mkdirSync(b, { recursive: true });
+  mkdirSync(c, { recursive: true });
+  const berthStack = (change) => stackSource(`benchb${n}`, n, { basePort: BASE_PORT.b, change });
+  writeFileSync(path.join(b, "stack.ts"), berthStack());
+  // docker-compose runs the file `dsl synth` makes of the identical stack (its own project name and ports).
+  const composeFile = async (change, out) => {
+    writeFileSync(path.join(c, "stack.ts"), stackSource(`benchc${n}`, n, { basePort: BASE_PORT.c, change }));
+    await dsl(["synth", "stack.ts", "-o", out], { cwd: c, cacheDir });
+  };
+  await composeFile(undefined, "base.yml");
+  const floorSpec = path.join(dir, "floor.json");
+  writeFileSync(floorSpec, JSON.stringify({ project: `benchf${n}`, services: services(n, { basePort: BASE_PORT.f }).map((s) => ({ ...s, image: IMAGE })) }));
+  return { dir, b, c, berthStack, composeFile, floorSpec };
+}
+
+async function synthRows(rec, n, ctx, runs, cacheDir) {
+  const composeArgs = ["-p", `benchc${n}`, "-f", path.join(ctx.c, "base.yml"), "config", "-q"];
+  // Warm: the bundle (and whatever else the CLI caches) is in BERTH_CACHE_DIR from a first run.
+  await dsl(["synth", "stack.ts"], { cwd: ctx.b, cacheDir });
+  for (let r = 0; r < runs; r++) {
+    rec.add(`node@${n}`, await measure(NODE, ["-e", "0"]));
+    const cold = path.join(WORK, `cold-cache-${n}-${r}`);
+    rec.add(`synth.cold@${n}`, await dsl(["synth", "stack.ts"], { cwd: ctx.b, cacheDir: cold }));
+    rmSync(cold, { recursive: true, force: true });
+    rec.add(`synth.nocache@${n}`, await dsl(["synth", "--no-cache", "stack.ts"], { cwd: ctx.b, cacheDir }));
+    rec.add(`synth.warm@${n}`, await dsl(["synth", "stack.ts"], { cwd: ctx.b, cacheDir }));
+    rec.add(`compose.config@${n}`, await measure("docker-compose", composeArgs, { cwd: ctx.c }));
+  }
+}
+
+async function berthCycle(rec, n, ctx, r, cacheDir) {
+  const project = `benchb${n}`;
+  const stack = path.join(ctx.b, "stack.ts");
+  const opts = { cwd: ctx.b, cacheDir };
+  writeFileSync(stack, ctx.berthStack());
+  await dsl(["validate", "stack.ts"], opts); // the compiled stack is cached, as after any synth/diff
+  rec.add(`berth.cold@${n}`, await dsl(["apply", "--yes", "stack.ts"], opts));
+  await expectRunning(project, n, "dsl apply");
+  const noop = await dsl(["apply", "--yes", "stack.ts"], opts);
+  if (!/No changes/.test(noop.stdout)) throw new Error(`dsl apply with nothing changed did not say "No changes":\n${noop.stdout}`);
+  rec.add(`berth.noop@${n}`, noop);
+  writeFileSync(stack, ctx.berthStack(`run${r}`)); // the user edited one value: the stack recompiles
+  const change = await dsl(["apply", "--yes", "stack.ts"], opts);
+  if (!/1 to change/.test(change.stdout)) throw new Error(`dsl apply after one env change did not plan 1 change:\n${change.stdout}`);
+  rec.add(`berth.change@${n}`, change);
+  await expectRunning(project, n, "dsl apply (one change)");
+  rec.add(`berth.destroy@${n}`, await dsl(["destroy", "--yes", "stack.ts"], opts));
+  await expectGone(project, "dsl destroy");
+}
+
+async function composeCycle(rec, n, ctx, r, cacheDir) {
+  const project = `benchc${n}`;
+  const file = path.join(ctx.c, "docker-compose.yml");
+  const compose = (...args) => measure("docker-compose", ["-p", project, "-f", file, ...args], { cwd: ctx.c });
+  await ctx.composeFile(undefined, "docker-compose.yml");
+  rec.add(`compose.up@${n}`, await compose("up", "-d"));
+  await expectRunning(project, n, "docker-compose up -d");
+  rec.add(`compose.noop@${n}`, await compose("up", "-d"));
+  await ctx.composeFile(`run${r}`, "docker-compose.yml"); // untimed: the same one-value edit
+  rec.add(`compose.change@${n}`, await compose("up", "-d"));
+  await expectRunning(project, n, "docker-compose up -d (one change)");
+  rec.add(`compose.down@${n}`, await compose("down"));
+  await expectGone(project, "docker-compose down");
+}
+
+async function floorCycle(rec, n, ctx) {
+  const project = `benchf${n}`;
+  const floor = (...args) => measure(NODE, [path.join(ROOT, "bench/lib/floor.mjs"), ...args]);
+  rec.add(`floor.create@${n}`, await floor("create", ctx.floorSpec));
+  await expectRunning(project, n, "floor create");
+  rec.add(`floor.list@${n}`, await floor("list", project));
+  rec.add(`floor.remove@${n}`, await floor("remove", project));
+  await expectGone(project, "floor remove");
+}
+
+async function planRows(opts) {
+  const bundle = path.join(WORK, "plan-bench.cjs");
+  const esbuild = await import("esbuild");
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, "bench/lib/plan-bench.ts")],
+    outfile: bundle,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    external: ["dockerode", "esbuild", "ts-morph"],
+    alias: { "@berth/dsl": path.join(ROOT, "packages/dsl/src/index.ts"), "@berth/runtime": path.join(ROOT, "packages/runtime/src/index.ts") },
+    logLevel: "warning",
+  });
+  const cacheDir = path.join(WORK, "plan-cache");
+  const m = await measure(NODE, [bundle, WORK, opts.planSizes.join(","), String(opts.runs), String(opts.loadSize)], { env: { ...process.env, BERTH_CACHE_DIR: cacheDir } });
+  return { ...JSON.parse(m.stdout), loadSize: opts.loadSize, rssKb: m.rssKb, wallMs: m.ms };
+}
+
+// ─── main ───────────────────────────────────────────────────────────────────────────────────
+
+let engine = { startedHere: false };
+let cleaning;
+let keepWork = false;
+
+async function finish() {
+  cleaning ??= (async () => {
+    killRunning("SIGTERM");
+    try {
+      if (await answers()) {
+        const removed = await cleanup();
+        if (removed.containers + removed.networks + removed.volumes) log(`removed ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes left by the bench`);
+      }
+    } catch (err) {
+      log(`clean-up failed: ${err.message} (remove containers labelled ${PROJECT_LABEL}=bench[bcf]<N> by hand)`);
+    }
+    if (engine.startedHere) stopEngine();
+    if (!keepWork) rmSync(WORK, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(sig, () => {
+    log(`${sig}: stopping, removing what the bench made`);
+    finish().finally(() => process.exit(130));
+  });
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  keepWork = opts.keep;
+  const started = new Date();
+  const mach = machine();
+  log(`${opts.quick ? "quick (smoke) run" : "full run"}: N = ${opts.sizes.join(", ")}, ${opts.runs} runs; ${mach.nproc} CPUs, load ${mach.loadavg.join(" ")}`);
+  if (!hasGnuTime) log("no /usr/bin/time (apt-get install time): peak RSS is not measured");
+  ensureCliBuilt();
+  const cacheDir = path.join(WORK, "cache");
+  const rec = new Recorder();
+  let plan;
+
+  const needsEngine = opts.only.has("synth") || opts.only.has("engine");
+  if (needsEngine) {
+    engine = await ensureEngine();
+    mach.engine = `${process.env.DOCKER_HOST} (Docker ${(await request("GET", "/version")).Version})`;
+    await cleanup();
+    if (opts.only.has("engine")) await checkPorts(opts.sizes);
+  }
+  for (const n of opts.sizes) {
+    const ctx = await prepareSize(n, cacheDir);
+    if (opts.only.has("synth")) {
+      log(`N=${n}: synth rows`);
+      await synthRows(rec, n, ctx, opts.runs, cacheDir);
+    }
+    if (opts.only.has("engine")) {
+      for (let r = 0; r < opts.runs; r++) {
+        log(`N=${n}: engine rows, run ${r + 1}/${opts.runs} (Berth, docker-compose, floor)`);
+        await berthCycle(rec, n, ctx, r, cacheDir);
+        await composeCycle(rec, n, ctx, r, cacheDir);
+        await floorCycle(rec, n, ctx);
+      }
+    }
+  }
+  if (opts.only.has("plan")) {
+    log(`plan() on ${opts.planSizes.join(", ")} services, load() of ${opts.loadSize}`);
+    plan = await planRows(opts);
+  }
+
+  mach.loadavgAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  const report = buildReport({ opts, machine: mach, started, finished: new Date(), samples: rec.samples, plan });
+  printTable(report, process.stdout);
+  mkdirSync(RESULTS, { recursive: true });
+  const stamp = started.toISOString().replace(/[:.]/g, "-").replace(/-\d\dZ$/, "Z");
+  const out = path.join(RESULTS, `${stamp}${opts.quick ? "-quick" : ""}.json`);
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  log(`wrote ${path.relative(ROOT, out)}`);
+  if (opts.keep) log(`kept ${WORK}`);
+}
+
+main()
+  .then(
+    () => finish(),
+    async (err) => {
+      log(`error: ${err instanceof Error ? err.message : String(err)}`);
+      await finish();
+      process.exitCode = 1;
+    },
+  )
+  .catch((err) => {
+    log(`error: ${err}`);
+    process.exitCode = 1;
+  });
