@@ -4,8 +4,11 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { applyCommand, destroyCommand } from "./commands/apply";
+import { checkCommand, withTypecheck } from "./commands/check";
 import { controlCommand, execCommand, logsCommand, psCommand } from "./commands/day2";
 import { diffCommand } from "./commands/diff";
+import { importCommand } from "./commands/import";
+import { initCommand } from "./commands/init";
 import { synthCommand } from "./commands/synth";
 import { graphCommand, validateCommand } from "./commands/validate";
 import { EXIT_OK, EXIT_USER, reportError } from "./errors";
@@ -70,12 +73,26 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("-o, --output <file>", "write to a file instead of stdout")
     .addOption(new Option("--target <target>", "output format").choices(["compose", "swarm"]).default("compose"))
     .option("--no-cache", "recompile the stack even when it did not change")
-    .action(bind(synthCommand as Action, 1));
+    .option("--typecheck", "type-check the stack first (dsl check) and stop on a type error")
+    .action(bind(withTypecheck(synthCommand) as Action, 1));
   program.command("validate").description("load and validate the stack; report every problem with its file:line").argument(...STACK_ARG)
     .option("--no-cache", "recompile the stack even when it did not change")
     .action(bind(validateCommand as Action, 1));
   program.command("graph").description("print the resource graph (JSON) every other command works from").argument(...STACK_ARG)
     .action(bind(graphCommand as Action, 1));
+
+  program.command("check").description("type-check the stack against the DSL; print each problem at its file:line:col").argument(...STACK_ARG)
+    .option("--no-cache", "check again even when nothing changed since the last check")
+    .action(bind(checkCommand as Action, 1));
+  program.command("import").description("turn a docker-compose file into a typed stack.ts").argument("<compose-file>")
+    .option("-o, --output <file>", "where to write the stack (- for stdout)", undefined)
+    .option("--project <name>", "project name (default: the file's name:, else its folder's name)")
+    .option("--force", "overwrite an existing output file")
+    .action(bind(importCommand as Action, 1));
+  program.command("init").description("scaffold stack.ts (importing the compose file found there) and a tsconfig.json for editor completion").argument("[dir]", "the folder", ".")
+    .option("--project <name>", "project name (default: the folder's name)")
+    .option("--force", "overwrite an existing stack.ts")
+    .action(bind(initCommand as Action, 1));
 
   program.command("diff").description("show what apply would change on the engine, changing nothing").argument(...STACK_ARG)
     .option("--exit-code", "exit 2 when there are changes, 0 when none")
@@ -88,7 +105,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option("--pull <policy>", "pull images: always, missing, never (default: each service's pull policy)").choices(["always", "missing", "never"]))
     .option("--wait-timeout <duration>", "how long to wait for a dependency to be healthy / completed", "300s")
     .option("--volumes", "also remove volumes the stack no longer declares")
-    .action(bind(applyCommand as Action, 1));
+    .option("--typecheck", "type-check the stack first (dsl check) and stop on a type error")
+    .action(bind(withTypecheck(applyCommand) as Action, 1));
   applyFlags(program.command("destroy").alias("down").description("remove the project's containers and networks (volumes only with --volumes)").argument(...STACK_ARG))
     .option("--volumes", "also remove the project's named volumes (their data is lost)")
     .action(bind(destroyCommand as Action, 1));

@@ -15,3 +15,5 @@ export { acquireLock, LockedError } from "./apply/lock";
 export { projectContainers, controlServices, serviceLogs, execInService, UnknownServiceError, type Day2Action } from "./day2";
 export { Testing, type TestingOptions } from "./testing";
 export { importCompose, composeToModel, ImportError, type ImportOptions, type ImportResult, type StackModel } from "./import";
+export { dslPackageDir } from "./check/dsl-types";
+export { typecheck, formatDiagnostic, findTsconfig, type CheckOptions, type CheckResult, type CheckDiagnostic } from "./check";

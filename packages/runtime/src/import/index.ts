@@ -18,6 +18,7 @@ import { interpolate, parseDotEnv, type Variables } from "./interpolate";
 import { checkFile, isObj } from "./keys";
 import { type ConstructDecl, type ConstructKind, type Expr, Ref, refsOf, type StackModel } from "./model";
 import { Namer } from "./names";
+import { rebaseModel } from "./rebase";
 import { fileResourceProps, networkProps, volumeProps } from "./resources";
 import { serviceProps } from "./service";
 import { ComposeSource } from "./source";
@@ -30,6 +31,8 @@ export interface ImportOptions {
   readonly cwd?: string;
   /** Variables for `${VAR}`; they win over the `.env` beside the file. @default process.env */
   readonly env?: Variables;
+  /** The folder the stack.ts will be written to: relative paths are rebased to it. @default the compose file's folder */
+  readonly outDir?: string;
   /** The project name. @default the file's `name:`, else its `# project:` comment (written by `dsl synth`), else its folder's name */
   readonly project?: string;
 }
@@ -155,7 +158,7 @@ export function importCompose(file: string, options: ImportOptions = {}): Import
   } catch (err) {
     throw new ImportError(`${path.relative(cwd, abs) || abs}: cannot read the compose file (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
   }
-  const model = composeToModel(text, abs, options);
+  const model = rebaseModel(composeToModel(text, abs, options), path.dirname(abs), path.resolve(cwd, options.outDir ?? path.dirname(abs)));
   const header = `Imported from ${path.basename(abs)} by \`dsl import\`. Edit freely: \`dsl synth\` writes the compose file back.`;
   return { code: generateStack(model, header), project: model.project, model };
 }
