@@ -4,7 +4,7 @@
  * ts-morph costs ~0.5 s to load, so it is required only here, when code is generated.
  */
 import type { CodeBlockWriter, SourceFile } from "ts-morph";
-import { type ConstructDecl, type Expr, Ref, type StackModel } from "./model";
+import { type ConstructDecl, type Expr, Octal, Ref, type StackModel } from "./model";
 
 const CLASS: Readonly<Record<ConstructDecl["kind"], string>> = {
   network: "Network",
@@ -20,6 +20,7 @@ const key = (k: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : JSON.stri
 /** The one-line form of an expression. */
 function inline(e: Expr): string {
   if (e instanceof Ref) return e.ident;
+  if (e instanceof Octal) return `0o${e.value.toString(8)}`;
   if (Array.isArray(e)) return `[${e.map((x) => inline(x as Expr)).join(", ")}]`;
   if (e !== null && typeof e === "object") {
     const entries = Object.entries(e);
@@ -33,7 +34,7 @@ const WIDTH = 130;
 /** Writes `e`: on one line when it fits in the width left, else one entry per line. */
 function write(w: CodeBlockWriter, e: Expr, column: number): void {
   const flat = inline(e);
-  if (column + flat.length <= WIDTH || e === null || typeof e !== "object" || e instanceof Ref) {
+  if (column + flat.length <= WIDTH || e === null || typeof e !== "object" || e instanceof Ref || e instanceof Octal) {
     w.write(flat);
     return;
   }

@@ -4,6 +4,7 @@
  * unions, ports appended, sub-objects (healthcheck, build, deploy, logging) key by key,
  * everything else replaced by the extending service.
  */
+import * as path from "node:path";
 import { isObj } from "./keys";
 import type { ComposeSource } from "./source";
 
@@ -75,19 +76,20 @@ function mergeField(key: string, base: unknown, over: unknown): unknown {
 }
 
 /** The service with its `extends` chain merged in (and the `extends` key gone). */
-function resolveOne(name: string, services: Obj, source: ComposeSource, seen: readonly string[]): Obj {
+function resolveOne(name: string, services: Obj, source: ComposeSource, self: string, seen: readonly string[]): Obj {
   const svc = services[name];
   if (!isObj(svc)) return {};
   if (svc.extends === undefined) return svc;
   const ext = svc.extends;
   const at = ["services", name, "extends"];
-  if (isObj(ext) && ext.file !== undefined) {
+  // `file:` naming this very file (docker-compose 1.29 insists on one) is still "within the file".
+  if (isObj(ext) && ext.file !== undefined && path.resolve(path.dirname(self), String(ext.file)) !== self) {
     throw source.error(`extends from another file ("${String(ext.file)}") is not supported; import the merged file (docker compose config)`, at);
   }
   const baseName = String(isObj(ext) ? ext.service : ext);
   if (!(baseName in services)) throw source.error(`extends unknown service "${baseName}"`, at);
   if (seen.includes(baseName)) throw source.error(`extends forms a cycle (${[...seen, baseName].join(" → ")})`, at);
-  const base = resolveOne(baseName, services, source, [...seen, baseName]);
+  const base = resolveOne(baseName, services, source, self, [...seen, baseName]);
   const out: Obj = {};
   for (const key of new Set([...Object.keys(base), ...Object.keys(svc)])) {
     if (key === "extends") continue;
@@ -97,9 +99,9 @@ function resolveOne(name: string, services: Obj, source: ComposeSource, seen: re
   return out;
 }
 
-/** Every service with `extends` resolved. */
-export function resolveExtends(services: Obj, source: ComposeSource): Obj {
+/** Every service with `extends` resolved; `self` is the compose file's absolute path. */
+export function resolveExtends(services: Obj, source: ComposeSource, self: string): Obj {
   const out: Obj = {};
-  for (const name of Object.keys(services)) out[name] = resolveOne(name, services, source, [name]);
+  for (const name of Object.keys(services)) out[name] = resolveOne(name, services, source, self, [name]);
   return out;
 }

@@ -96,7 +96,7 @@ export function composeToModel(text: string, file: string, options: ImportOption
   for (const [name, svc] of Object.entries(composeFile.services as Obj)) {
     if (!isObj(svc)) throw source.error(`expected a mapping of service keys`, ["services", name]);
   }
-  const services = resolveExtends(composeFile.services as Obj, source);
+  const services = resolveExtends(composeFile.services as Obj, source, path.resolve(cwd, file));
 
   const namer = new Namer();
   const idents = new Map<string, string>();

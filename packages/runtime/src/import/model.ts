@@ -8,8 +8,13 @@ export class Ref {
   constructor(readonly ident: string) {}
 }
 
+/** A file mode, written in octal (`0o440`) as people write modes. */
+export class Octal {
+  constructor(readonly value: number) {}
+}
+
 /** A TypeScript expression as data: literals, references, arrays and object literals. */
-export type Expr = string | number | boolean | null | Ref | readonly Expr[] | { readonly [key: string]: Expr };
+export type Expr = string | number | boolean | null | Ref | Octal | readonly Expr[] | { readonly [key: string]: Expr };
 
 export type ConstructKind = "network" | "volume" | "secret" | "config" | "service";
 

@@ -5,10 +5,10 @@
  * Values carried verbatim in `extra` are not.
  */
 import * as path from "node:path";
-import { type ConstructDecl, type Expr, Ref, type StackModel } from "./model";
+import { type ConstructDecl, type Expr, Octal, Ref, type StackModel } from "./model";
 
 type Props = { readonly [key: string]: Expr };
-const isProps = (e: Expr | undefined): e is Props => e !== null && typeof e === "object" && !Array.isArray(e) && !(e instanceof Ref);
+const isProps = (e: Expr | undefined): e is Props => e !== null && typeof e === "object" && !Array.isArray(e) && !(e instanceof Ref) && !(e instanceof Octal);
 
 function isRelative(p: string): boolean {
   return !path.isAbsolute(p) && !p.startsWith("~") && !/^[a-z][a-z0-9+.-]*:\/\//i.test(p) && !/^git@/.test(p);

@@ -2,11 +2,11 @@
 import type { MapContext } from "./context";
 import { listOrDict } from "./extends";
 import { isObj } from "./keys";
-import type { Expr } from "./model";
+import { type Expr, Octal } from "./model";
 import type { Path } from "./source";
 import { bool, type Mapped, object, onlyKeys, opt, str, UNMODELED } from "./values";
 
-const PORT = /^(?:(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):)?(?:(\d*)(?:-(\d+))?:)?(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/;
+const PORT = /^(?:(?:\[([0-9a-fA-F:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3})):)?(?:(\d*)(?:-(\d+))?:)?(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/;
 
 /** Why a short port string is not one compose accepts, or undefined when it is. */
 export function portProblem(text: string): string | undefined {
@@ -197,7 +197,7 @@ export function grants(v: unknown, kind: "secret" | "config", ctx: MapContext, p
       ["target", opt(g.target, str)],
       ["uid", opt(g.uid, (x) => (typeof x === "string" || typeof x === "number" ? String(x) : UNMODELED))],
       ["gid", opt(g.gid, (x) => (typeof x === "string" || typeof x === "number" ? String(x) : UNMODELED))],
-      ["mode", opt(mode, (x) => (typeof x === "number" ? x : UNMODELED))],
+      ["mode", opt(mode, (x) => (typeof x === "number" ? new Octal(x) : UNMODELED))],
     ]);
   });
   return out.includes(UNMODELED) ? UNMODELED : (out as Expr[]);

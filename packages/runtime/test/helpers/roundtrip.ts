@@ -67,19 +67,25 @@ export function createStandIns(composeText: string, dir: string): void {
 }
 
 /**
- * The one normalization beyond the oracle's: environment values are strings in the container,
- * and the DSL writes them so (`PORT: "8000"`), where compose 1.29 prints a number as written.
+ * The normalizations beyond the oracle's, each a difference of spelling, not of meaning
+ * (listed in the README):
+ * - environment values are strings in the container, and the DSL writes them so
+ *   (`PORT: "8000"`), where compose 1.29 prints a number as written;
+ * - a healthcheck `test` string is `["CMD-SHELL", string]` (compose's own definition), and
+ *   the DSL always writes the list.
  */
-export function stringifyEnvironment(file: Obj): Obj {
+export function importNormalized(file: Obj): Obj {
   if (!isObj(file.services)) return file;
   const services: Obj = {};
   for (const [name, svc] of Object.entries(file.services)) {
-    if (isObj(svc) && isObj(svc.environment)) {
-      const env = Object.fromEntries(Object.entries(svc.environment).map(([k, v]) => [k, v === null ? null : String(v)]));
-      services[name] = { ...svc, environment: env };
-    } else {
-      services[name] = svc;
+    const out: Obj = isObj(svc) ? { ...svc } : {};
+    if (isObj(out.environment)) {
+      out.environment = Object.fromEntries(Object.entries(out.environment).map(([k, v]) => [k, v === null ? null : String(v)]));
     }
+    if (isObj(out.healthcheck) && typeof out.healthcheck.test === "string") {
+      out.healthcheck = { ...out.healthcheck, test: ["CMD-SHELL", out.healthcheck.test] };
+    }
+    services[name] = isObj(svc) ? out : svc;
   }
   return { ...file, services };
 }
@@ -101,7 +107,7 @@ export async function roundTrip(composeFile: string, options: RoundTripOptions =
   fs.writeFileSync(path.join(dir, "stack.ts"), code);
   const { graph } = await load(path.join(dir, "stack.ts"), { cwd: dir, cache: false });
   const synthesized = synth(graph);
-  const read = (yamlText: string) => stringifyEnvironment(normalizeReadback(composeConfig(yamlText, { project: graph.project, cwd: dir, env }), dir));
+  const read = (yamlText: string) => importNormalized(normalizeReadback(composeConfig(yamlText, { project: graph.project, cwd: dir, env }), dir));
   return { dir, code, synthesized, original: read(text), roundTripped: read(synthesized) };
 }
 
