@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { typecheck } from "@berth/runtime";
 import { composeAvailable, sharedDir } from "./helpers/compose-oracle";
 import { cleanUp, roundTrip } from "./helpers/roundtrip";
 
@@ -30,9 +31,12 @@ test("the corpus is there (22 files at the time of writing)", () => {
 
 const maybe = composeAvailable() ? describe : describe.skip;
 maybe.each(files.map((f) => [path.relative(corpus, f), f]))("%s", (_name, file) => {
-  test("imports, and synth(load(import(F))) is what docker-compose 1.29 reads from F", async () => {
+  test("imports, type-checks with zero diagnostics, and synth(load(import(F))) is what docker-compose 1.29 reads from F", async () => {
     const trip = await roundTrip(file, { env: STAND_IN_ENV });
     try {
+      const { diagnostics } = await typecheck(path.join(trip.dir, "stack.ts"), { cwd: trip.dir, cache: false });
+      expect(diagnostics).toEqual([]);
+      expect(trip.code).not.toMatch(/\bany\b/);
       expect(trip.roundTripped).toEqual(trip.original);
     } finally {
       cleanUp(trip);

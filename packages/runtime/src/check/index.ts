@@ -18,7 +18,7 @@ import { dslDeclarations } from "./dsl-types";
 export interface CheckOptions {
   /** Folder that file names in diagnostics are relative to. @default process.cwd() */
   readonly cwd?: string;
-  /** Answer from the cache when no input changed. @default true */
+  /** Answer from the cache when no input changed (false checks again, and refreshes the cache). @default true */
   readonly cache?: boolean;
 }
 
@@ -125,6 +125,6 @@ export async function typecheck(file: string, options: CheckOptions = {}): Promi
     inputs: { tsconfig: tsconfig ?? "-", ...Object.fromEntries([...inputs, ...(tsconfig ? [tsconfig] : [])].map((f) => [f, hashFile(f)])) },
     diagnostics,
   };
-  if (options.cache !== false) writeCache(abs, entry);
+  writeCache(abs, entry); // also with cache: false, which only skips reading (a refresh)
   return { file: abs, diagnostics: diagnostics.map(relative), cached: false, tsconfig };
 }
