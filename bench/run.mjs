@@ -61,8 +61,10 @@ const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
 
 // ─── environment ────────────────────────────────────────────────────────────────────────────
 
+const CLI_DIST = path.join(ROOT, "packages/cli/dist/cli.js");
+
+/** The CLI is measured as users run it: packages/cli/bin/dsl.js over the bundle `pnpm build` makes. */
 function ensureCliBuilt() {
-  const dist = path.join(ROOT, "packages/cli/dist/cli.js");
   const newest = (dir) => {
     let t = 0;
     for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -72,10 +74,24 @@ function ensureCliBuilt() {
     return t;
   };
   const src = Math.max(...["cli", "runtime", "dsl"].map((p) => newest(path.join(ROOT, "packages", p, "src"))));
-  if (existsSync(dist) && statSync(dist).mtimeMs >= src) return;
+  if (existsSync(CLI_DIST) && statSync(CLI_DIST).mtimeMs >= src) return;
   log("building the CLI (packages/cli/dist is missing or older than the sources)");
   const r = spawnSync(NODE, [path.join(ROOT, "scripts/build.mjs")], { cwd: ROOT, stdio: "inherit" });
-  if (r.status !== 0) throw new Error("node scripts/build.mjs failed");
+  if (r.status === 0) return;
+  if (!existsSync(CLI_DIST)) throw new Error("node scripts/build.mjs failed");
+  log("warning: the build failed; measuring the CLI bundle that is there");
+}
+
+/** Size and time of the CLI bundle: a change during the run (someone rebuilt it) makes rows incomparable. */
+function cliStamp() {
+  const st = statSync(CLI_DIST);
+  return `${st.size}@${Math.floor(st.mtimeMs)}`;
+}
+
+function gitState() {
+  const git = (...args) => spawnSync("git", args, { cwd: ROOT, encoding: "utf8" }).stdout?.trim() ?? "";
+  const dirty = git("status", "--porcelain", "--untracked-files=no", "packages", "scripts").split("\n").filter(Boolean).length;
+  return { commit: git("rev-parse", "--short", "HEAD"), modifiedFiles: dirty };
 }
 
 async function answers() {
@@ -126,6 +142,7 @@ function machine() {
     node: process.version,
     compose: spawnSync("docker-compose", ["version", "--short"], { encoding: "utf8" }).stdout?.trim() || "?",
     engine: "",
+    git: gitState(),
   };
 }
 
@@ -245,7 +262,8 @@ async function floorCycle(rec, n, ctx) {
 }
 
 async function planRows(opts) {
-  const bundle = path.join(WORK, "plan-bench.cjs");
+  // Inside the repo (git-ignored), so that esbuild, which load() needs, resolves from node_modules.
+  const bundle = path.join(RESULTS, ".build/plan-bench.cjs");
   const esbuild = await import("esbuild");
   await esbuild.build({
     entryPoints: [path.join(ROOT, "bench/lib/plan-bench.ts")],
@@ -278,7 +296,7 @@ async function finish() {
         if (removed.containers + removed.networks + removed.volumes) log(`removed ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes left by the bench`);
       }
     } catch (err) {
-      log(`clean-up failed: ${err.message} (remove containers labelled ${PROJECT_LABEL}=bench[bcf]<N> by hand)`);
+      log(`clean-up failed: ${err.message} (remove what is labelled ${PROJECT_LABEL}=bench[bcf]<N> by hand; a network that keeps "active endpoints" with no container is an engine bug that a restart of the engine clears)`);
     }
     if (engine.startedHere) stopEngine();
     if (!keepWork) rmSync(WORK, { recursive: true, force: true });
@@ -301,6 +319,7 @@ async function main() {
   log(`${opts.quick ? "quick (smoke) run" : "full run"}: N = ${opts.sizes.join(", ")}, ${opts.runs} runs; ${mach.nproc} CPUs, load ${mach.loadavg.join(" ")}`);
   if (!hasGnuTime) log("no /usr/bin/time (apt-get install time): peak RSS is not measured");
   ensureCliBuilt();
+  const cliAtStart = cliStamp();
   const cacheDir = path.join(WORK, "cache");
   const rec = new Recorder();
   let plan;
@@ -333,6 +352,8 @@ async function main() {
   }
 
   mach.loadavgAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  mach.cliRebuiltDuringRun = cliStamp() !== cliAtStart;
+  if (mach.cliRebuiltDuringRun) log("warning: packages/cli/dist/cli.js changed during the run (rebuilt by someone else): CLI rows may mix two builds");
   const report = buildReport({ opts, machine: mach, started, finished: new Date(), samples: rec.samples, plan });
   printTable(report, process.stdout);
   mkdirSync(RESULTS, { recursive: true });

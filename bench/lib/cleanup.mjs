@@ -25,7 +25,7 @@ export async function cleanup(isOurs = (p) => BENCH_PROJECT.test(p)) {
     const project = n.Labels?.[PROJECT_LABEL];
     const lockOf = n.Name.startsWith("berth-lock-") ? n.Name.slice("berth-lock-".length) : undefined;
     if ((project && isOurs(project)) || (lockOf && isOurs(lockOf))) {
-      await request("DELETE", `/networks/${n.Id}`).catch(notFound);
+      await retryActiveEndpoints(() => request("DELETE", `/networks/${n.Id}`).catch(notFound));
       removed.networks++;
     }
   }
@@ -47,6 +47,23 @@ export async function leftovers(project) {
     request("GET", "/volumes", { filters }),
   ]);
   return [...containers.map((c) => `container ${c.Names?.[0]}`), ...networks.map((n) => `network ${n.Name}`), ...(volumes.Volumes ?? []).map((v) => `volume ${v.Name}`)];
+}
+
+/**
+ * The engine releases a removed container's network endpoint a moment after the remove call
+ * returns (seen with Docker 20.10 under load): removing the network at once can fail with
+ * "has active endpoints". Retry that one error for up to 10 s.
+ */
+export async function retryActiveEndpoints(fn, { timeoutMs = 10_000 } = {}) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!/active endpoints/.test(String(err?.message)) || Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 }
 
 function notFound(err) {

@@ -6,7 +6,8 @@
  *   node floor.mjs create <spec.json>   network + create & start every container (dockerode, 8 at once)
  *   node floor.mjs list <project>       node start-up + one label-filtered container list (raw HTTP)
  *   node floor.mjs remove <project>     one list, then stop (10 s timeout, as compose) & remove each
- *                                       container (8 at once), then the project's networks
+ *                                       container (8 at once), then the project's networks (retrying
+ *                                       the engine's "has active endpoints" race, see cleanup.mjs)
  *
  * The containers are the bench stack's: same image, command, init, environment, port and network
  * alias, with compose's identity labels (so the list filter and the clean-up find them).
@@ -16,7 +17,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { PROJECT_LABEL, request } from "./docker-api.mjs";
-import { pool } from "./cleanup.mjs";
+import { pool, retryActiveEndpoints } from "./cleanup.mjs";
 
 const CONCURRENCY = 8;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -66,7 +67,7 @@ async function remove(project) {
     if (c.State === "running") await container.stop({ t: 10 });
     await container.remove({ force: true });
   });
-  for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove();
+  for (const n of await docker.listNetworks({ filters })) await retryActiveEndpoints(() => docker.getNetwork(n.Id).remove());
 }
 
 const [mode, arg] = process.argv.slice(2);

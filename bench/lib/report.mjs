@@ -141,7 +141,7 @@ export function tableLines(report) {
 
 export function printTable(report, out) {
   const m = report.machine;
-  out.write(`\nBerth bench ${report.started} — ${m.nproc} CPUs (${m.cpu}), ${m.memoryGiB} GiB, load ${m.loadavg.join(" ")} → ${(m.loadavgAfter ?? []).join(" ")}; node ${m.node}, docker-compose ${m.compose}; engine ${m.engine || "—"}\n`);
+  out.write(`\nBerth bench ${report.started} — ${m.nproc} CPUs (${m.cpu}), ${m.memoryGiB} GiB, load ${m.loadavg.join(" ")} → ${(m.loadavgAfter ?? []).join(" ")}; node ${m.node}, docker-compose ${m.compose}; engine ${m.engine || "—"}; git ${m.git?.commit}${m.git?.modifiedFiles ? ` + ${m.git.modifiedFiles} modified files` : ""}${m.cliRebuiltDuringRun ? "; CLI rebuilt during the run" : ""}\n`);
   out.write(`${report.options.runs} runs per row; targets are checked at N = ${report.targetN}.\n\n`);
   out.write(`${tableLines(report).join("\n")}\n\n`);
   const missed = report.rows.filter((r) => r.met === false);
