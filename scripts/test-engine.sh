@@ -20,6 +20,9 @@
 #   BERTH_TEST_ENGINE_TIMEOUT  seconds to wait for the daemon to answer (default 60)
 #   BERTH_TEST_ENGINE_PRIVATE  1: ignore an answering $DOCKER_HOST and start the private engine
 #   BERTH_TEST_ENGINE_STORAGE_DRIVER  e.g. vfs where overlay2 cannot work (default: dockerd's choice)
+#   BERTH_TEST_ENGINE_SWARM    1: make the engine a single-node swarm manager (idempotent). Use it only
+#                              with a state folder of its own (BERTH_TEST_ENGINE_DIR=<repo>/.test-engine-swarm):
+#                              other test runs share the default engine and must not find it in a swarm.
 #   DOCKER_HOST                when set and answering, `start` reuses it instead
 set -euo pipefail
 
@@ -235,6 +238,19 @@ import_base_image() {
   log "imported $BASE_IMAGE in $((SECONDS - t0))s"
 }
 
+# A single-node swarm on 127.0.0.1, overlay subnets cut from the upper quarter of this engine's
+# own pool (local networks are allocated from its bottom), manager port derived from the slot.
+ensure_swarm() {
+  local state k pool
+  state=$(DOCKER_HOST=$1 docker info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null || true)
+  [[ $state == active ]] && return 0
+  k=$(<"$STATE/slot")
+  pool=10.$((201 + k * 2)).192.0/18
+  log "initialising a single-node swarm (overlay pool $pool)"
+  DOCKER_HOST=$1 docker swarm init --advertise-addr 127.0.0.1 --listen-addr "127.0.0.1:$((23770 + k))" \
+    --default-addr-pool "$pool" --default-addr-pool-mask-length 24 >/dev/null
+}
+
 cmd_start() {
   ensure_tools
   if [[ -n ${DOCKER_HOST:-} && ${BERTH_TEST_ENGINE_PRIVATE:-0} != 1 ]] && answers "$DOCKER_HOST"; then
@@ -259,6 +275,7 @@ cmd_start() {
   fi
   allow_forwarding
   import_base_image "unix://$SOCK"
+  [[ ${BERTH_TEST_ENGINE_SWARM:-0} != 1 ]] || ensure_swarm "unix://$SOCK"
   printf 'export DOCKER_HOST=%q\n' "unix://$SOCK"
 }
 
@@ -288,7 +305,7 @@ delete_bridges() {
   octet=${a#10.}; octet=${octet%%.*}
   ip link show "$BRIDGE" >/dev/null 2>&1 && ip link delete "$BRIDGE" 2>/dev/null || true
   ip -4 -o addr show 2>/dev/null | awk -v o1="10.$octet." -v o2="10.$((octet + 1))." \
-    '$2 ~ /^br-[0-9a-f]+$/ && (index($4, o1) == 1 || index($4, o2) == 1) { print $2 }' | sort -u | while read -r dev; do
+    '($2 ~ /^br-[0-9a-f]+$/ || $2 == "docker_gwbridge") && (index($4, o1) == 1 || index($4, o2) == 1) { print $2 }' | sort -u | while read -r dev; do
     ip link delete "$dev" 2>/dev/null || true
   done
 }

@@ -9,6 +9,7 @@ import { controlCommand, execCommand, logsCommand, psCommand } from "./commands/
 import { diffCommand } from "./commands/diff";
 import { importCommand } from "./commands/import";
 import { initCommand } from "./commands/init";
+import { swarmApplyCommand, swarmDestroyCommand, swarmDiffCommand, swarmPsCommand, swarmSynthCommand } from "./commands/swarm";
 import { synthCommand } from "./commands/synth";
 import { graphCommand, validateCommand } from "./commands/validate";
 import { EXIT_OK, EXIT_USER, reportError } from "./errors";
@@ -23,6 +24,17 @@ const STACK_ARG = ["[stack]", "the stack file (default: -f, else ./stack.ts)"] a
 type Action = (...args: never[]) => Promise<number | void>;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const targetOption = () =>
+  new Option("--target <target>", "deploy to a compose engine, or to a Docker Swarm (stack → services → tasks)").choices(["compose", "swarm"]).default("compose");
+
+/** `--target swarm` routes a command to its Swarm variant. */
+function byTarget(compose: Action, swarm: Action): Action {
+  return ((...args: unknown[]) => {
+    const opts = args[args.length - 2] as { target?: string };
+    return (opts.target === "swarm" ? swarm : compose)(...(args as never[]));
+  }) as Action;
+}
 
 function declareGlobals(program: Command, io: Io): Command {
   return program
@@ -71,10 +83,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program.command("synth").description("write the stack as a docker-compose file (stdout by default)").argument(...STACK_ARG)
     .option("-o, --output <file>", "write to a file instead of stdout")
-    .addOption(new Option("--target <target>", "output format").choices(["compose", "swarm"]).default("compose"))
+    .addOption(new Option("--target <target>", "output format: a compose file, or a Swarm stack file for docker stack deploy -c").choices(["compose", "swarm"]).default("compose"))
     .option("--no-cache", "recompile the stack even when it did not change")
     .option("--typecheck", "type-check the stack first (dsl check) and stop on a type error")
-    .action(bind(withTypecheck(synthCommand) as Action, 1));
+    .action(bind(withTypecheck(byTarget(synthCommand as Action, swarmSynthCommand as Action) as typeof synthCommand) as Action, 1));
   program.command("validate").description("load and validate the stack; report every problem with its file:line").argument(...STACK_ARG)
     .option("--no-cache", "recompile the stack even when it did not change")
     .action(bind(validateCommand as Action, 1));
@@ -98,7 +110,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--exit-code", "exit 2 when there are changes, 0 when none")
     .option("--force-recreate", "plan to recreate every container")
     .option("--volumes", "plan to remove volumes the stack no longer declares")
-    .action(bind(diffCommand as Action, 1));
+    .addOption(targetOption())
+    .action(bind(byTarget(diffCommand as Action, swarmDiffCommand as Action), 1));
   applyFlags(program.command("apply").alias("up").description("preview, confirm, then converge the engine to the stack").argument(...STACK_ARG))
     .option("--force-recreate", "recreate every container even when nothing changed")
     .option("--build", "build images of built services even when they exist")
@@ -106,12 +119,16 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--wait-timeout <duration>", "how long to wait for a dependency to be healthy / completed", "300s")
     .option("--volumes", "also remove volumes the stack no longer declares")
     .option("--typecheck", "type-check the stack first (dsl check) and stop on a type error")
-    .action(bind(withTypecheck(applyCommand) as Action, 1));
+    .addOption(targetOption())
+    .action(bind(withTypecheck(byTarget(applyCommand as Action, swarmApplyCommand as Action) as typeof applyCommand) as Action, 1));
   applyFlags(program.command("destroy").alias("down").description("remove the project's containers and networks (volumes only with --volumes)").argument(...STACK_ARG))
     .option("--volumes", "also remove the project's named volumes (their data is lost)")
-    .action(bind(destroyCommand as Action, 1));
+    .addOption(targetOption())
+    .action(bind(byTarget(destroyCommand as Action, swarmDestroyCommand as Action), 1));
 
-  program.command("ps").description("list the project's services and their containers").action(bind(psCommand as Action, 0));
+  program.command("ps").description("list the project's services and their containers (swarm: stack → service → tasks)")
+    .addOption(targetOption())
+    .action(bind(byTarget(psCommand as Action, swarmPsCommand as Action), 0));
   program.command("logs").description("show the output of the project's containers").argument("[service...]", "only these services")
     .option("-f, --follow", "keep following new output")
     .option("-n, --tail <lines>", "lines from the end of each container's output", "all")

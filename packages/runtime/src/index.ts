@@ -17,3 +17,4 @@ export { Testing, type TestingOptions } from "./testing";
 export { importCompose, composeToModel, ImportError, type ImportOptions, type ImportResult, type StackModel } from "./import";
 export { dslPackageDir } from "./check/dsl-types";
 export { typecheck, formatDiagnostic, findTsconfig, type CheckOptions, type CheckResult, type CheckDiagnostic } from "./check";
+export * from "./swarm";

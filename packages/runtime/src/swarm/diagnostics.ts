@@ -1,0 +1,86 @@
+/**
+ * What Swarm does not do that compose does. One list, read by both the stack-file synthesizer
+ * and `dsl apply --target swarm`, so that neither drops an option silently: every option Swarm
+ * ignores is a warning, every one it would get wrong (publishing on every interface when you
+ * asked for one address, a network that cannot span nodes) is an error, each with the user's line.
+ */
+import { formatLocation, type Graph, type ServiceSpec } from "@berth/dsl";
+
+export interface SwarmDiagnostic {
+  readonly level: "error" | "warning";
+  /** `file:line:col: service "web": …`. */
+  readonly message: string;
+  /** Only `docker stack deploy` is affected: `dsl apply --target swarm` handles it. */
+  readonly stackFileOnly?: boolean;
+}
+
+const ANY_ADDRESS = new Set(["0.0.0.0", "::", "[::]"]);
+
+/** Service keys Swarm ignores, with what to do instead. Synth leaves them out of the stack file. */
+export const IGNORED_SERVICE_KEYS: readonly (readonly [keyof ServiceSpec, string, string])[] = [
+  ["dependsOn", "depends_on", "Swarm starts services in any order; make clients retry, or use healthchecks"],
+  ["containerName", "container_name", "Swarm names tasks <stack>_<service>.<slot>.<task id>"],
+  ["restart", "restart", "use deploy.restartPolicy"],
+  ["privileged", "privileged", "Swarm services cannot run privileged; use capAdd"],
+  ["pullPolicy", "pull_policy", "each node pulls the image when it starts a task"],
+  ["expose", "expose", "services reach each other on every port of a shared overlay network"],
+  ["profiles", "profiles", "docker stack deploy deploys every service; dsl apply --target swarm honours --profile"],
+];
+
+function serviceDiagnostics(s: ServiceSpec, out: SwarmDiagnostic[]): void {
+  const at = `${formatLocation(s.location)}: service "${s.name}"`;
+  const warn = (message: string, stackFileOnly = false) => out.push({ level: "warning", message: `${at}: ${message}`, ...(stackFileOnly ? { stackFileOnly } : {}) });
+  const error = (message: string) => out.push({ level: "error", message: `${at}: ${message}` });
+  if (s.build) {
+    warn(
+      `build is not run by docker stack deploy: the image ${s.image ?? "(unnamed)"} must already exist on every node that runs a task ` +
+        `(dsl apply --target swarm builds it and tags it with its content hash; a multi-node swarm needs it pushed to a registry)`,
+      true,
+    );
+  }
+  for (const [key, compose, why] of IGNORED_SERVICE_KEYS) {
+    const v = s[key];
+    if (v === undefined || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && Object.keys(v).length === 0)) continue;
+    warn(`${compose} is ignored by Swarm and left out: ${why}`);
+  }
+  s.ports?.forEach((p, i) => {
+    if (p.hostIp !== undefined && !ANY_ADDRESS.has(p.hostIp)) {
+      error(`ports[${i}] binds ${p.hostIp}, but Swarm publishes on every interface of every node and cannot bind one address: remove hostIp (and mind that the port becomes reachable from outside), or leave the port out`);
+    }
+  });
+  for (const [net, opts] of Object.entries(s.networks ?? {})) {
+    if (opts.ipv4Address || opts.ipv6Address) warn(`networks.${net}: a static address is ignored by Swarm and left out`);
+  }
+  s.volumes?.forEach((m, i) => {
+    if (m.type === "bind" && m.createHostPath !== undefined) warn(`volumes[${i}]: createHostPath is not supported by Swarm (the host path must exist on the node) and is left out`);
+  });
+  if (s.healthcheck?.startInterval) warn("healthcheck.startInterval is not supported by Swarm and is left out");
+  const res = s.deploy?.resources;
+  if (res?.limits?.pids !== undefined || res?.reservations?.pids !== undefined) warn("deploy.resources pids limits are not supported by Swarm and are left out");
+}
+
+/** Every problem the graph has as a Swarm stack, in graph order (services, then networks, secrets, configs). */
+export function swarmDiagnostics(graph: Graph): SwarmDiagnostic[] {
+  const out: SwarmDiagnostic[] = [];
+  for (const name of Object.keys(graph.services).sort()) serviceDiagnostics(graph.services[name], out);
+  for (const name of Object.keys(graph.networks).sort()) {
+    const n = graph.networks[name];
+    if (!n.external && n.driver !== undefined && n.driver !== "overlay") {
+      out.push({ level: "error", message: `${formatLocation(n.location)}: network "${name}": driver "${n.driver}" cannot span the nodes of a swarm: use "overlay" (or leave driver unset)` });
+    }
+  }
+  for (const [kind, map] of [["secret", graph.secrets], ["config", graph.configs]] as const) {
+    for (const name of Object.keys(map).sort()) {
+      const f = map[name] as { environment?: string; content?: string; external?: boolean; location: Graph["location"] };
+      if (f.external) continue;
+      if (f.environment !== undefined || f.content !== undefined) {
+        out.push({
+          level: "warning",
+          stackFileOnly: true,
+          message: `${formatLocation(f.location)}: ${kind} "${name}": docker stack deploy reads ${kind}s from files only, so the stack file declares it external (create it first, or use dsl apply --target swarm, which creates it)`,
+        });
+      }
+    }
+  }
+  return out;
+}

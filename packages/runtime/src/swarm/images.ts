@@ -1,0 +1,59 @@
+/**
+ * Images of a Swarm stack. A service's tasks only restart when its spec changes, and a rebuilt
+ * image under the same tag is no change to Swarm. So a built service runs its image under a
+ * content tag, `<repository>:berth-<image id, 12 hex>`: the spec changes exactly when the build
+ * output does (an unchanged build hits the cache and gives the same id, so the same tag).
+ *
+ * Single node: the local image is enough. A multi-node swarm needs the tag pushed to a registry
+ * every node can pull from (name the image `registry.example.com/app:…`), which Berth does not do.
+ */
+import { formatLocation } from "@berth/dsl";
+import type { DesiredState } from "../desired/resolve";
+import { ImageError, type ImageProgress } from "../apply/images";
+import type { Engine } from "../engine/types";
+
+/** `repo[:tag]` → `repo` (a `:` after the last `/` starts the tag; a digest is dropped). */
+export function repository(reference: string): string {
+  const noDigest = reference.split("@")[0];
+  const slash = noDigest.lastIndexOf("/");
+  const colon = noDigest.lastIndexOf(":");
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+/** `sha256:0123…` → `berth-0123456789ab`. */
+export function contentTag(imageId: string): string {
+  return `berth-${imageId.replace(/^sha256:/, "").slice(0, 12)}`;
+}
+
+export interface SwarmImageOptions {
+  /** Build built services (apply); without it, an existing local image stands in (diff). */
+  readonly build: boolean;
+  readonly onProgress?: (p: ImageProgress) => void;
+}
+
+/** Image reference per built service: its content tag (made here when building). */
+export async function swarmImages(engine: Engine, desired: DesiredState, opts: SwarmImageOptions): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const svc of Object.values(desired.services)) {
+    if (!svc.build || svc.replicas === 0) continue;
+    const repo = repository(svc.image);
+    if (!opts.build) {
+      const present = await engine.inspectImage(svc.image);
+      if (present) out[svc.name] = `${repo}:${contentTag(present.id)}`;
+      continue;
+    }
+    const report = (status: "started" | "done") => opts.onProgress?.({ service: svc.name, image: svc.image, action: "build", status });
+    report("started");
+    try {
+      const b = svc.build;
+      const { imageId } = await engine.buildImage(b.context, { dockerfile: b.dockerfile, args: b.args, target: b.target, tags: [svc.image] });
+      const tag = contentTag(imageId);
+      await engine.tagImage(imageId, repo, tag);
+      out[svc.name] = `${repo}:${tag}`;
+    } catch (err) {
+      throw new ImageError(`${formatLocation(svc.location)}: service "${svc.name}": building ${svc.image} failed: ${(err as Error).message}`, { cause: err });
+    }
+    report("done");
+  }
+  return out;
+}
