@@ -19,7 +19,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { cleanup, leftovers } from "./lib/cleanup.mjs";
+import { benchProject, cleanup, leftovers, mineOrStale } from "./lib/cleanup.mjs";
 import { PROJECT_LABEL, request } from "./lib/docker-api.mjs";
 import { IMAGE, ports, services, stackSource } from "./lib/gen.mjs";
 import { hasGnuTime, killRunning, measure } from "./lib/measure.mjs";
@@ -188,21 +188,21 @@ async function prepareSize(n, cacheDir) {
   const c = path.join(dir, "compose");
   mkdirSync(b, { recursive: true });
   mkdirSync(c, { recursive: true });
-  const berthStack = (change) => stackSource(`benchb${n}`, n, { basePort: BASE_PORT.b, change });
+  const berthStack = (change) => stackSource(benchProject("b", n), n, { basePort: BASE_PORT.b, change });
   writeFileSync(path.join(b, "stack.ts"), berthStack());
   // docker-compose runs the file `dsl synth` makes of the identical stack (its own project name and ports).
   const composeFile = async (change, out) => {
-    writeFileSync(path.join(c, "stack.ts"), stackSource(`benchc${n}`, n, { basePort: BASE_PORT.c, change }));
+    writeFileSync(path.join(c, "stack.ts"), stackSource(benchProject("c", n), n, { basePort: BASE_PORT.c, change }));
     await dsl(["synth", "stack.ts", "-o", out], { cwd: c, cacheDir });
   };
   await composeFile(undefined, "base.yml");
   const floorSpec = path.join(dir, "floor.json");
-  writeFileSync(floorSpec, JSON.stringify({ project: `benchf${n}`, services: services(n, { basePort: BASE_PORT.f }).map((s) => ({ ...s, image: IMAGE })) }));
+  writeFileSync(floorSpec, JSON.stringify({ project: benchProject("f", n), services: services(n, { basePort: BASE_PORT.f }).map((s) => ({ ...s, image: IMAGE })) }));
   return { dir, b, c, berthStack, composeFile, floorSpec };
 }
 
 async function synthRows(rec, n, ctx, runs, cacheDir) {
-  const composeArgs = ["-p", `benchc${n}`, "-f", path.join(ctx.c, "base.yml"), "config", "-q"];
+  const composeArgs = ["-p", benchProject("c", n), "-f", path.join(ctx.c, "base.yml"), "config", "-q"];
   // Warm: the bundle (and whatever else the CLI caches) is in BERTH_CACHE_DIR from a first run.
   await dsl(["synth", "stack.ts"], { cwd: ctx.b, cacheDir });
   for (let r = 0; r < runs; r++) {
@@ -217,7 +217,7 @@ async function synthRows(rec, n, ctx, runs, cacheDir) {
 }
 
 async function berthCycle(rec, n, ctx, r, cacheDir) {
-  const project = `benchb${n}`;
+  const project = benchProject("b", n);
   const stack = path.join(ctx.b, "stack.ts");
   const opts = { cwd: ctx.b, cacheDir };
   writeFileSync(stack, ctx.berthStack());
@@ -237,7 +237,7 @@ async function berthCycle(rec, n, ctx, r, cacheDir) {
 }
 
 async function composeCycle(rec, n, ctx, r, cacheDir) {
-  const project = `benchc${n}`;
+  const project = benchProject("c", n);
   const file = path.join(ctx.c, "docker-compose.yml");
   const compose = (...args) => measure("docker-compose", ["-p", project, "-f", file, ...args], { cwd: ctx.c });
   await ctx.composeFile(undefined, "docker-compose.yml");
@@ -252,7 +252,7 @@ async function composeCycle(rec, n, ctx, r, cacheDir) {
 }
 
 async function floorCycle(rec, n, ctx) {
-  const project = `benchf${n}`;
+  const project = benchProject("f", n);
   const floor = (...args) => measure(NODE, [path.join(ROOT, "bench/lib/floor.mjs"), ...args]);
   rec.add(`floor.create@${n}`, await floor("create", ctx.floorSpec));
   await expectRunning(project, n, "floor create");
@@ -283,7 +283,7 @@ async function planRows(opts) {
 
 // ─── main ───────────────────────────────────────────────────────────────────────────────────
 
-let engine = { startedHere: false };
+let engine = { startedHere: false, used: false };
 let cleaning;
 let keepWork = false;
 
@@ -291,12 +291,12 @@ async function finish() {
   cleaning ??= (async () => {
     killRunning("SIGTERM");
     try {
-      if (await answers()) {
+      if (engine.used && (await answers())) {
         const removed = await cleanup();
         if (removed.containers + removed.networks + removed.volumes) log(`removed ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes left by the bench`);
       }
     } catch (err) {
-      log(`clean-up failed: ${err.message} (remove what is labelled ${PROJECT_LABEL}=bench[bcf]<N> by hand; a network that keeps "active endpoints" with no container is an engine bug that a restart of the engine clears)`);
+      log(`clean-up failed: ${err.message} (remove what is labelled ${PROJECT_LABEL}=bench[bcf]<N>p${process.pid} by hand; a network that keeps "active endpoints" with no container is an engine bug that a restart of the engine clears)`);
     }
     if (engine.startedHere) stopEngine();
     if (!keepWork) rmSync(WORK, { recursive: true, force: true });
@@ -324,12 +324,12 @@ async function main() {
   const rec = new Recorder();
   let plan;
 
-  const needsEngine = opts.only.has("synth") || opts.only.has("engine");
-  if (needsEngine) {
-    engine = await ensureEngine();
+  if (opts.only.has("engine")) {
+    engine = { ...(await ensureEngine()), used: true };
     mach.engine = `${process.env.DOCKER_HOST} (Docker ${(await request("GET", "/version")).Version})`;
-    await cleanup();
-    if (opts.only.has("engine")) await checkPorts(opts.sizes);
+    const stale = await cleanup(mineOrStale);
+    if (stale.containers + stale.networks) log(`removed ${stale.containers} containers and ${stale.networks} networks left by an earlier bench run that was killed`);
+    await checkPorts(opts.sizes);
   }
   for (const n of opts.sizes) {
     const ctx = await prepareSize(n, cacheDir);

@@ -6,10 +6,35 @@
  */
 import { PROJECT_LABEL, request } from "./docker-api.mjs";
 
-/** Every project the harness makes is `bench` + tool letter (b Berth, c compose, f floor) + N. */
-export const BENCH_PROJECT = /^bench[bcf]\d+$/;
+/**
+ * Every project the harness makes is `bench` + tool letter (b Berth, c compose, f floor) + N +
+ * `p` + the harness's pid, so that two runs on one engine (two CI jobs, `pnpm bench` beside
+ * `npm test`) never remove each other's containers.
+ */
+export const BENCH_PROJECT = /^bench[bcf]\d+p(\d+)$/;
 
-export async function cleanup(isOurs = (p) => BENCH_PROJECT.test(p)) {
+export function benchProject(tool, n, pid = process.pid) {
+  return `bench${tool}${n}p${pid}`;
+}
+
+/** This run's projects. */
+export const mine = (project) => BENCH_PROJECT.exec(project)?.[1] === String(process.pid);
+
+/** Projects of bench runs on this host that are gone (killed before their clean-up), and this run's. */
+export function mineOrStale(project) {
+  const m = BENCH_PROJECT.exec(project);
+  if (!m) return false;
+  const pid = Number(m[1]);
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return err.code === "ESRCH";
+  }
+}
+
+export async function cleanup(isOurs = mine) {
   const removed = { containers: 0, networks: 0, volumes: 0 };
   const containers = await request("GET", "/containers/json", { all: "1", filters: { label: [PROJECT_LABEL] } });
   await pool(
