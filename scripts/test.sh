@@ -32,4 +32,14 @@ node -e '
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
 ' "$results" || true
 rm -f "$results"
+
+# A smoke test that the benchmark harness works end to end (N = 5, 2 runs): not a timed
+# assertion, but a broken harness fails the run. Without an engine, only its engine-free rows.
+echo "== bench smoke (pnpm bench --quick)"
+bench_args=(--quick)
+if [ "${BERTH_SKIP_ENGINE_TESTS:-}" = "1" ]; then
+  echo "BERTH_SKIP_ENGINE_TESTS=1: bench engine rows skipped"
+  bench_args+=(--only synth,plan)
+fi
+npx --yes pnpm@12.4.2 bench "${bench_args[@]}" || { echo "bench smoke failed"; status=1; }
 exit "$status"
