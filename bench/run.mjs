@@ -57,6 +57,7 @@ function parseArgs(argv) {
   return opts;
 }
 
+const HAS_COMPOSE = spawnSync("docker-compose", ["version", "--short"], { stdio: "ignore" }).status === 0;
 const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
 
 // ─── environment ────────────────────────────────────────────────────────────────────────────
@@ -212,7 +213,7 @@ async function synthRows(rec, n, ctx, runs, cacheDir) {
     rmSync(cold, { recursive: true, force: true });
     rec.add(`synth.nocache@${n}`, await dsl(["synth", "--no-cache", "stack.ts"], { cwd: ctx.b, cacheDir }));
     rec.add(`synth.warm@${n}`, await dsl(["synth", "stack.ts"], { cwd: ctx.b, cacheDir }));
-    rec.add(`compose.config@${n}`, await measure("docker-compose", composeArgs, { cwd: ctx.c }));
+    if (HAS_COMPOSE) rec.add(`compose.config@${n}`, await measure("docker-compose", composeArgs, { cwd: ctx.c }));
   }
 }
 
@@ -317,6 +318,10 @@ async function main() {
   const started = new Date();
   const mach = machine();
   log(`${opts.quick ? "quick (smoke) run" : "full run"}: N = ${opts.sizes.join(", ")}, ${opts.runs} runs; ${mach.nproc} CPUs, load ${mach.loadavg.join(" ")}`);
+  if (!HAS_COMPOSE) {
+    if (opts.only.has("engine")) throw new Error("docker-compose is not installed (apt-get install docker-compose, or run scripts/test-engine.sh start)");
+    log("docker-compose is not installed: the synth rows have no compose anchor");
+  }
   if (!hasGnuTime) log("no /usr/bin/time (apt-get install time): peak RSS is not measured");
   ensureCliBuilt();
   const cliAtStart = cliStamp();
