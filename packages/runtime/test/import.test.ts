@@ -276,4 +276,44 @@ describe("examples/*/docker-compose.yml", () => {
       cleanUp(trip);
     }
   });
+
+  test("deploy, logging, profiles, configs, labels and the other scalar keys mean the same after import", async () => {
+    const file = compose(
+      [
+        "services:",
+        "  worker:",
+        "    image: busybox",
+        "    entrypoint: [sh, -c]",
+        "    command: 'echo $$HOME; sleep 1'",
+        "    user: '1000'",
+        "    working_dir: /work",
+        "    restart: on-failure:3",
+        "    labels: [com.example.team=core, 'com.example.empty=']",
+        "    extra_hosts: ['host.docker.internal:host-gateway']",
+        "    dns: 1.1.1.1",
+        "    tmpfs: /run",
+        "    profiles: [jobs]",
+        "    stop_grace_period: 1m",
+        "    logging: { driver: json-file, options: { max-size: 10m } }",
+        "    configs:",
+        "      - source: app",
+        "        target: /etc/app.conf",
+        "    deploy:",
+        "      replicas: 2",
+        "      resources:",
+        "        limits: { cpus: '0.50', memory: 512M }",
+        "      restart_policy: { condition: on-failure, max_attempts: 3 }",
+        "configs:",
+        "  app:",
+        "    file: ./app.conf",
+      ].join("\n"),
+    );
+    const trip = await roundTrip(file, { files: { "app.conf": "x=1\n" } });
+    try {
+      expect(trip.roundTripped).toEqual(trip.original);
+      expect(trip.code).toContain(`extra: { tmpfs: "/run", logging: { driver: "json-file", options: { "max-size": "10m" } } }`);
+    } finally {
+      cleanUp(trip);
+    }
+  });
 });
