@@ -154,6 +154,23 @@ export async function executeSwarm(plan: SwarmPlan, opts: SwarmExecuteOptions): 
   const failures = results.flatMap((r) => (r.status === "rejected" ? [(r.reason as Error).message] : []));
   const rolledBack = results.flatMap((r) => (r.status === "rejected" && r.reason instanceof ConvergeError && r.reason.rolledBack ? [r.reason.service] : []));
   if (failures.length) throw new SwarmApplyError(failures, rolledBack);
-  await Promise.all(of("remove", ["service"]).map((s) => removeStep(s, opts)));
-  await Promise.all(of("remove", ["network", "secret", "config"]).map((s) => removeStep(s, opts)));
+  const removed = of("remove", ["service"]);
+  await Promise.all(removed.map((s) => removeStep(s, opts)));
+  if (removed.length) await untilGone(() => tasksLeft(opts.engine, removed.map((s) => s.existingId ?? s.engineName)), 60_000);
+  const networks = of("remove", ["network"]);
+  await Promise.all([...networks, ...of("remove", ["secret", "config"])].map((s) => removeStep(s, opts)));
+  // A removed overlay network lingers on the node for a moment; a new one of that name could not be made until it is gone.
+  if (networks.length) await untilGone(async () => (await opts.engine.listNetworks({ names: networks.map((n) => n.engineName) })).length, 30_000);
+}
+
+/** Tasks of removed services whose containers are still there (they hold their networks). */
+async function tasksLeft(engine: Engine, serviceIds: readonly string[]): Promise<number> {
+  const tasks = await engine.listTasks({ services: serviceIds }).catch(() => []);
+  const containers = await Promise.all(serviceIds.map((id) => engine.listContainers({ all: true, labels: { "com.docker.swarm.service.id": id } })));
+  return tasks.filter((t) => t.state === "running" || t.state === "starting").length + containers.flat().length;
+}
+
+async function untilGone(count: () => Promise<number>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await count()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
 }

@@ -37,9 +37,9 @@ function seconds(ns: number): string {
 }
 
 function describe(s: SwarmStep): string {
-  if (s.kind !== "service") return s.op === "remove" && s.cause !== "no longer in stack.ts" && s.cause !== "no longer used" ? `${s.engineName} (${s.cause})` : s.engineName;
+  if (s.kind !== "service") return s.op === "remove" && s.cause === "old version" ? `${s.engineName} (old version)` : s.engineName;
   if (s.op === "create") return `${s.image ?? ""}${s.replicas !== undefined ? ` (${s.replicas} replica${s.replicas === 1 ? "" : "s"})` : " (global)"}`;
-  if (s.op === "remove") return `${s.engineName} removed (${s.cause})`;
+  if (s.op === "remove") return `${s.engineName} removed${s.cause === "destroy" ? "" : ` (${s.cause})`}`;
   const changes = s.changes ?? [];
   const scale = changes.find((c) => c.path === "replicas");
   const rest = changes.filter((c) => c.path !== "replicas");

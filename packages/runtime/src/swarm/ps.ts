@@ -42,7 +42,10 @@ export async function swarmPs(engine: Engine, stack: string): Promise<SwarmStack
     endpoint: engine.endpoint,
     services: services.map((s) => {
       const spec = s.spec as { Mode?: { Global?: object; Replicated?: { Replicas?: number } }; TaskTemplate?: { ContainerSpec?: { Image?: string } } };
-      const mine = tasks.filter((t) => t.serviceId === s.id);
+      // Per slot: the task that should run first, then its history, newest first (as docker stack ps).
+      const mine = tasks
+        .filter((t) => t.serviceId === s.id)
+        .sort((a, b) => a.slot - b.slot || a.nodeId.localeCompare(b.nodeId) || Number(b.desiredState === "running") - Number(a.desiredState === "running") || b.timestamp.localeCompare(a.timestamp));
       const global = spec.Mode?.Global !== undefined;
       return {
         service: s.name.startsWith(`${stack}_`) ? s.name.slice(stack.length + 1) : s.name,

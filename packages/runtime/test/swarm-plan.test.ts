@@ -1,0 +1,189 @@
+/**
+ * The Swarm target without Docker: the stack file, the diagnostics, and the pure plan against
+ * engine states written out by hand (the service spec below is what `docker stack deploy -c`
+ * made from our own stack file on Docker 20.10, read back with `docker service inspect`).
+ */
+import type { Graph, ServiceSpec } from "@berth/dsl";
+import { parse } from "yaml";
+import { resolveDesired } from "../src/desired/resolve";
+import type { SwarmService, SwarmServiceSpec } from "../src/engine/types";
+import { formatSwarmPlan, planSwarm, resolveSwarm, synthSwarm, type SwarmObserved } from "../src/swarm";
+
+const here = { file: "stack.ts", line: 3, column: 1 };
+const BUSYBOX = "berth-test/busybox:1";
+
+function graph(services: Record<string, Partial<ServiceSpec>>, extra: Partial<Graph> = {}): Graph {
+  const svcs: Record<string, ServiceSpec> = {};
+  for (const [name, s] of Object.entries(services)) svcs[name] = { name, location: here, ...s };
+  return { version: 1, project: "sw", location: here, services: svcs, networks: {}, volumes: {}, secrets: {}, configs: {}, ...extra };
+}
+
+const files: Record<string, string> = { "/stack/pw.txt": "s3cret", "/stack/app.conf": "a=1\n" };
+const readFile = (f: string) => {
+  if (!(f in files)) throw new Error(`ENOENT: ${f}`);
+  return Buffer.from(files[f]);
+};
+
+function desiredOf(g: Graph) {
+  return resolveSwarm(g, resolveDesired(g, { dir: "/stack", env: {} }), { readFile });
+}
+
+/** Exactly what `docker stack deploy` wrote for service web of the stack below (ids shortened). */
+function deployedByDockerStack(): SwarmServiceSpec {
+  return {
+    Name: "sw_web",
+    Labels: { "com.docker.stack.image": BUSYBOX, "com.docker.stack.namespace": "sw" },
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: BUSYBOX,
+        Labels: { "com.docker.stack.namespace": "sw" },
+        Args: ["sh", "-c", "sleep 100000"],
+        Env: ["DB_PASSWORD=x", "GREETING=hello"],
+        Privileges: { CredentialSpec: undefined, SELinuxContext: undefined, NoNewPrivileges: false } as never,
+        StopGracePeriod: 10000000000,
+        DNSConfig: {},
+        Secrets: [{ File: { Name: "db_password", UID: "0", GID: "0", Mode: 292 }, SecretID: "182xyrlwn6qy", SecretName: "sw_db_password_1ec1c26b" }],
+        Isolation: "default",
+      },
+      Resources: {},
+      RestartPolicy: { Condition: "any", Delay: 5000000000, MaxAttempts: 0 },
+      Placement: {},
+      Networks: [{ Target: "1mvw1su10fks", Aliases: ["web"] }],
+      ForceUpdate: 0,
+      Runtime: "container",
+    },
+    Mode: { Replicated: { Replicas: 3 } },
+    UpdateConfig: { Parallelism: 1, FailureAction: "rollback", Monitor: 5000000000, MaxFailureRatio: 0, Order: "start-first" },
+    RollbackConfig: { Parallelism: 1, FailureAction: "pause", Monitor: 5000000000, MaxFailureRatio: 0, Order: "stop-first" },
+    EndpointSpec: { Mode: "vip" },
+  } as SwarmServiceSpec;
+}
+
+function web(patch: Partial<ServiceSpec> = {}): Partial<ServiceSpec> {
+  return {
+    image: BUSYBOX,
+    command: ["sh", "-c", "sleep 100000"],
+    environment: { GREETING: "hello", DB_PASSWORD: "x" },
+    sensitive: ["environment.DB_PASSWORD"],
+    secrets: [{ source: "db_password" }],
+    deploy: { replicas: 3, updateConfig: { parallelism: 1, order: "start-first", failureAction: "rollback" } },
+    ...patch,
+  };
+}
+
+const secrets = { db_password: { name: "db_password", location: here, file: "./pw.txt" } };
+
+function observed(spec: SwarmServiceSpec = deployedByDockerStack(), labels: Record<string, string> = {}): SwarmObserved {
+  const svc: SwarmService = { id: "svc1", name: "sw_web", version: 42, labels: { ...(spec.Labels ?? {}), ...labels }, spec, createdAt: "", updatedAt: "" };
+  return {
+    stack: "sw",
+    endpoint: "unix:///test.sock",
+    swarm: { id: "swarm1", defaultAddrPool: [] },
+    services: [svc],
+    foreignServices: [],
+    networks: [{ id: "1mvw1su10fks", name: "sw_default", driver: "overlay", scope: "swarm", internal: false, attachable: false, labels: { "com.docker.stack.namespace": "sw" }, subnets: [] }],
+    secrets: [{ id: "182xyrlwn6qy", name: "sw_db_password_1ec1c26b", labels: { "com.docker.stack.namespace": "sw" }, createdAt: "" }],
+    configs: [],
+  };
+}
+
+describe("dsl synth --target swarm", () => {
+  test("writes a stack file with deploy keys, overlay networks and versioned secrets, and leaves out what Swarm ignores, each with a warning at the user's line", () => {
+    const g = graph(
+      { web: web({ dependsOn: { db: { condition: "service_started" } }, containerName: "web1", restart: "always", networks: { back: {} } }), db: { image: BUSYBOX } },
+      { secrets, networks: { back: { name: "back", location: { file: "stack.ts", line: 2, column: 14 } } } },
+    );
+    const { yaml, diagnostics } = synthSwarm(g, { contentHash: () => "1ec1c26b" });
+    const file = parse(yaml);
+    expect(file.version).toBe("3.8");
+    expect(file.services.web.deploy).toEqual({ replicas: 3, update_config: { parallelism: 1, failure_action: "rollback", order: "start-first" } });
+    expect(file.services.web).not.toHaveProperty("depends_on");
+    expect(file.services.web).not.toHaveProperty("container_name");
+    expect(file.services.web).not.toHaveProperty("restart");
+    expect(file.networks.back).toEqual({ driver: "overlay" });
+    expect(file.secrets.db_password).toEqual({ name: "sw_db_password_1ec1c26b", file: "./pw.txt" });
+    expect(diagnostics.map((d) => `${d.level} ${d.message}`)).toEqual([
+      'warning stack.ts:3:1: service "web": depends_on is ignored by Swarm and left out: Swarm starts services in any order; make clients retry, or use healthchecks',
+      'warning stack.ts:3:1: service "web": container_name is ignored by Swarm and left out: Swarm names tasks <stack>_<service>.<slot>.<task id>',
+      'warning stack.ts:3:1: service "web": restart is ignored by Swarm and left out: use deploy.restartPolicy',
+    ]);
+  });
+
+  test("a port bound to one host address is an error: Swarm would publish it on every interface", () => {
+    const g = graph({ web: { image: BUSYBOX, ports: [{ target: 80, published: 8080, hostIp: "127.0.0.1", protocol: "tcp" }] } });
+    const { diagnostics } = synthSwarm(g);
+    expect(diagnostics).toEqual([expect.objectContaining({ level: "error", message: expect.stringMatching(/^stack\.ts:3:1: service "web": ports\[0\] binds 127\.0\.0\.1/) })]);
+  });
+
+  test("ports are written in the long form with their publish mode", () => {
+    const g = graph({ web: { image: BUSYBOX, ports: [{ target: 80, published: 8080, protocol: "tcp", mode: "host" }] } });
+    expect(parse(synthSwarm(g).yaml).services.web.ports).toEqual([{ target: 80, published: 8080, protocol: "tcp", mode: "host" }]);
+  });
+});
+
+describe("planSwarm", () => {
+  const g = graph({ web: web() }, { secrets });
+
+  test("a stack deployed with docker stack deploy from our file is adopted without changes (engine defaults are not drift)", () => {
+    const plan = planSwarm(desiredOf(g), observed());
+    expect(plan.blockers).toEqual([]);
+    expect(plan.steps).toEqual([]);
+    expect(formatSwarmPlan(plan)).toContain("No changes.");
+  });
+
+  test("on an empty swarm it creates the network, the versioned secret, then the service", () => {
+    const o = { ...observed(), services: [], networks: [], secrets: [] };
+    const plan = planSwarm(desiredOf(g), o);
+    expect(plan.steps.map((s) => `${s.op} ${s.kind} ${s.engineName} after[${s.after.join(",")}]`)).toEqual([
+      "create network sw_default after[]",
+      "create secret sw_db_password_1ec1c26b after[]",
+      "create service sw_web after[network:default,secret:db_password]",
+    ]);
+    expect(formatSwarmPlan(plan)).toContain("+ service  web      berth-test/busybox:1 (3 replicas)");
+  });
+
+  test("an env change is a rolling update that names the field, with parallelism and order, from the version read", () => {
+    const plan = planSwarm(desiredOf(graph({ web: web({ environment: { GREETING: "hi", DB_PASSWORD: "x" } }) }, { secrets })), observed());
+    expect(plan.steps).toHaveLength(1);
+    const step = plan.steps[0];
+    expect(step).toMatchObject({ op: "update", existingId: "svc1", version: 42, rolling: { tasks: 3, parallelism: 1, order: "start-first", failureAction: "rollback" } });
+    expect(formatSwarmPlan(plan)).toContain('~ service  web      rolling update of 3 tasks (1 at a time, start-first, on failure rollback): environment.GREETING "hello" → "hi"');
+  });
+
+  test("scaling 3 → 1 changes replicas only, in place", () => {
+    const plan = planSwarm(desiredOf(graph({ web: web({ deploy: { replicas: 1, updateConfig: { parallelism: 1, order: "start-first", failureAction: "rollback" } } }) }, { secrets })), observed());
+    expect(plan.steps[0].changes).toEqual([{ path: "replicas", before: 3, after: 1, sensitive: false }]);
+    expect(plan.steps[0].rolling).toBeUndefined();
+    expect(formatSwarmPlan(plan)).toContain("~ service  web      scale 3 → 1\n");
+  });
+
+  test("a new secret content rotates to a new versioned name, updates the service, and removes the old version last; no value is ever printed", () => {
+    files["/stack/pw2.txt"] = "n3w-s3cret";
+    const g2 = graph({ web: web({ environment: { GREETING: "hello", DB_PASSWORD: "p4ss" } }) }, { secrets: { db_password: { ...secrets.db_password, file: "./pw2.txt" } } });
+    const plan = planSwarm(desiredOf(g2), observed());
+    const text = formatSwarmPlan(plan);
+    const json = JSON.stringify(plan);
+    expect(plan.steps.map((s) => `${s.op} ${s.kind}`)).toEqual(["create secret", "update service", "remove secret"]);
+    expect(plan.steps[2]).toMatchObject({ engineName: "sw_db_password_1ec1c26b", after: ["service:web"] });
+    expect(text).toContain("environment.DB_PASSWORD (sensitive) changed");
+    for (const out of [text, json]) {
+      expect(out).not.toContain("p4ss");
+      expect(out).not.toContain("n3w-s3cret");
+      expect(out).not.toMatch(/"x"/);
+    }
+  });
+
+  test("removing an option the last apply wrote is a change (the label remembers the fields written)", () => {
+    const spec = deployedByDockerStack();
+    const o = observed(spec, { "dev.berth.swarm.fields": "command,environment,image,labels,mode,networks,replicas,secrets,stopSignal" });
+    (spec.TaskTemplate as { ContainerSpec: { StopSignal?: string } }).ContainerSpec.StopSignal = "SIGINT";
+    const plan = planSwarm(desiredOf(g), o);
+    expect(plan.steps[0].changes).toEqual([{ path: "stopSignal", before: "SIGINT", after: undefined, sensitive: false }]);
+  });
+
+  test("is blocked, with the reason, when the engine is not a swarm manager or a name belongs to someone else", () => {
+    expect(planSwarm(desiredOf(g), { ...observed(), swarm: undefined }).blockers).toEqual([expect.stringContaining('is not a swarm manager: run "docker swarm init"')]);
+    const clash = planSwarm(desiredOf(g), { ...observed(), services: [], foreignServices: ["sw_web"] });
+    expect(clash.blockers).toEqual([expect.stringContaining('a service named "sw_web" exists outside stack "sw"')]);
+  });
+});
