@@ -17,6 +17,13 @@ const CLASS: Readonly<Record<ConstructDecl["kind"], string>> = {
 /** Object keys that are identifiers are written bare (`image:`), others quoted (`"com.example.team":`). */
 const key = (k: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : JSON.stringify(k));
 
+/** A string literal: double quotes, or single quotes when that saves escaping (`'--password="$(cat …)"'`). */
+function literal(s: string): string {
+  const json = JSON.stringify(s);
+  if (!s.includes('"') || s.includes("'")) return json;
+  return `'${json.slice(1, -1).replace(/\\"/g, '"')}'`;
+}
+
 /** The one-line form of an expression. */
 function inline(e: Expr): string {
   if (e instanceof Ref) return e.ident;
@@ -26,7 +33,7 @@ function inline(e: Expr): string {
     const entries = Object.entries(e);
     return entries.length === 0 ? "{}" : `{ ${entries.map(([k, v]) => `${key(k)}: ${inline(v as Expr)}`).join(", ")} }`;
   }
-  return JSON.stringify(e);
+  return typeof e === "string" ? literal(e) : JSON.stringify(e);
 }
 
 const WIDTH = 130;
