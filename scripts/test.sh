@@ -15,7 +15,17 @@ if [ "${BERTH_SKIP_ENGINE_TESTS:-}" != "1" ]; then
   { [ -n "${DOCKER_HOST:-}" ] && timeout 5 docker version >/dev/null 2>&1; } && started_here=0
   bash scripts/test-engine.sh status >/dev/null 2>&1 && started_here=0
   eval "$(bash scripts/test-engine.sh start)"
-  if [ "$started_here" = 1 ]; then trap 'bash scripts/test-engine.sh stop >/dev/null 2>&1 || true' EXIT; fi
+  cleanup=()
+  if [ "$started_here" = 1 ]; then cleanup+=("bash scripts/test-engine.sh stop"); fi
+  # The Swarm suites get an engine of their own (its own state folder), made a single-node swarm:
+  # the shared engine above must never be put into a swarm. Reuse $BERTH_SWARM_DOCKER_HOST when it answers.
+  if ! { [ -n "${BERTH_SWARM_DOCKER_HOST:-}" ] && DOCKER_HOST=$BERTH_SWARM_DOCKER_HOST timeout 5 docker version >/dev/null 2>&1; }; then
+    swarm_env=(env BERTH_TEST_ENGINE_DIR="$PWD/.test-engine-swarm" BERTH_TEST_ENGINE_PRIVATE=1 BERTH_TEST_ENGINE_SWARM=1)
+    "${swarm_env[@]}" bash scripts/test-engine.sh status >/dev/null 2>&1 || cleanup+=("${swarm_env[*]} bash scripts/test-engine.sh stop")
+    BERTH_SWARM_DOCKER_HOST=$("${swarm_env[@]}" bash scripts/test-engine.sh start | sed -n 's/^export DOCKER_HOST=//p')
+  fi
+  export BERTH_SWARM_DOCKER_HOST
+  if [ ${#cleanup[@]} -gt 0 ]; then trap 'for c in "${cleanup[@]}"; do $c >/dev/null 2>&1 || true; done' EXIT; fi
 fi
 
 echo "== type check"

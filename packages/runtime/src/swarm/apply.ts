@@ -79,6 +79,14 @@ async function fileIds(engine: Engine): Promise<Record<string, string>> {
   return Object.fromEntries([...secrets, ...configs].map((x) => [x.name, x.id]));
 }
 
+/** New tasks must keep running this long before a create or scale-up counts as converged. */
+const STABLE_MS = 3000;
+
+function scalesUp(step: SwarmStep): boolean {
+  const c = step.changes?.find((x) => x.path === "replicas");
+  return c !== undefined && Number(c.after) > Number(c.before ?? 0);
+}
+
 async function applyService(step: SwarmStep, ids: Readonly<Record<string, string>>, opts: SwarmExecuteOptions): Promise<void> {
   const svc = opts.desired.services[step.resource];
   const body = serviceBody(opts.desired, svc, ids);
@@ -101,7 +109,15 @@ async function applyService(step: SwarmStep, ids: Readonly<Record<string, string
     opts.onProgress?.({ step: waitStep, status: "waiting", message: `waiting for ${svc.engineName} to converge` });
     await waitForService(
       opts.engine,
-      { serviceId, engineName: svc.engineName, replicas: svc.global ? undefined : svc.replicas, before, newTasks: step.op === "create" || step.rolling !== undefined, updateStartedBefore },
+      {
+        serviceId,
+        engineName: svc.engineName,
+        replicas: svc.global ? undefined : svc.replicas,
+        before,
+        newTasks: step.op === "create" || step.rolling !== undefined,
+        updateStartedBefore,
+        stableMs: step.op === "create" || scalesUp(step) ? STABLE_MS : 0,
+      },
       {
         timeoutMs: opts.waitTimeoutMs ?? 180_000,
         pollMs: opts.pollMs,

@@ -16,6 +16,11 @@ export interface WaitInput {
   readonly newTasks: boolean;
   /** `UpdateStatus.StartedAt` before the change: a status with another start is ours. */
   readonly updateStartedBefore?: string;
+  /**
+   * How long the converged state must hold when no rolling update vouches for the new tasks
+   * (a create, a scale-up): a command that exits at once is "running" for an instant.
+   */
+  readonly stableMs?: number;
 }
 
 export interface WaitOptions {
@@ -71,6 +76,7 @@ export async function waitForService(engine: Engine, input: WaitInput, opts: Wai
   const now = opts.now ?? Date.now;
   const deadline = now() + opts.timeoutMs;
   let said = "";
+  let stableSince: number | undefined;
   for (;;) {
     const svc = await engine.inspectService(input.serviceId);
     if (!svc) throw new ConvergeError(`service ${input.engineName} was removed while Berth waited for it`, input.engineName, false);
@@ -85,7 +91,11 @@ export async function waitForService(engine: Engine, input: WaitInput, opts: Wai
     if (ours && us.state === "rollback_completed") {
       throw new ConvergeError(`service ${input.engineName}: the update failed and Swarm rolled back to the previous spec (${us.message})${why}`, input.engineName, true);
     }
-    if (converged(input, svc, tasks)) return;
+    if (converged(input, svc, tasks)) {
+      const vouched = ours && us.state === "completed";
+      stableSince ??= now();
+      if (vouched || now() - stableSince >= (input.stableMs ?? 0)) return;
+    } else stableSince = undefined;
     if (!ours && failure && opts.maxFailures !== undefined && failure.count >= opts.maxFailures && !tasks.some((t) => t.desiredState === "running" && t.state === "running" && !input.before.has(t.id))) {
       throw new ConvergeError(`service ${input.engineName}: tasks keep failing (${failure.count} failed)${why}`, input.engineName, false);
     }
