@@ -181,6 +181,8 @@ describe("the generated code", () => {
     const file = compose("# project: blog\nservices:\n  web:\n    image: a\n");
     expect(importCompose(file, { cwd: dir }).project).toBe("blog");
     expect(importCompose(file, { cwd: dir, project: "other" }).project).toBe("other");
+    fs.writeFileSync(file, "# project: blog\nname: shop\nservices:\n  web:\n    image: a\n");
+    expect(importCompose(file, { cwd: dir }).project).toBe("shop");
     fs.writeFileSync(file, "services:\n  web:\n    image: a\n");
     expect(importCompose(file, { cwd: dir }).project).toBe(path.basename(dir).toLowerCase().replace(/[^a-z0-9_-]/g, ""));
   });
@@ -312,6 +314,17 @@ describe("examples/*/docker-compose.yml", () => {
     try {
       expect(trip.roundTripped).toEqual(trip.original);
       expect(trip.code).toContain(`extra: { tmpfs: "/run", logging: { driver: "json-file", options: { "max-size": "10m" } } }`);
+    } finally {
+      cleanUp(trip);
+    }
+  });
+
+  test("joining compose's implicit default network declares it; the meaning is the same", async () => {
+    const trip = await roundTrip(compose("services:\n  web:\n    image: a\n    networks: [default, back]\nnetworks:\n  back:\n"), { project: "netted" });
+    try {
+      expect(trip.code).toContain(`const defaultNetwork = new Network("default");`);
+      expect(trip.code).toContain(`const stack = new Stack("netted");`);
+      expect(trip.roundTripped).toEqual(trip.original);
     } finally {
       cleanUp(trip);
     }

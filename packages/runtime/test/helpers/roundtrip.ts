@@ -72,9 +72,15 @@ export function createStandIns(composeText: string, dir: string): void {
  * - environment values are strings in the container, and the DSL writes them so
  *   (`PORT: "8000"`), where compose 1.29 prints a number as written;
  * - a healthcheck `test` string is `["CMD-SHELL", string]` (compose's own definition), and
- *   the DSL always writes the list.
+ *   the DSL always writes the list;
+ * - a service joining compose's implicit `default` network makes the stack declare it
+ *   (`new Network("default")`), which synth writes as `networks: { default: {} }`: the same network.
  */
 export function importNormalized(file: Obj): Obj {
+  if (isObj(file.networks) && isObj(file.networks.default) && Object.keys(file.networks.default).length === 0) {
+    const { default: _implicit, ...networks } = file.networks;
+    file = Object.keys(networks).length > 0 ? { ...file, networks } : Object.fromEntries(Object.entries(file).filter(([k]) => k !== "networks"));
+  }
   if (!isObj(file.services)) return file;
   const services: Obj = {};
   for (const [name, svc] of Object.entries(file.services)) {
