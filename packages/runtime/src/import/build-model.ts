@@ -84,6 +84,10 @@ class Registry implements MapContext {
     return this.idents.get(`${kind}\0${name}`) as string;
   }
 
+  has(kind: ConstructKind, name: string): boolean {
+    return this.idents.has(`${kind}\0${name}`);
+  }
+
   ref(kind: ConstructKind, name: string, at: readonly (string | number)[]): Ref {
     let ident = this.idents.get(`${kind}\0${name}`);
     if (ident === undefined && kind === "network" && name === "default") {

@@ -6,4 +6,6 @@ export interface MapContext {
   readonly source: ComposeSource;
   /** The variable of the construct `name` of `kind`; throws at `path` when the file does not declare it. */
   ref(kind: ConstructKind, name: string, path: Path): Ref;
+  /** True when the file declares the construct `name` of `kind`. */
+  has(kind: ConstructKind, name: string): boolean;
 }

@@ -162,8 +162,10 @@ export function dependsOn(v: unknown, ctx: MapContext, path: Path): Mapped {
   if (!entries) return UNMODELED;
   const out: Expr[] = [];
   for (const [name, opts] of entries) {
-    const service = ctx.ref("service", name, [...path, Array.isArray(v) ? v.indexOf(name) : name]);
     const o = isObj(opts) ? opts : {};
+    // An optional dependency on a service this file does not define has no object to point at.
+    if (o.required === false && !ctx.has("service", name)) return UNMODELED;
+    const service = ctx.ref("service", name, [...path, Array.isArray(v) ? v.indexOf(name) : name]);
     if (!onlyKeys(o, ["condition", "restart", "required"])) return UNMODELED;
     const condition = o.condition === undefined ? "started" : CONDITIONS[String(o.condition)];
     if (condition === undefined) throw ctx.source.error(`unknown condition "${String(o.condition)}"`, [...path, name, "condition"], { hint: `; expected one of ${Object.keys(CONDITIONS).join(", ")}` });
