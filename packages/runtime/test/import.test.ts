@@ -90,6 +90,10 @@ describe("problems are one line with the file and the line", () => {
     expect(importError("services:\n  web:\n    image: [nginx\n    ports: 1\n").split("\n")).toHaveLength(1);
   });
 
+  test("a top-level section the DSL has no construct for is not dropped silently", () => {
+    expect(importError("services:\n  web:\n    image: a\nmodels:\n  llm:\n    model: ai/smollm2\n")).toBe(`compose.yml: top-level "models" is not supported by the DSL yet at the top level (line 4)`);
+  });
+
   test("a reference to a volume, network, secret or service the file does not declare", () => {
     expect(importError("services:\n  web:\n    image: a\n    volumes:\n      - data:/data\n")).toBe(
       `compose.yml: volume "data" is not declared under the top-level volumes at services.web.volumes[0] (line 5)`,

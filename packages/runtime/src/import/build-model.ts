@@ -46,6 +46,12 @@ function read(text: string, abs: string, cwd: string, env: Variables | undefined
   const raw = source.value;
   checkFile(raw, source);
   if (raw.include !== undefined) throw source.error(`include is not supported; import the merged file (docker compose config)`, ["include"]);
+  // Nothing is dropped silently: a top-level section the DSL has no construct for fails the import.
+  for (const key of Object.keys(raw)) {
+    if (!key.startsWith("x-") && !["version", "name", "services", ...SECTIONS.map(([s]) => s)].includes(key)) {
+      throw source.error(`top-level "${key}" is not supported by the DSL yet`, [key], { key: true });
+    }
+  }
   if (!isObj(raw.services) || Object.keys(raw.services).length === 0) throw source.error(`no services`, ["services"]);
   const dotenvFile = path.join(path.dirname(abs), ".env");
   const dotenv = fs.existsSync(dotenvFile) ? parseDotEnv(fs.readFileSync(dotenvFile, "utf8")) : {};
