@@ -34,6 +34,12 @@ volumes:
   data:
 `;
 
+test("--help lists import, check and init; synth and apply offer --typecheck", () => {
+  const help = run(["--help"]).stdout;
+  for (const cmd of ["check", "import", "init"]) expect(help).toMatch(new RegExp(`\\n  ${cmd} `));
+  for (const cmd of ["synth", "apply"]) expect(run([cmd, "--help"]).stdout).toContain("--typecheck");
+});
+
 describe("dsl import", () => {
   test("writes stack.ts beside the compose file and says what it made", () => {
     write("compose.yml", COMPOSE);
