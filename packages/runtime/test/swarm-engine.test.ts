@@ -139,7 +139,25 @@ describeEngine("Swarm target on a single-node swarm", () => {
     fs.writeFileSync(path.join(dir, "pw.txt"), "adopt-s3cret");
     const p = prepared(
       stack,
-      { web: sleeper({ deploy: { replicas: 2, updateConfig: { order: "start-first" } }, secrets: [{ source: "pw" }], labels: { team: "a" } }) },
+      {
+        web: sleeper({
+          secrets: [{ source: "pw", target: "pw", mode: 0o400 }],
+          labels: { team: "a" },
+          healthcheck: { test: ["CMD", "true"], interval: "2s", retries: 3 },
+          capAdd: ["NET_ADMIN"],
+          extraHosts: ["db.local:10.0.0.5"],
+          init: true,
+          volumes: [{ type: "tmpfs", target: "/scratch", size: 1 << 20 }],
+          deploy: {
+            replicas: 2,
+            resources: { limits: { cpus: "0.5", memory: 64 << 20 } },
+            restartPolicy: { condition: "on-failure", delay: "1s", maxAttempts: 3 },
+            updateConfig: { order: "start-first", delay: "1s" },
+            placement: { constraints: ["node.role == manager"], preferences: [{ spread: "node.id" }] },
+            labels: { tier: "web" },
+          },
+        }),
+      },
       { secrets: { pw: { name: "pw", location: here, file: "./pw.txt" } } },
     );
     const file = path.join(dir, `${stack}.yml`);

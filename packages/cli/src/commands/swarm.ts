@@ -171,7 +171,7 @@ export async function swarmPsCommand(opts: EngineOptions, io: Io): Promise<numbe
     const want = s.mode === "global" ? "global" : `${s.running}/${s.replicas}`;
     io.stdout.write(`\nservice ${s.service} (${s.engineName})  ${want} running  ${s.image}${s.updateState ? `  update ${s.updateState}` : ""}\n`);
     const rows = [["TASK", "ID", "NODE", "DESIRED", "CURRENT", "ERROR"], ...s.tasks.map((t) => [t.name, t.id.slice(0, 12), t.node, t.desiredState, `${t.currentState} ${ago(t.since, now)}`.trim(), t.error ?? ""])];
-    io.stdout.write(table(rows).replace(/^/gm, "  "));
+    io.stdout.write(table(rows).replace(/^(?=.)/gm, "  "));
   }
   return 0;
 }

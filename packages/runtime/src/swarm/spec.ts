@@ -97,7 +97,8 @@ function containerSpec(s: ServiceSpec, ctx: SpecContext): Body {
     Mounts: s.volumes?.length ? s.volumes.map((m) => mount(m, ctx)) : undefined,
     StopSignal: s.stopSignal,
     StopGracePeriod: durationNs(s.stopGracePeriod),
-    HealthCheck: h ? (h.disable ? { Test: ["NONE"] } : compact({ Test: [...h.test], Interval: durationNs(h.interval), Timeout: durationNs(h.timeout), Retries: h.retries, StartPeriod: durationNs(h.startPeriod) })) : undefined,
+    // The API's key is `Healthcheck` (dockerode's types say `HealthCheck`, which the engine ignores).
+    Healthcheck: h ? (h.disable ? { Test: ["NONE"] } : compact({ Test: [...h.test], Interval: durationNs(h.interval), Timeout: durationNs(h.timeout), Retries: h.retries, StartPeriod: durationNs(h.startPeriod) })) : undefined,
     Hosts: hosts(s.extraHosts),
     DNSConfig: s.dns?.length ? { Nameservers: [...s.dns] } : undefined,
     Secrets: grants(s.secrets, ctx.secrets, ctx, "secret"),

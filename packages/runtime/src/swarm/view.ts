@@ -27,6 +27,15 @@ export function withoutDigest(image: string): string {
   return at > 0 && image.includes(":", 0) && !image.slice(0, at).endsWith("/") ? image.slice(0, at) : image;
 }
 
+/** `net_admin`, `NET_ADMIN` → `CAP_NET_ADMIN`, as docker stack deploy writes them (`ALL` stays). */
+function caps(list: unknown): string[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  return list.map((c: string) => {
+    const u = String(c).toUpperCase();
+    return u === "ALL" || u.startsWith("CAP_") ? u : `CAP_${u}`;
+  });
+}
+
 function put(view: Obj, key: string, value: unknown): void {
   if (value === undefined || value === null) return;
   if (Array.isArray(value) && value.length === 0) return;
@@ -86,11 +95,11 @@ export function viewOf(spec: SwarmServiceSpec, networkName: (idOrName: string) =
   put(v, "readOnly", c.ReadOnly);
   put(v, "stopSignal", c.StopSignal || undefined);
   put(v, "stopGracePeriod", c.StopGracePeriod);
-  put(v, "healthcheck", c.HealthCheck);
+  put(v, "healthcheck", c.Healthcheck ?? c.HealthCheck);
   put(v, "extraHosts", c.Hosts);
   put(v, "dns", obj(c.DNSConfig).Nameservers);
-  put(v, "capAdd", c.CapabilityAdd);
-  put(v, "capDrop", c.CapabilityDrop);
+  put(v, "capAdd", caps(c.CapabilityAdd));
+  put(v, "capDrop", caps(c.CapabilityDrop));
   put(v, "labels", without(c.Labels, [StackLabels.namespace]));
   put(v, "volumes", mounts(c.Mounts));
   put(v, "secrets", grants(c.Secrets, "SecretName"));

@@ -77,6 +77,7 @@ export async function waitForService(engine: Engine, input: WaitInput, opts: Wai
   const deadline = now() + opts.timeoutMs;
   let said = "";
   let stableSince: number | undefined;
+  let endedSince: number | undefined;
   for (;;) {
     const svc = await engine.inspectService(input.serviceId);
     if (!svc) throw new ConvergeError(`service ${input.engineName} was removed while Berth waited for it`, input.engineName, false);
@@ -96,6 +97,17 @@ export async function waitForService(engine: Engine, input: WaitInput, opts: Wai
       stableSince ??= now();
       if (vouched || now() - stableSince >= (input.stableMs ?? 0)) return;
     } else stableSince = undefined;
+    // Every new task ended and none is coming back (a command that exits 0 under restart condition
+    // on-failure or none): waiting longer cannot help.
+    const alive = tasks.some((t) => t.desiredState === "running" || t.desiredState === "ready");
+    const ended = tasks.filter((t) => !input.before.has(t.id) && ["complete", "failed", "rejected", "shutdown"].includes(t.state));
+    if (!ours && !alive && ended.length && (input.replicas ?? 1) > 0) {
+      endedSince ??= now();
+      if (now() - endedSince >= 2000) {
+        const t = ended[0];
+        throw new ConvergeError(`service ${input.engineName}: its tasks ended and the restart policy does not start them again: ${taskName(input.engineName, t)} ${t.state}${t.exitCode !== undefined ? ` (exit code ${t.exitCode})` : ""}${t.error ? `: ${t.error}` : ""}`, input.engineName, false);
+      }
+    } else endedSince = undefined;
     if (!ours && failure && opts.maxFailures !== undefined && failure.count >= opts.maxFailures && !tasks.some((t) => t.desiredState === "running" && t.state === "running" && !input.before.has(t.id))) {
       throw new ConvergeError(`service ${input.engineName}: tasks keep failing (${failure.count} failed)${why}`, input.engineName, false);
     }
