@@ -125,6 +125,32 @@ describeEngine("Swarm target on a single-node swarm", () => {
     await expect(failing).rejects.toThrow(/bts-crash-\w+_app: tasks keep failing .*task: non-zero exit \(1\)/);
   }, 120_000);
 
+  test("a built service runs its image under a content tag: a rebuild with the same output changes nothing, a new output rolls the service", async () => {
+    const stack = stackName("build");
+    const ctx = path.join(dir, stack);
+    fs.mkdirSync(ctx);
+    fs.writeFileSync(path.join(ctx, "Dockerfile"), `FROM ${BUSYBOX}\nCOPY msg /msg\nCMD ["sh", "-c", "trap 'exit 0' TERM; cat /msg; while true; do sleep 1; done"]\n`);
+    fs.writeFileSync(path.join(ctx, "msg"), "one\n");
+    const image = `${stack}-app:1`;
+    const p = () => prepared(stack, { app: { image, build: { context: `./${stack}` }, stopGracePeriod: "2s" } });
+    try {
+      const first = await applySwarm(engine, p(), { pollMs: 200 });
+      const tag1 = first.plan.steps.find((s) => s.kind === "service")?.image;
+      expect(tag1).toMatch(new RegExp(`^${stack}-app:berth-[0-9a-f]{12}$`));
+      expect((await applySwarm(engine, p())).result).toBe("no-changes");
+      fs.writeFileSync(path.join(ctx, "msg"), "two\n");
+      const second = await applySwarm(engine, p(), { pollMs: 200 });
+      const change = second.plan.steps[0].changes?.find((c) => c.path === "image");
+      expect(change).toMatchObject({ before: tag1, after: expect.stringMatching(/:berth-[0-9a-f]{12}$/) });
+      expect(change?.after).not.toBe(tag1);
+      expect(second.plan.steps[0].rolling).toBeDefined();
+    } finally {
+      await destroySwarm(engine, stack);
+      const imgs = await engine.listImages({ references: [`${stack}-app`] });
+      for (const i of imgs) await docker(["image", "rm", "--force", ...i.repoTags]).catch(() => undefined);
+    }
+  }, 180_000);
+
   test("docker stack ps lists the tasks Berth created, and docker stack rm removes them", async () => {
     const stack = stackName("cli");
     await applySwarm(engine, prepared(stack, { web: sleeper({ deploy: { replicas: 2 } }) }), { pollMs: 200 });
