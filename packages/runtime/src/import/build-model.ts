@@ -107,8 +107,7 @@ class Registry implements MapContext {
 
 function serviceDecls(read: ReadFile, registry: Registry): Decl[] {
   return Object.entries(read.services).map(([name, svc]) => {
-    const { props, extraKeys } = serviceProps(name, svc as Obj, registry);
-    const comment = extraKeys.length > 0 ? `compose keys the DSL does not model (yet), carried verbatim: ${extraKeys.join(", ")}` : undefined;
+    const { props, comment } = serviceProps(name, svc as Obj, registry);
     return { kind: "service", name, ident: registry.ident("service", name), props: Object.keys(props).length > 0 ? props : undefined, comment };
   });
 }

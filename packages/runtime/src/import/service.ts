@@ -159,8 +159,20 @@ const MAPPERS: Readonly<Record<string, readonly [string, Mapper]>> = {
 
 export interface MappedService {
   readonly props: Record<string, Expr>;
-  /** Compose keys carried in `extra` (for the comment above the service). */
-  readonly extraKeys: readonly string[];
+  /** The comment above the service when keys went to `extra`: which, and why. */
+  readonly comment?: string;
+}
+
+function extraComment(extra: readonly string[]): string | undefined {
+  if (extra.length === 0) return undefined;
+  const unmodeled = extra.filter((k) => !MAPPERS[k]);
+  const forms = extra.filter((k) => MAPPERS[k]);
+  return [
+    unmodeled.length > 0 ? `compose keys the DSL does not model (yet), carried verbatim in extra: ${unmodeled.join(", ")}` : "",
+    forms.length > 0 ? `written in a form the DSL cannot say (yet), carried verbatim in extra: ${forms.join(", ")}` : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
 }
 
 export function serviceProps(name: string, svc: Record<string, unknown>, ctx: MapContext): MappedService {
@@ -175,5 +187,5 @@ export function serviceProps(name: string, svc: Record<string, unknown>, ctx: Ma
   }
   const extraKeys = Object.keys(extra);
   if (extraKeys.length > 0) props.extra = extra;
-  return { props, extraKeys };
+  return { props, comment: extraComment(extraKeys) };
 }
