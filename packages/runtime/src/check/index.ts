@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LoadError } from "../errors";
 import { cacheDir } from "../load/compile";
-import { dslDeclarations } from "./dsl-types";
+import { dslDeclarations, dslPackageDir, dslSourceHash } from "./dsl-types";
 
 export interface CheckOptions {
   /** Folder that file names in diagnostics are relative to. @default process.cwd() */
@@ -71,6 +71,8 @@ const hashFile = (file: string) => {
 export type LocatedDiagnostic = Omit<CheckDiagnostic, "file"> & { readonly abs: string };
 
 interface CacheEntry {
+  /** Content hash of the DSL's sources the check ran against (a changed DSL checks again). */
+  readonly dsl: string;
   readonly inputs: Readonly<Record<string, string>>;
   readonly diagnostics: readonly LocatedDiagnostic[];
 }
@@ -79,14 +81,14 @@ function cacheFile(abs: string): string {
   return path.join(cacheDir(), `check-${sha256(`${CACHE_FORMAT}\0${abs}`).slice(0, 32)}.json`);
 }
 
-function readCache(abs: string, tsconfig: string | undefined): CacheEntry | undefined {
+function readCache(abs: string, tsconfig: string | undefined, dsl: string): CacheEntry | undefined {
   let entry: CacheEntry;
   try {
     entry = JSON.parse(fs.readFileSync(cacheFile(abs), "utf8")) as CacheEntry;
   } catch {
     return undefined;
   }
-  if (entry.inputs["tsconfig"] !== (tsconfig ?? "-")) return undefined;
+  if (entry.dsl !== dsl || entry.inputs["tsconfig"] !== (tsconfig ?? "-")) return undefined;
   for (const [file, hash] of Object.entries(entry.inputs)) if (file !== "tsconfig" && hashFile(file) !== hash) return undefined;
   return entry;
 }
@@ -113,8 +115,9 @@ export async function typecheck(file: string, options: CheckOptions = {}): Promi
     const { abs: at, ...rest } = d;
     return { file: path.relative(cwd, at) || at, ...rest };
   };
+  const dslHash = dslSourceHash(path.join(dslPackageDir(), "src"));
   if (options.cache !== false) {
-    const hit = readCache(abs, tsconfig);
+    const hit = readCache(abs, tsconfig, dslHash);
     if (hit) return { file: abs, diagnostics: hit.diagnostics.map(relative), cached: true, tsconfig };
   }
   const dsl = dslDeclarations();
@@ -122,6 +125,7 @@ export async function typecheck(file: string, options: CheckOptions = {}): Promi
   const { runCheck } = require("./program") as typeof import("./program");
   const { diagnostics, inputs } = runCheck(abs, tsconfig, dsl.index);
   const entry: CacheEntry = {
+    dsl: dsl.hash,
     inputs: { tsconfig: tsconfig ?? "-", ...Object.fromEntries([...inputs, ...(tsconfig ? [tsconfig] : [])].map((f) => [f, hashFile(f)])) },
     diagnostics,
   };
