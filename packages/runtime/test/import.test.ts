@@ -215,15 +215,11 @@ describe("examples/*/docker-compose.yml", () => {
 
   test.each(names)("%s: the imported stack synthesizes the same file, byte for byte", async (name) => {
     const exampleDir = path.join(examples, name);
-    const { code: generated } = importCompose(path.join(exampleDir, "docker-compose.yml"), { cwd: exampleDir });
-    const file = path.join(exampleDir, `.imported-${process.pid}.stack.ts`);
-    fs.writeFileSync(file, generated);
-    try {
-      const { graph } = await load(file, { cwd: exampleDir, cache: false });
-      expect(synth(graph)).toBe(fs.readFileSync(path.join(exampleDir, "docker-compose.yml"), "utf8"));
-    } finally {
-      fs.rmSync(file, { force: true });
-    }
+    const { code: generated } = importCompose(path.join(exampleDir, "docker-compose.yml"), { cwd: exampleDir, env: {} });
+    // Written beside nothing (the repo stays untouched): synth writes paths as the stack does, wherever it is.
+    fs.writeFileSync(path.join(dir, "stack.ts"), generated);
+    const { graph } = await load(path.join(dir, "stack.ts"), { cwd: dir, cache: false });
+    expect(synth(graph)).toBe(fs.readFileSync(path.join(exampleDir, "docker-compose.yml"), "utf8"));
   });
 });
 
