@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { composeToModel, importCompose, load, synth } from "@berth/runtime";
+import { composeToModel, importCompose, load, synth, typecheck } from "@berth/runtime";
 import { composeAvailable } from "./helpers/compose-oracle";
 import { cleanUp, roundTrip } from "./helpers/roundtrip";
 
@@ -213,13 +213,14 @@ describe("examples/*/docker-compose.yml", () => {
   const examples = path.resolve(__dirname, "../../../examples");
   const names = fs.readdirSync(examples).filter((d) => fs.existsSync(path.join(examples, d, "docker-compose.yml")));
 
-  test.each(names)("%s: the imported stack synthesizes the same file, byte for byte", async (name) => {
+  test.each(names)("%s: the imported stack type-checks and synthesizes the same file, byte for byte", async (name) => {
     const exampleDir = path.join(examples, name);
     const { code: generated } = importCompose(path.join(exampleDir, "docker-compose.yml"), { cwd: exampleDir, env: {} });
     // Written beside nothing (the repo stays untouched): synth writes paths as the stack does, wherever it is.
     fs.writeFileSync(path.join(dir, "stack.ts"), generated);
     const { graph } = await load(path.join(dir, "stack.ts"), { cwd: dir, cache: false });
     expect(synth(graph)).toBe(fs.readFileSync(path.join(exampleDir, "docker-compose.yml"), "utf8"));
+    expect((await typecheck(path.join(dir, "stack.ts"), { cwd: dir, cache: false })).diagnostics).toEqual([]);
   });
 });
 
