@@ -99,6 +99,15 @@ export function importNormalized(file: Obj): Obj {
 /** Runs the round trip of `composeFile` in a fresh temporary folder. */
 export async function roundTrip(composeFile: string, options: RoundTripOptions = {}): Promise<RoundTrip> {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "berth-roundtrip-")));
+  try {
+    return await roundTripIn(dir, composeFile, options);
+  } catch (err) {
+    cleanUp({ dir }); // on success the caller cleans up, after looking at the folder if it wants to
+    throw err;
+  }
+}
+
+async function roundTripIn(dir: string, composeFile: string, options: RoundTripOptions): Promise<RoundTrip> {
   const text = fs.readFileSync(composeFile, "utf8");
   const target = path.join(dir, "compose.yaml");
   fs.writeFileSync(target, text);
