@@ -3,6 +3,7 @@
  * declares names, arguments and flags, and the one error boundary maps failures to exit codes.
  */
 import { Command, CommanderError, Option } from "commander";
+import { load } from "@berth/runtime";
 import { applyCommand, destroyCommand } from "./commands/apply";
 import { checkCommand, withTypecheck } from "./commands/check";
 import { controlCommand, execCommand, logsCommand, psCommand } from "./commands/day2";
@@ -13,6 +14,7 @@ import { swarmApplyCommand, swarmDestroyCommand, swarmDiffCommand, swarmPsComman
 import { synthCommand } from "./commands/synth";
 import { graphCommand, validateCommand } from "./commands/validate";
 import { EXIT_OK, EXIT_USER, reportError } from "./errors";
+import { type EngineOptions, stackFile } from "./engine";
 import type { GlobalOptions, Io } from "./io";
 
 declare const BERTH_VERSION: string | undefined;
@@ -26,13 +28,25 @@ type Action = (...args: never[]) => Promise<number | void>;
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const targetOption = () =>
-  new Option("--target <target>", "deploy to a compose engine, or to a Docker Swarm (stack → services → tasks)").choices(["compose", "swarm"]).default("compose");
+  new Option("--target <target>", "deploy to a compose engine, or to a Docker Swarm (stack → services → tasks) (default: the stack's target, else compose)").choices(["compose", "swarm"]);
 
-/** `--target swarm` routes a command to its Swarm variant. */
+/** The stack's own default target (`new Stack("x", { target: "swarm" })`); compose when it cannot be read (the command then reports why). */
+async function stackTarget(file: string | undefined, opts: EngineOptions, io: Io): Promise<string | undefined> {
+  try {
+    return (await load(stackFile(file, opts), { cwd: io.cwd })).graph.target;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `--target swarm` (or a stack whose target is swarm) routes a command to its Swarm variant. */
 function byTarget(compose: Action, swarm: Action): Action {
-  return ((...args: unknown[]) => {
-    const opts = args[args.length - 2] as { target?: string };
-    return (opts.target === "swarm" ? swarm : compose)(...(args as never[]));
+  return (async (...args: unknown[]) => {
+    const opts = args[args.length - 2] as EngineOptions & { target?: string };
+    const io = args[args.length - 1] as Io;
+    const file = typeof args[0] === "string" ? args[0] : undefined;
+    const target = opts.target ?? (await stackTarget(file, opts, io));
+    return (target === "swarm" ? swarm : compose)(...(args as never[]));
   }) as Action;
 }
 
@@ -83,7 +97,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program.command("synth").description("write the stack as a docker-compose file (stdout by default)").argument(...STACK_ARG)
     .option("-o, --output <file>", "write to a file instead of stdout")
-    .addOption(new Option("--target <target>", "output format: a compose file, or a Swarm stack file for docker stack deploy -c").choices(["compose", "swarm"]).default("compose"))
+    .addOption(new Option("--target <target>", "output format: a compose file, or a Swarm stack file for docker stack deploy -c").choices(["compose", "swarm"]))
     .option("--no-cache", "recompile the stack even when it did not change")
     .option("--typecheck", "type-check the stack first (dsl check) and stop on a type error")
     .action(bind(withTypecheck(byTarget(synthCommand as Action, swarmSynthCommand as Action) as typeof synthCommand) as Action, 1));

@@ -78,6 +78,14 @@ describe("dsl synth --target swarm", () => {
     expect(back.configs.app_conf.name).toMatch(/^rich_app_conf_[0-9a-f]{8}$/);
   });
 
+  test("a stack declared with target: \"swarm\" synthesizes a stack file without --target; --target compose still wins", () => {
+    fs.writeFileSync(path.join(dir, "target.ts"), `import { Stack, Service } from "@berth/dsl";\nconst s = new Stack("tgt", { target: "swarm" });\nnew Service("web", { image: "berth-test/busybox:1", deploy: { replicas: 2 } });\nexport default s;\n`);
+    const swarm = dsl(["synth", "target.ts"], { cwd: dir });
+    expect(swarm.code).toBe(0);
+    expect(swarm.stdout).toMatch(/^# stack: tgt .*\nversion: "3\.8"\n/);
+    expect(dsl(["synth", "--target", "compose", "target.ts"], { cwd: dir }).stdout).toMatch(/^# project: tgt\nservices:/);
+  });
+
   test("a port bound to 127.0.0.1 is an error at the user's line, and nothing is written", () => {
     const res = dsl(["synth", "--target", "swarm", "local.ts"], { cwd: dir });
     expect(res.code).toBe(1);

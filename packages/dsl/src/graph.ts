@@ -34,6 +34,8 @@ export interface Graph {
   readonly project: string;
   /** Where the stack was declared (its `new Stack(…)`, or the first construct of an implicit stack). */
   readonly location: SourceLocation;
+  /** Where `dsl synth/diff/apply/destroy/ps` deploy when no `--target` is given (absent: compose). */
+  readonly target?: "compose" | "swarm";
   readonly services: Readonly<Record<string, ServiceSpec>>;
   readonly networks: Readonly<Record<string, NetworkSpec>>;
   readonly volumes: Readonly<Record<string, VolumeSpec>>;

@@ -20,6 +20,17 @@ export interface ConstructOptions {
   readonly stack?: Stack;
 }
 
+/** Options of a {@link Stack}. */
+export interface StackProps {
+  /**
+   * Where `dsl synth/diff/apply/destroy/ps` deploy this stack when no `--target` is given:
+   * a compose project on one engine, or a Docker Swarm stack (services with replicas and
+   * rolling updates). `--target` on the command line wins.
+   * @default "compose"
+   */
+  readonly target?: "compose" | "swarm";
+}
+
 /** Any construct a stack can hold. */
 export type Construct = Service | Network | Volume | Secret | Config;
 
@@ -48,14 +59,17 @@ export class Stack {
   readonly location: SourceLocation;
   /** True when the stack was made implicitly by a construct, not by `new Stack(…)`. */
   readonly implicit: boolean;
+  /** The default deploy target (see {@link StackProps.target}); undefined means compose. */
+  readonly target?: "compose" | "swarm";
   private readonly members: StackMember[] = [];
 
   /**
    * Makes a stack and makes it the current one: constructs created after it join it
    * unless they pass `{ stack }`.
    */
-  constructor(name: string) {
+  constructor(name: string, props: StackProps = {}) {
     this.name = name;
+    if (props.target !== undefined) this.target = props.target;
     this.implicit = implicitLocation !== undefined;
     this.location = implicitLocation ?? captureLocation();
     brand(this, BRANDS.stack);

@@ -23,7 +23,7 @@ export interface BuiltGraph {
   readonly problems: Problem[];
 }
 
-export function buildGraph(stack: { readonly name: string; readonly location: SourceLocation }, members: readonly StackMember[]): BuiltGraph {
+export function buildGraph(stack: { readonly name: string; readonly location: SourceLocation; readonly target?: "compose" | "swarm" }, members: readonly StackMember[]): BuiltGraph {
   const problems: Problem[] = [];
   const sections: Record<string, Record<string, object>> = { services: {}, networks: {}, volumes: {}, secrets: {}, configs: {} };
   const firsts = new Map<string, StackMember>();
@@ -51,6 +51,7 @@ export function buildGraph(stack: { readonly name: string; readonly location: So
     version: GRAPH_VERSION,
     project: stack.name,
     location: { file: stack.location.file, line: stack.location.line, column: stack.location.column },
+    ...(stack.target !== undefined ? { target: stack.target } : {}),
     services: sections.services as Graph["services"],
     networks: sections.networks as Graph["networks"],
     volumes: sections.volumes as Graph["volumes"],
