@@ -70,8 +70,12 @@ export async function swarmSynthCommand(file: string | undefined, opts: SynthOpt
   io.stderr.write(`wrote ${path.relative(io.cwd, out) || out} (stack file: docker stack deploy -c ${path.relative(io.cwd, out) || out} ${graph.project})\n`);
 }
 
-function printSwarmPlan(plan: SwarmPlan, io: Io, opts: GlobalOptions, title?: string): void {
+function printWarnings(plan: SwarmPlan, io: Io): void {
   for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
+}
+
+function printSwarmPlan(plan: SwarmPlan, io: Io, opts: GlobalOptions, title?: string): void {
+  printWarnings(plan, io);
   io.stdout.write(formatSwarmPlan(plan, { color: useColor(io, io.stdout, opts), title }));
 }
 
@@ -117,7 +121,7 @@ export async function swarmApplyCommand(file: string | undefined, opts: ApplyCom
     dryRun: opts.dryRun,
     waitTimeoutMs: parseDuration(opts.waitTimeout, "--wait-timeout"),
     lockTimeoutMs: parseDuration(opts.lockTimeout, "--lock-timeout"),
-    onPlan: opts.json ? undefined : (plan) => printSwarmPlan(plan, io, opts),
+    onPlan: opts.json ? undefined : (plan) => (isEmptySwarmPlan(plan) && !plan.blockers.length ? printWarnings(plan, io) : printSwarmPlan(plan, io, opts)),
     confirm: opts.yes ? undefined : () => confirm(io, "Apply these changes to the swarm?", "apply"),
     onStep: opts.json ? undefined : progress(io, opts),
     onImage: opts.json ? undefined : imagePrinter(io),
