@@ -158,6 +158,10 @@ describeEngine("Swarm target on a single-node swarm", () => {
     expect(ps.stdout.trim().split("\n").map((l) => l.split(" ").slice(0, 2).join(" ")).sort()).toEqual([`${stack}_web.1 Running`, `${stack}_web.2 Running`]);
     await docker(["stack", "rm", stack]);
     expect(await engine.listServices({ labels: { "com.docker.stack.namespace": stack } })).toEqual([]);
+    // Right away again: the removed overlay network still lingers on the node for a moment.
+    const again = await applySwarm(engine, prepared(stack, { web: sleeper({ deploy: { replicas: 2 } }) }), { pollMs: 200 });
+    expect(again.result).toBe("applied");
+    expect(await running(stack, "web")).toHaveLength(2);
   }, 120_000);
 
   test("a stack deployed with docker stack deploy -c <our stack file> is adopted with no change", async () => {

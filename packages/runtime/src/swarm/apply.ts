@@ -55,16 +55,7 @@ function createResource(step: SwarmStep, opts: SwarmExecuteOptions): Promise<voi
   const d = opts.desired;
   return timed(step, opts, async () => {
     if (step.kind === "network") {
-      const n = d.networks[step.resource];
-      await opts.engine.createNetwork({
-        Name: n.engineName,
-        Driver: "overlay",
-        ...(n.attachable !== undefined ? { Attachable: n.attachable } : {}),
-        ...(n.internal !== undefined ? { Internal: n.internal } : {}),
-        ...(n.driverOpts ? { Options: { ...n.driverOpts } } : {}),
-        ...(n.ipam?.config?.length ? { IPAM: { Driver: n.ipam.driver ?? "default", Config: n.ipam.config.map((c) => ({ Subnet: c.subnet, Gateway: c.gateway, IPRange: c.ipRange })) } } : {}),
-        Labels: stackLabels(d.stack, n.labels),
-      });
+      await createNetwork(d, d.networks[step.resource], opts.engine);
       return;
     }
     const f = step.kind === "secret" ? d.secrets[step.resource] : d.configs[step.resource];
@@ -72,6 +63,32 @@ function createResource(step: SwarmStep, opts: SwarmExecuteOptions): Promise<voi
     if (step.kind === "secret") await opts.engine.createSecret(body);
     else await opts.engine.createConfig(body);
   });
+}
+
+function createNetwork(d: SwarmDesired, n: SwarmDesired["networks"][string], engine: Engine): Promise<string> {
+  return engine.createNetwork({
+    Name: n.engineName,
+    Driver: "overlay",
+    ...(n.attachable !== undefined ? { Attachable: n.attachable } : {}),
+    ...(n.internal !== undefined ? { Internal: n.internal } : {}),
+    ...(n.driverOpts ? { Options: { ...n.driverOpts } } : {}),
+    ...(n.ipam?.config?.length ? { IPAM: { Driver: n.ipam.driver ?? "default", Config: n.ipam.config.map((c) => ({ Subnet: c.subnet, Gateway: c.gateway, IPRange: c.ipRange })) } } : {}),
+    Labels: stackLabels(d.stack, n.labels),
+  });
+}
+
+/**
+ * A network removed just before (`docker stack rm`) is still listed on the node for a few
+ * seconds, so the plan saw it, but the swarm no longer has it. Wait until it is gone, make it
+ * again, and let the caller retry once.
+ */
+async function remakeVanishedNetwork(err: unknown, d: SwarmDesired, engine: Engine): Promise<boolean> {
+  const name = /network (\S+) not found/.exec((err as Error).message)?.[1];
+  const n = Object.values(d.networks).find((x) => x.engineName === name && !x.external);
+  if (!n) return false;
+  await untilGone(async () => (await engine.listNetworks({ names: [n.engineName] })).length, 30_000);
+  await createNetwork(d, n, engine);
+  return true;
 }
 
 async function fileIds(engine: Engine): Promise<Record<string, string>> {
@@ -95,7 +112,12 @@ async function applyService(step: SwarmStep, ids: Readonly<Record<string, string
   let updateStartedBefore: string | undefined;
   await timed(step, opts, async () => {
     if (step.op === "create") {
-      serviceId = await opts.engine.createService(body);
+      try {
+        serviceId = await opts.engine.createService(body);
+      } catch (err) {
+        if (!(await remakeVanishedNetwork(err, opts.desired, opts.engine))) throw err;
+        serviceId = await opts.engine.createService(body);
+      }
       return;
     }
     const current = await opts.engine.inspectService(serviceId);
