@@ -7,7 +7,7 @@ export { observeSwarm } from "./observe";
 export { planSwarm, isEmptySwarmPlan } from "./plan";
 export { formatSwarmPlan, summarizeSwarm, formatChange, type SwarmFormatOptions, type SwarmPlanSummary } from "./format";
 export { executeSwarm, SwarmApplyError, type SwarmProgressEvent, type SwarmExecuteOptions } from "./apply";
-export { waitForService, ConvergeError } from "./wait";
+export { waitForService, converged, ConvergeError, type WaitInput, type WaitOptions } from "./wait";
 export { diffSwarm, applySwarm, destroySwarm, planSwarmDestroy, SwarmPlanBlockedError, type SwarmApplyOptions, type SwarmApplyOutcome } from "./deploy";
 export { swarmPs, type SwarmStackStatus, type SwarmServiceRow, type SwarmTaskRow } from "./ps";
 export { swarmImages, contentTag } from "./images";
