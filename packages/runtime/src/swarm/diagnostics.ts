@@ -41,7 +41,7 @@ function serviceDiagnostics(s: ServiceSpec, out: SwarmDiagnostic[]): void {
   for (const [key, compose, why] of IGNORED_SERVICE_KEYS) {
     const v = s[key];
     if (v === undefined || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && Object.keys(v).length === 0)) continue;
-    warn(`${compose} is ignored by Swarm and left out: ${why}`);
+    warn(`${compose} is ignored by Swarm and left out: ${why}`, key === "profiles");
   }
   s.ports?.forEach((p, i) => {
     if (p.hostIp !== undefined && !ANY_ADDRESS.has(p.hostIp)) {
