@@ -50,6 +50,7 @@ describeEngine("Swarm target on a single-node swarm", () => {
   afterAll(async () => {
     if (!engine) return;
     for (const s of stacks) await destroySwarm(engine, s).catch(() => undefined);
+    await docker(["image", "rm", BUSYBOX_2]).catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
