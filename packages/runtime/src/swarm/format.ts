@@ -70,6 +70,6 @@ export function formatSwarmPlan(plan: SwarmPlan, options: SwarmFormatOptions = {
   }
   for (const b of plan.blockers) lines.push(paint(31)(`  ! ${b}`));
   const sum = summarizeSwarm(plan);
-  lines.push(steps.length ? `Plan: ${sum.add} to add, ${sum.change} to change, ${sum.remove} to remove.` : "No changes.");
+  lines.push(steps.length ? `Plan: ${sum.add} to add, ${sum.change} to change, ${sum.remove} to remove.` : plan.blockers.length ? "Nothing can be applied until the problems above are fixed." : "No changes.");
   return `${lines.join("\n")}\n`;
 }
