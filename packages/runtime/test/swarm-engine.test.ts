@@ -13,7 +13,7 @@ import type { Graph, ServiceSpec } from "@berth/dsl";
 import type { Prepared } from "../src/deploy";
 import { resolveDesired } from "../src/desired/resolve";
 import { createEngine, type Engine } from "../src/engine";
-import { applySwarm, destroySwarm, diffSwarm, formatSwarmPlan, swarmPs, synthSwarm, contentHash8, type SwarmPlan } from "../src/swarm";
+import { applySwarm, destroySwarm, diffSwarm, executeSwarm, formatSwarmPlan, swarmPs, synthSwarm, contentHash8, type SwarmPlan } from "../src/swarm";
 import { BUSYBOX, describeEngine } from "./helpers/engine";
 
 const HOST = process.env.BERTH_SWARM_DOCKER_HOST;
@@ -106,6 +106,17 @@ describeEngine("Swarm target on a single-node swarm", () => {
     expect(scaled.plan.steps[0].rolling).toBeUndefined();
     expect(await running(stack, "web")).toHaveLength(1);
   }, 240_000);
+
+  test("an update names the version it was planned from: a service changed by someone else in between is not overwritten", async () => {
+    const stack = stackName("seq");
+    await applySwarm(engine, prepared(stack, { web: sleeper() }), { pollMs: 200 });
+    const { plan, desired } = await diffSwarm(engine, prepared(stack, { web: sleeper({ environment: { GREETING: "mine" } }) }));
+    expect(plan.steps.map((s) => s.op)).toEqual(["update"]);
+    await docker(["service", "update", "--detach", "--env-add", "THEIRS=1", `${stack}_web`]);
+    await expect(executeSwarm(plan, { engine, desired, pollMs: 200 })).rejects.toThrow(/update out of sequence/);
+    const env = ((await engine.inspectService(`${stack}_web`))?.spec.TaskTemplate as { ContainerSpec: { Env: string[] } }).ContainerSpec.Env;
+    expect(env).toEqual(expect.arrayContaining(["GREETING=hello", "THEIRS=1"]));
+  }, 120_000);
 
   test("a command that exits 1 fails the apply within a bounded time with the task's error, and Swarm's rollback restores the previous spec", async () => {
     const stack = stackName("fail");
