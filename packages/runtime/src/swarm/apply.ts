@@ -123,7 +123,10 @@ async function applyService(step: SwarmStep, ids: Readonly<Record<string, string
     const current = await opts.engine.inspectService(serviceId);
     updateStartedBefore = current?.updateStatus?.startedAt;
     before = new Set((await opts.engine.listTasks({ services: [serviceId] })).map((t) => t.id));
-    const warnings = await opts.engine.updateService(serviceId, step.version ?? 0, body);
+    const warnings = await opts.engine.updateService(serviceId, step.version ?? 0, body).catch((err: Error) => {
+      if (!/out of sequence/.test(err.message)) throw err;
+      throw Object.assign(new Error(`${svc.engineName} changed on the swarm after the plan was made (version ${step.version}); nothing was overwritten: run the command again to see the new plan (${err.message})`, { cause: err }), { userError: true });
+    });
     return warnings.length ? warnings.join("; ") : undefined;
   });
   const waitStep: SwarmStep = { ...step, cause: "converge" };
