@@ -22,7 +22,7 @@ import { fileURLToPath } from "node:url";
 import { benchProject, cleanup, leftovers, mineOrStale } from "./lib/cleanup.mjs";
 import { PROJECT_LABEL, request } from "./lib/docker-api.mjs";
 import { IMAGE, ports, services, stackSource } from "./lib/gen.mjs";
-import { hasGnuTime, killRunning, measure } from "./lib/measure.mjs";
+import { defaults, hasGnuTime, killRunning, measure } from "./lib/measure.mjs";
 import { buildReport, printTable } from "./lib/report.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -285,6 +285,8 @@ async function planRows(opts) {
 // ─── main ───────────────────────────────────────────────────────────────────────────────────
 
 let engine = { startedHere: false, used: false };
+/** What a failed run has measured so far: written out too, marked with the error. */
+const state = { opts: undefined, mach: undefined, started: undefined, rec: undefined, plan: undefined };
 let cleaning;
 let keepWork = false;
 
@@ -308,6 +310,11 @@ async function finish() {
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(sig, () => {
     log(`${sig}: stopping, removing what the bench made`);
+    try {
+      writeResults(`interrupted by ${sig}`);
+    } catch {
+      /* the clean-up matters more */
+    }
     finish().finally(() => process.exit(130));
   });
 }
@@ -327,7 +334,7 @@ async function main() {
   const cliAtStart = cliStamp();
   const cacheDir = path.join(WORK, "cache");
   const rec = new Recorder();
-  let plan;
+  Object.assign(state, { opts, mach, started, rec, cliAtStart });
 
   if (opts.only.has("engine")) {
     engine = { ...(await ensureEngine()), used: true };
@@ -337,6 +344,7 @@ async function main() {
     await checkPorts(opts.sizes);
   }
   for (const n of opts.sizes) {
+    defaults.timeoutMs = 120_000 + 2_000 * n; // compose's cold up of 50 takes ~8 s: this is ~10× headroom
     const ctx = await prepareSize(n, cacheDir);
     if (opts.only.has("synth")) {
       log(`N=${n}: synth rows`);
@@ -353,27 +361,43 @@ async function main() {
   }
   if (opts.only.has("plan")) {
     log(`plan() on ${opts.planSizes.join(", ")} services, load() of ${opts.loadSize}`);
-    plan = await planRows(opts);
+    defaults.timeoutMs = 600_000;
+    state.plan = await planRows(opts);
   }
+  writeResults();
+  if (opts.keep) log(`kept ${WORK}`);
+}
+
+/** Prints the table and writes the JSON of whatever was measured; `error` marks a run that failed. */
+function writeResults(error) {
+  const { opts, mach, started, rec, plan, cliAtStart } = state;
+  if (!rec || (!Object.keys(rec.samples).length && !plan)) return;
 
   mach.loadavgAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
   mach.cliRebuiltDuringRun = cliStamp() !== cliAtStart;
   if (mach.cliRebuiltDuringRun) log("warning: packages/cli/dist/cli.js changed during the run (rebuilt by someone else): CLI rows may mix two builds");
   const report = buildReport({ opts, machine: mach, started, finished: new Date(), samples: rec.samples, plan });
+  if (error) report.error = error;
   printTable(report, process.stdout);
+  if (error) process.stdout.write(`INCOMPLETE: the run failed (${error.split("\n")[0]}); the rows above are what it measured.\n`);
   mkdirSync(RESULTS, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, "-").replace(/-\d\dZ$/, "Z");
-  const out = path.join(RESULTS, `${stamp}${opts.quick ? "-quick" : ""}.json`);
+  const out = path.join(RESULTS, `${stamp}${opts.quick ? "-quick" : ""}${error ? "-failed" : ""}.json`);
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   log(`wrote ${path.relative(ROOT, out)}`);
-  if (opts.keep) log(`kept ${WORK}`);
 }
 
 main()
   .then(
     () => finish(),
     async (err) => {
-      log(`error: ${err instanceof Error ? err.message : String(err)}`);
+      const message = err instanceof Error ? err.message : String(err);
+      log(`error: ${message}`);
+      try {
+        writeResults(message);
+      } catch (e) {
+        log(`could not write the partial results: ${e}`);
+      }
       await finish();
       process.exitCode = 1;
     },

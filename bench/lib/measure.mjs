@@ -25,13 +25,16 @@ export function killRunning(signal = "SIGTERM") {
   }
 }
 
+/** A command that takes longer is killed and fails the run (a hung docker-compose must not hang the bench). */
+export const defaults = { timeoutMs: 600_000 };
+
 let seq = 0;
 
 /**
  * `measure("node", ["-e", "0"], { cwd, env })` → `{ ms, rssKb, stdout, stderr }`.
  * A non-zero exit rejects with the command and the tail of its output: the harness is broken then.
  */
-export function measure(cmd, args, { cwd, env, timeoutMs = 600_000, input } = {}) {
+export function measure(cmd, args, { cwd, env, timeoutMs = defaults.timeoutMs, input } = {}) {
   const rssFile = path.join(os.tmpdir(), `berth-bench-${process.pid}-${++seq}.rss`);
   const [file, argv] = hasGnuTime ? [GNU_TIME, ["-f", "%M", "-o", rssFile, cmd, ...args]] : [cmd, args];
   return new Promise((resolve, reject) => {
@@ -73,7 +76,7 @@ export function measure(cmd, args, { cwd, env, timeoutMs = 600_000, input } = {}
       }
       if (code !== 0) {
         const tail = (s) => s.trim().split("\n").slice(-15).join("\n");
-        const why = signal ? `killed by ${signal}` : `exit ${code}`;
+        const why = signal ? `killed by ${signal}${ms >= timeoutMs ? ` after the ${Math.round(timeoutMs / 1000)} s timeout` : ""}` : `exit ${code}`;
         return reject(new Error(`${cmd} ${args.join(" ")} (${why}, cwd ${cwd ?? process.cwd()}):\n${tail(stderr)}\n${tail(stdout)}`));
       }
       resolve({ ms, rssKb, stdout, stderr });
