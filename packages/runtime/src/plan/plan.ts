@@ -185,7 +185,9 @@ export function plan(desired: DesiredState, observed: Observed, options: PlanOpt
   const byService = new Map<string, ObservedContainer[]>();
   for (const c of observed.containers) {
     if (c.oneoff) continue;
-    byService.set(c.service, [...(byService.get(c.service) ?? []), c]);
+    const list = byService.get(c.service);
+    if (list) list.push(c);
+    else byService.set(c.service, [c]);
   }
   const only = options.services && new Set(options.services);
   resourceSteps(ctx, "network");
@@ -203,8 +205,16 @@ export function plan(desired: DesiredState, observed: Observed, options: PlanOpt
 function linkSteps(ctx: Ctx): PlanStep[] {
   const { desired, steps } = ctx;
   const ids = new Set(steps.map((s) => s.id));
-  const ofService = (name: string) => steps.filter((s) => s.kind === "service" && s.resource === name && s.op !== "remove").map((s) => s.id);
-  const waits: PlanStep[] = [];
+  // Indexed once: looking steps up per dependency edge made planning quadratic (4.5 s at 10,000 services).
+  const byService = new Map<string, string[]>();
+  for (const s of steps) {
+    if (s.kind !== "service" || s.op === "remove") continue;
+    const list = byService.get(s.resource);
+    if (list) list.push(s.id);
+    else byService.set(s.resource, [s.id]);
+  }
+  const ofService = (name: string) => byService.get(name) ?? [];
+  const waits = new Map<string, PlanStep>();
   const linked = steps.map((step): PlanStep => {
     if (step.kind !== "service" || step.op === "remove") return step;
     const svc = desired.services[step.resource];
@@ -215,8 +225,8 @@ function linkSteps(ctx: Ctx): PlanStep[] {
       for (const id of ofService(dep)) after.add(id);
       if (spec.condition !== "service_started") {
         const waitId = `wait:${dep}`;
-        if (!waits.some((w) => w.id === waitId)) {
-          waits.push({ id: waitId, op: "wait", kind: "service", resource: dep, engineName: dep, cause: spec.condition === "service_healthy" ? "healthy" : "completed successfully", condition: spec.condition, after: ofService(dep) });
+        if (!waits.has(waitId)) {
+          waits.set(waitId, { id: waitId, op: "wait", kind: "service", resource: dep, engineName: dep, cause: spec.condition === "service_healthy" ? "healthy" : "completed successfully", condition: spec.condition, after: ofService(dep) });
         }
         after.add(waitId);
       }
@@ -225,5 +235,5 @@ function linkSteps(ctx: Ctx): PlanStep[] {
   });
   const containerRemovals = linked.filter((s) => s.kind === "service" && (s.op === "remove" || s.op === "recreate")).map((s) => s.id);
   const withNetworkOrder = linked.map((s) => (s.kind === "network" && s.op === "remove" ? { ...s, after: containerRemovals } : s));
-  return [...withNetworkOrder, ...waits];
+  return [...withNetworkOrder, ...waits.values()];
 }
