@@ -145,3 +145,21 @@ describe("acquireLock", () => {
     expect(new LockedError("p", "x").userError).toBe(true);
   });
 });
+
+test("a network the engine still reports active endpoints on is removed once they are gone", async () => {
+  const calls: string[] = [];
+  let refusals = 2;
+  const engine = fakeEngine(
+    {
+      removeNetwork: async () => {
+        if (refusals-- > 0) throw new Error("cannot remove network \"p_default\": error while removing network: network p_default id abc has active endpoints");
+      },
+    },
+    calls,
+  );
+  const desired = resolveDesired(g, { dir: "/s", env: {} });
+  const p = { project: "p", endpoint: "fake", keptVolumes: [], blockers: [], steps: [{ id: "network:default", op: "remove" as const, kind: "network" as const, resource: "default", engineName: "p_default", existingId: "abc", cause: "destroy", after: [] }] };
+  let t = 0;
+  await execute(p, { engine, desired, clock: { now: () => t, sleep: async (ms) => void (t += ms) } });
+  expect(calls).toEqual(["removeNetwork abc", "removeNetwork abc", "removeNetwork abc"]);
+});

@@ -97,8 +97,24 @@ function resourceLabels(ctx: StepContext, kind: "network" | "volume", name: stri
   return { ...user, [Labels.project]: ctx.desired.project, [kind === "network" ? Labels.network : Labels.volume]: name, [Labels.version]: COMPOSE_VERSION_LABEL_VALUE };
 }
 
+/**
+ * Docker 20.10 may refuse to remove a network just after its last container went ("has active
+ * endpoints") while it tears the endpoint down: retry that one error for a bounded time.
+ */
+async function removeNetwork(ctx: StepContext, idOrName: string): Promise<void> {
+  const deadline = ctx.clock.now() + 10_000;
+  for (;;) {
+    try {
+      return await ctx.engine.removeNetwork(idOrName);
+    } catch (err) {
+      if (!/active endpoints/i.test((err as Error).message ?? "") || ctx.clock.now() > deadline) throw err;
+      await ctx.clock.sleep(250);
+    }
+  }
+}
+
 async function networkStep(ctx: StepContext, step: PlanStep): Promise<string | undefined> {
-  if (step.op === "remove") return void (await ctx.engine.removeNetwork(step.existingId ?? step.engineName));
+  if (step.op === "remove") return void (await removeNetwork(ctx, step.existingId ?? step.engineName));
   const n = ctx.desired.networks[step.resource];
   const ipam = n.ipam && { Driver: n.ipam.driver ?? "default", Config: (n.ipam.config ?? []).map((c) => ({ Subnet: c.subnet, Gateway: c.gateway, IPRange: c.ipRange })) };
   await ctx.engine.createNetwork(

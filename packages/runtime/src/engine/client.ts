@@ -4,7 +4,7 @@
  * and `--help` must not pay.
  */
 import type Dockerode from "dockerode";
-import * as http from "node:http";
+import type * as Http from "node:http";
 import type { Connection } from "./connection";
 import { wrapEngineError } from "./errors";
 
@@ -92,6 +92,9 @@ export class Client {
 
 /** One GET with a JSON answer; a non-2xx answer rejects like dockerode's modem does (`statusCode`, the engine's message). */
 function httpGetJson<T>(target: { socketPath?: string; host?: string; port?: number }, path: string): Promise<T> {
+  // Required here, not at the top: `dsl synth` never talks to an engine and should not load http.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const http = require("node:http") as typeof Http;
   return new Promise((resolve, reject) => {
     const req = http.get({ ...target, path, headers: { Host: "docker" } }, (res) => {
       const chunks: Buffer[] = [];
