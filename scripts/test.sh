@@ -36,12 +36,13 @@ results=$(mktemp)
 status=0
 node_modules/.bin/jest --ci --json --outputFile="$results" "$@" || status=$?
 # Jest's own summary is not one line that every CI reader knows; print the plain one.
-node -e '
+summary=$(node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const skipped = r.numPendingTests + r.numTodoTests;
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
-' "$results" || true
+' "$results" || echo "jest wrote no results")
 rm -f "$results"
+echo "$summary"
 
 # A smoke test that the benchmark harness works end to end (N = 5, 2 runs): not a timed
 # assertion, but a broken harness fails the run. Without an engine, only its engine-free rows.
@@ -52,4 +53,6 @@ if [ "${BERTH_SKIP_ENGINE_TESTS:-}" = "1" ]; then
   bench_args+=(--only synth,plan)
 fi
 npx --yes pnpm@12.4.2 bench "${bench_args[@]}" || { echo "bench smoke failed"; status=1; }
+# The test count again, as the last line.
+echo "$summary"
 exit "$status"
