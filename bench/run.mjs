@@ -144,6 +144,8 @@ function machine() {
     compose: spawnSync("docker-compose", ["version", "--short"], { encoding: "utf8" }).stdout?.trim() || "?",
     engine: "",
     git: gitState(),
+    /** docker-compose 1.29 runs up to 64 operations at once unless told otherwise. */
+    composeParallelLimit: process.env.COMPOSE_PARALLEL_LIMIT ?? "64 (default; N + 1 above 64 services, see composeEnv)",
   };
 }
 
@@ -240,7 +242,7 @@ async function berthCycle(rec, n, ctx, r, cacheDir) {
 async function composeCycle(rec, n, ctx, r, cacheDir) {
   const project = benchProject("c", n);
   const file = path.join(ctx.c, "docker-compose.yml");
-  const compose = (...args) => measure("docker-compose", ["-p", project, "-f", file, ...args], { cwd: ctx.c });
+  const compose = (...args) => measure("docker-compose", ["-p", project, "-f", file, ...args], { cwd: ctx.c, env: composeEnv(n) });
   await ctx.composeFile(undefined, "docker-compose.yml");
   rec.add(`compose.up@${n}`, await compose("up", "-d"));
   await expectRunning(project, n, "docker-compose up -d");
@@ -250,6 +252,17 @@ async function composeCycle(rec, n, ctx, r, cacheDir) {
   await expectRunning(project, n, "docker-compose up -d (one change)");
   rec.add(`compose.down@${n}`, await compose("down"));
   await expectGone(project, "docker-compose down");
+}
+
+/**
+ * docker-compose 1.29 deadlocks in `up` on this stack when it has more services than its parallel
+ * limit (default 64): the threads holding the limit wait for dependencies that wait for the limit
+ * (seen at N = 200: stuck at 35 and 141 containers with 64, at 6 with 8). Above 64 services the
+ * limit is raised to N + 1 unless COMPOSE_PARALLEL_LIMIT is set; the JSON records it.
+ */
+function composeEnv(n) {
+  if (process.env.COMPOSE_PARALLEL_LIMIT || n <= 64) return process.env;
+  return { ...process.env, COMPOSE_PARALLEL_LIMIT: String(n + 1) };
 }
 
 async function floorCycle(rec, n, ctx) {
@@ -371,7 +384,8 @@ async function main() {
 /** Prints the table and writes the JSON of whatever was measured; `error` marks a run that failed. */
 function writeResults(error) {
   const { opts, mach, started, rec, plan, cliAtStart } = state;
-  if (!rec || (!Object.keys(rec.samples).length && !plan)) return;
+  if (state.written || !rec || (!Object.keys(rec.samples).length && !plan)) return;
+  state.written = true;
 
   mach.loadavgAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
   mach.cliRebuiltDuringRun = cliStamp() !== cliAtStart;
