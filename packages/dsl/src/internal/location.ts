@@ -58,7 +58,8 @@ const UNKNOWN: SourceLocation = { file: "<unknown>", line: 0, column: 0 };
 /** The location of the first caller outside this package (mapped through the session's `mapLocation`). */
 export function captureLocation(): SourceLocation {
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 64;
+  // Enough for the DSL's own frames and a few user helpers; every extra frame is formatted and parsed.
+  Error.stackTraceLimit = 20;
   const stack = new Error().stack ?? "";
   Error.stackTraceLimit = limit;
   const frames = stack
