@@ -99,6 +99,8 @@ export async function apply(engine: Engine, prepared: Prepared, options: ApplyOp
   const lock = await acquireLock(port, prepared.desired.project, { timeoutMs: options.lockTimeoutMs });
   try {
     const current = (await diff(engine, prepared, options)).plan;
+    // Whoever held the lock may have done the work already (e.g. a concurrent apply of the same stack).
+    if (isEmptyPlan(current)) return { plan: current, result: "no-changes" };
     if (!sameSteps(first, current)) throw new PlanChangedError(current);
     await execute(current, {
       engine: port,

@@ -108,18 +108,21 @@ describe("execute", () => {
 });
 
 describe("acquireLock", () => {
-  function lockEngine(): LockEngine & { nets: Map<string, Record<string, string>> } {
-    const nets = new Map<string, Record<string, string>>();
+  /** Networks by id; `racy` lets a second create of a taken name succeed, as Docker 20.10 sometimes does. */
+  function lockEngine(racy = false): LockEngine & { nets: Map<string, { name: string; labels: Record<string, string> }> } {
+    const nets = new Map<string, { name: string; labels: Record<string, string> }>();
+    let next = 0;
     return {
       nets,
       createNetwork: async (body) => {
         const name = body.Name as string;
-        if (nets.has(name)) throw Object.assign(new Error("network with name exists"), { statusCode: 409 });
-        nets.set(name, body.Labels as Record<string, string>);
-        return name;
+        if (!racy && [...nets.values()].some((n) => n.name === name)) throw Object.assign(new Error("network with name exists"), { statusCode: 409 });
+        const id = `net${next++}`;
+        nets.set(id, { name, labels: body.Labels as Record<string, string> });
+        return id;
       },
-      removeNetwork: async (name) => void nets.delete(name),
-      networkLabels: async (name) => nets.get(name),
+      removeNetwork: async (id) => void nets.delete(id),
+      networksNamed: async (name) => [...nets].filter(([, n]) => n.name === name).map(([id, n]) => ({ id, labels: n.labels })),
     };
   }
 
@@ -137,8 +140,19 @@ describe("acquireLock", () => {
     const engine = lockEngine();
     await acquireLock(engine, "blog", { pid: 100, hostname: "h" });
     const lock = await acquireLock(engine, "blog", { pid: 200, hostname: "h", isAlive: (pid) => pid !== 100 });
-    expect(engine.nets.get("berth-lock-blog")?.["dev.berth.lock.pid"]).toBe("200");
+    expect([...engine.nets.values()].map((n) => n.labels["dev.berth.lock.pid"])).toEqual(["200"]);
     await lock.release();
+  });
+
+  test("when the engine lets two creates of the lock's name succeed, only one process holds it", async () => {
+    const engine = lockEngine(true);
+    const instant = { now: () => 0, sleep: async () => undefined };
+    const first = await acquireLock(engine, "blog", { pid: 100, hostname: "h", isAlive: () => true, clock: instant });
+    // The second create succeeds too (the race): it must see the first network, step back and fail.
+    await expect(acquireLock(engine, "blog", { pid: 200, hostname: "h", isAlive: () => true, clock: instant })).rejects.toThrow(/locked by dsl apply \(pid 100 on h/);
+    expect([...engine.nets.values()].map((n) => n.labels["dev.berth.lock.pid"])).toEqual(["100"]);
+    await first.release();
+    expect(engine.nets.size).toBe(0);
   });
 
   test("LockedError is a user error", () => {

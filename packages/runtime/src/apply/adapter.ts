@@ -18,6 +18,6 @@ export function applyPort(engine: Engine): ApplyEngine & LockEngine {
     removeContainer: (id, o) => engine.removeContainer(id, o),
     renameContainer: (id, name) => engine.renameContainer(id, name),
     inspectContainer: (id) => engine.inspectContainer(id),
-    networkLabels: async (name) => (await engine.listNetworks({ names: [name] })).find((n) => n.name === name)?.labels,
+    networksNamed: async (name) => (await engine.listNetworks({ names: [name] })).filter((n) => n.name === name).map((n) => ({ id: n.id, labels: n.labels })),
   };
 }
