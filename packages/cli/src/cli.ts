@@ -3,7 +3,6 @@
  * declares names, arguments and flags, and the one error boundary maps failures to exit codes.
  */
 import { Command, CommanderError, Option } from "commander";
-import { load } from "@berth/runtime";
 import { applyCommand, destroyCommand } from "./commands/apply";
 import { checkCommand, withTypecheck } from "./commands/check";
 import { controlCommand, execCommand, logsCommand, psCommand } from "./commands/day2";
@@ -14,7 +13,7 @@ import { swarmApplyCommand, swarmDestroyCommand, swarmDiffCommand, swarmPsComman
 import { synthCommand } from "./commands/synth";
 import { graphCommand, validateCommand } from "./commands/validate";
 import { EXIT_OK, EXIT_USER, reportError } from "./errors";
-import { type EngineOptions, stackFile } from "./engine";
+import { type EngineOptions, loadStack, stackFile } from "./engine";
 import type { GlobalOptions, Io } from "./io";
 
 declare const BERTH_VERSION: string | undefined;
@@ -33,7 +32,7 @@ const targetOption = () =>
 /** The stack's own default target (`new Stack("x", { target: "swarm" })`); compose when it cannot be read (the command then reports why). */
 async function stackTarget(file: string | undefined, opts: EngineOptions, io: Io): Promise<string | undefined> {
   try {
-    return (await load(stackFile(file, opts), { cwd: io.cwd })).graph.target;
+    return (await loadStack(stackFile(file, opts), io, opts as { cache?: boolean })).graph.target;
   } catch {
     return undefined;
   }

@@ -1,5 +1,6 @@
 /** The engine and the stack for commands that need them; dockerode loads only on the first engine call. */
-import { createEngine, prepare, type Engine, type Prepared } from "@berth/runtime";
+import * as path from "node:path";
+import { createEngine, load, prepare, type Engine, type LoadResult, type Prepared } from "@berth/runtime";
 import type { GlobalOptions, Io } from "./io";
 
 export interface EngineOptions extends GlobalOptions {
@@ -18,8 +19,20 @@ export function stackFile(positional: string | undefined, opts: EngineOptions): 
   return positional ?? opts.file ?? "stack.ts";
 }
 
-export function prepareStack(file: string, opts: EngineOptions, io: Io): Promise<Prepared> {
-  return prepare(file, { cwd: io.cwd, env: io.env, profiles: opts.profile, project: opts.project });
+/**
+ * One load per stack file per CLI run: routing by the stack's target and the command itself
+ * both need it, and running the user's stack twice costs time (and twice its side effects).
+ */
+const loads = new Map<string, Promise<LoadResult>>();
+export function loadStack(file: string, io: Io, opts: { readonly cache?: boolean } = {}): Promise<LoadResult> {
+  const key = path.resolve(io.cwd, file);
+  let p = loads.get(key);
+  if (!p) loads.set(key, (p = load(file, { cwd: io.cwd, cache: opts.cache })));
+  return p;
+}
+
+export async function prepareStack(file: string, opts: EngineOptions, io: Io): Promise<Prepared> {
+  return prepare(file, { cwd: io.cwd, env: io.env, profiles: opts.profile, project: opts.project, loaded: await loadStack(file, io) });
 }
 
 export function parseDuration(text: string | undefined, flag: string): number | undefined {

@@ -9,7 +9,7 @@ import { ensureImages, type EnsureImagesOptions, type ImageProgress } from "./ap
 import { acquireLock } from "./apply/lock";
 import { resolveDesired, type DesiredState } from "./desired/resolve";
 import type { Engine } from "./engine/types";
-import { load } from "./load";
+import { load, type LoadResult } from "./load";
 import { observe } from "./observe";
 import type { Observed } from "./observed";
 import { isEmptyPlan, plan, type PlanOptions } from "./plan";
@@ -28,11 +28,13 @@ export interface PrepareOptions {
   readonly profiles?: readonly string[];
   /** Override the project name (`-p`). */
   readonly project?: string;
+  /** The stack, when the caller has loaded it already (saves running it twice). */
+  readonly loaded?: LoadResult;
 }
 
 /** load + resolve: the stack as this machine will deploy it. */
 export async function prepare(file: string, opts: PrepareOptions = {}): Promise<Prepared> {
-  const loaded = await load(file, { cwd: opts.cwd });
+  const loaded = opts.loaded ?? (await load(file, { cwd: opts.cwd }));
   const graph = opts.project ? { ...loaded.graph, project: opts.project } : loaded.graph;
   return { graph, file: loaded.file, desired: resolveDesired(graph, { dir: loaded.dir, env: opts.env, profiles: opts.profiles }) };
 }

@@ -8,7 +8,6 @@ import {
   diffSwarm,
   formatSwarmPlan,
   isEmptySwarmPlan,
-  load,
   relocate,
   summarizeSwarm,
   swarmPs,
@@ -21,7 +20,7 @@ import type { ApplyCommandOptions } from "./apply";
 import type { DiffOptions } from "./diff";
 import type { SynthOptions } from "./synth";
 import { EXIT_CHANGES } from "./diff";
-import { engineFor, type EngineOptions, parseDuration, prepareStack, stackFile } from "../engine";
+import { engineFor, type EngineOptions, loadStack, parseDuration, prepareStack, stackFile } from "../engine";
 import { type GlobalOptions, type Io, paint, useColor, writeJson } from "../io";
 import { confirm } from "../prompt";
 import { imagePrinter } from "../render";
@@ -37,7 +36,7 @@ class SwarmSynthError extends Error {
 
 /** `dsl synth --target swarm`: a stack file for `docker stack deploy -c`. Warnings go to stderr. */
 export async function swarmSynthCommand(file: string | undefined, opts: SynthOptions, io: Io): Promise<void> {
-  const loaded = await load(stackFile(file, opts), { cwd: io.cwd, cache: opts.cache });
+  const loaded = await loadStack(stackFile(file, opts), io, opts);
   const toStdout = !opts.output || opts.output === "-";
   const out = toStdout ? undefined : path.resolve(io.cwd, opts.output as string);
   const graph = relocate(loaded.graph, loaded.dir, out ? path.dirname(out) : io.cwd);

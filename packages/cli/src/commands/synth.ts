@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { load, relocate, synth, toComposeModel } from "@berth/runtime";
+import { relocate, synth, toComposeModel } from "@berth/runtime";
 import type { Io } from "../io";
-import { type EngineOptions, stackFile } from "../engine";
+import { type EngineOptions, loadStack, stackFile } from "../engine";
 import { writeJson } from "../io";
 import { UsageError } from "../errors";
 
@@ -16,7 +16,7 @@ export interface SynthOptions extends EngineOptions {
 export async function synthCommand(file: string | undefined, opts: SynthOptions, io: Io): Promise<void> {
   const target = opts.target ?? "compose";
   if (target !== "compose") throw new UsageError(`--target "${target}" is not supported yet; use "compose"`);
-  const loaded = await load(stackFile(file, opts), { cwd: io.cwd, cache: opts.cache });
+  const loaded = await loadStack(stackFile(file, opts), io, opts);
   const toStdout = !opts.output || opts.output === "-";
   const out = toStdout ? undefined : path.resolve(io.cwd, opts.output as string);
   // Relative paths in the output resolve against the compose file's folder (stdin: the current one).
