@@ -201,3 +201,11 @@ test("graph-level problems name the entry as the user wrote it, even after a ran
     expect.stringContaining(`${where}: ports[2] "9001:91/tcp": host port 9001/tcp is also published by service "api"`),
   ]);
 });
+
+test("a fixed containerName leaves room for one container: more replicas are an error", () => {
+  const stack = new Stack("app");
+  new Service("web", { image: "nginx", containerName: "web", deploy: { replicas: 3 } }); // named-replicas
+  expect(problemLines(stack)).toEqual([
+    `${at(__filename, "named-replicas")}3: service "web": deploy.replicas 3: containerName "web" allows one container, not 3; drop containerName or set replicas to 1`,
+  ]);
+});

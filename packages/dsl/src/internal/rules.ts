@@ -67,6 +67,10 @@ function checkDeploy(s: ServiceSpec, out: Problem[]): void {
   const d = s.deploy;
   if (!d) return;
   if (!isCount(d.replicas)) out.push(problem("service", s, "replicas must be a non-negative integer", "deploy.replicas", d.replicas));
+  // An engine name is unique: a fixed container name leaves room for one container only (compose refuses it too).
+  if (s.containerName !== undefined && (d.replicas ?? 1) > 1) {
+    out.push(problem("service", s, `containerName "${s.containerName}" allows one container, not ${d.replicas}; drop containerName or set replicas to 1`, "deploy.replicas", d.replicas));
+  }
   for (const which of ["limits", "reservations"] as const) {
     const r = d.resources?.[which];
     const path = `deploy.resources.${which}`;
