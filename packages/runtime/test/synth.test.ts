@@ -120,7 +120,7 @@ describe("synth", () => {
 
   it("keeps numbers as numbers and quotes strings that look like them", () => {
     const text = synth(compat);
-    expect(text).toMatch(/^ {6}replicas: 2$/m);
+    expect(text).toMatch(/^ {6}replicas: 1$/m);
     expect(text).toMatch(/^ {8}max_attempts: 3$/m);
     expect(text).toMatch(/^ {8}VERSION: "1.0"$/m);
     expect(text).toMatch(/^ {8}DEBUG: "no"$/m);
