@@ -5,20 +5,11 @@
  * Values carried verbatim in `extra` are not.
  */
 import * as path from "node:path";
+import { rebasePath } from "../synth/relocate";
 import { type ConstructDecl, type Expr, Octal, Ref, type StackModel } from "./model";
 
 type Props = { readonly [key: string]: Expr };
 const isProps = (e: Expr | undefined): e is Props => e !== null && typeof e === "object" && !Array.isArray(e) && !(e instanceof Ref) && !(e instanceof Octal);
-
-function isRelative(p: string): boolean {
-  return !path.isAbsolute(p) && !p.startsWith("~") && !/^[a-z][a-z0-9+.-]*:\/\//i.test(p) && !/^git@/.test(p);
-}
-
-function rebasePath(p: string, from: string, to: string): string {
-  if (!isRelative(p)) return p;
-  const rel = path.relative(to, path.resolve(from, p)) || ".";
-  return rel.startsWith("..") || rel === "." ? rel : `./${rel}`;
-}
 
 function service(props: Props, move: (p: string) => string): Props {
   const out: Record<string, Expr> = { ...props };

@@ -12,27 +12,28 @@ function isRelative(p: string): boolean {
   return !path.isAbsolute(p) && !p.startsWith("~") && !/^[a-z][a-z0-9+.-]*:\/\//i.test(p) && !/^git@/.test(p);
 }
 
-function rebase(p: string, from: string, to: string): string {
+/** `p`, relative to `from`, made relative to `to` (`./x` style); absolute paths, `~` and URLs unchanged. */
+export function rebasePath(p: string, from: string, to: string): string {
   if (!isRelative(p)) return p;
   const rel = path.relative(to, path.resolve(from, p)) || ".";
   return rel.startsWith("..") || rel === "." ? rel : `./${rel}`;
 }
 
 function mount(m: MountSpec, from: string, to: string): MountSpec {
-  return m.type === "bind" ? { ...m, source: rebase(m.source, from, to) } : m;
+  return m.type === "bind" ? { ...m, source: rebasePath(m.source, from, to) } : m;
 }
 
 function service(s: ServiceSpec, from: string, to: string): ServiceSpec {
   return {
     ...s,
-    ...(s.build ? { build: { ...s.build, context: rebase(s.build.context, from, to) } } : {}),
-    ...(s.envFiles ? { envFiles: s.envFiles.map((f) => rebase(f, from, to)) } : {}),
+    ...(s.build ? { build: { ...s.build, context: rebasePath(s.build.context, from, to) } } : {}),
+    ...(s.envFiles ? { envFiles: s.envFiles.map((f) => rebasePath(f, from, to)) } : {}),
     ...(s.volumes ? { volumes: s.volumes.map((m) => mount(m, from, to)) } : {}),
   };
 }
 
 function files<T extends { file?: string }>(map: Readonly<Record<string, T>>, from: string, to: string): Record<string, T> {
-  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, v.file ? { ...v, file: rebase(v.file, from, to) } : v]));
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, v.file ? { ...v, file: rebasePath(v.file, from, to) } : v]));
 }
 
 /** The graph with every relative path made relative to `toDir` instead of `fromDir`. Unchanged when they are the same folder. */
