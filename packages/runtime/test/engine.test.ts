@@ -3,6 +3,10 @@
  * containers, networks, volumes, logs and exec.
  */
 import { get } from "node:http";
+import * as net from "node:net";
+import { Client } from "../src/engine/client";
+import * as containers from "../src/engine/containers";
+import * as networks from "../src/engine/networks-volumes";
 import { createEngine, EngineError, isConflict, isNotFound, type ContainerCreateOptions, type LogChunk } from "../src/engine";
 import { Labels } from "../src/labels";
 import { BUSYBOX, describeEngine, useEngine } from "./helpers/engine";
@@ -222,7 +226,13 @@ describeEngine("engine adapter: networks and volumes", () => {
     }
     expect(got.stdout).toBe("pong\n");
 
-    await engine.disconnectNetwork(`${p}_default`, client);
+    expect(await engine.networkEndpoints(`${p}_default`)).toEqual([
+      { containerId: client, name: `${p}-client-1` },
+      { containerId: web, name: `${p}-web-1` },
+    ]);
+    expect(await engine.networkEndpoints(`${p}_nope`)).toBeUndefined();
+    // by the endpoint's name, with force: what removes a stale endpoint whose container is gone
+    await engine.disconnectNetwork(`${p}_default`, `${p}-client-1`, true);
     expect(Object.keys((await engine.inspectContainer(client))?.networks ?? {})).toEqual(["bridge"]);
     const inUse = await engine.removeNetwork(`${p}_default`).catch((e: unknown) => e);
     expect((inUse as EngineError).message).toMatch(new RegExp(`^cannot remove network "${p}_default": .*active endpoints`));
@@ -257,5 +267,43 @@ describeEngine("engine adapter: networks and volumes", () => {
     await engine.removeVolume(`${p}_data`);
     expect(await engine.listVolumes({ labels: { [Labels.project]: p } })).toEqual([]);
     expect(isNotFound(await engine.removeVolume(`${p}_data`).catch((e: unknown) => e))).toBe(true);
+  });
+});
+
+describeEngine("engine adapter: over a TLS or ssh connection", () => {
+  const fx = useEngine();
+
+  it("sends the same JSON calls through dockerode's modem: queries, bodies, 404 and 304 alike", async () => {
+    // A plain-tcp relay to the test engine, with a `ca` in the options: the adapter treats it as TLS
+    // and goes through the modem (which then speaks plain http, as the relay does).
+    const socketPath = new URL(fx.engine.endpoint).pathname;
+    const sockets = new Set<net.Socket>();
+    const relay = net.createServer((c) => {
+      const up = net.connect(socketPath);
+      sockets.add(c).add(up);
+      c.pipe(up).pipe(c);
+      up.on("error", () => c.destroy());
+      c.on("error", () => up.destroy());
+    });
+    await new Promise<void>((r) => relay.listen(0, "127.0.0.1", r));
+    const port = (relay.address() as net.AddressInfo).port;
+    try {
+      const c = new Client({ endpoint: `tcp://127.0.0.1:${port}`, options: { protocol: "http", host: "127.0.0.1", port: String(port), ca: "unused" } });
+      const p = fx.project("modem");
+      const labels = { [Labels.project]: p };
+      const netId = await networks.createNetwork(c, { Name: `${p}_default`, Labels: labels });
+      expect((await networks.listNetworks(c, { labels })).map((n) => n.id)).toEqual([netId]);
+      const id = await containers.createContainer(c, { name: `${p}-web-1`, Image: BUSYBOX, Cmd: ["sleep", "300"], Labels: labels, HostConfig: { Init: true, NetworkMode: `${p}_default` } });
+      await containers.startContainer(c, id);
+      await containers.startContainer(c, id); // 304
+      expect((await containers.listContainers(c, { labels })).map((x) => x.name)).toEqual([`${p}-web-1`]);
+      await containers.removeContainer(c, id, { force: true });
+      expect(await containers.inspectContainer(c, id)).toBeUndefined(); // 404
+      await networks.removeNetwork(c, netId);
+      await expect(networks.removeNetwork(c, netId)).rejects.toMatchObject({ statusCode: 404, message: expect.stringContaining(`cannot remove network "${netId}"`) });
+    } finally {
+      for (const s of sockets) s.destroy(); // the modem keeps its connections alive
+      await new Promise((r) => relay.close(r));
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The lazily made dockerode client and the one wrapper every call goes through. dockerode is
- * `require`d on the first engine call, never at import: loading it costs ~0.1 s, which `synth`
- * and `--help` must not pay.
+ * The engine client every adapter call goes through: {@link Client.request} for the JSON API
+ * (node's http on a socket or plain tcp), and a lazily made dockerode for the streams (logs,
+ * exec, pull, build) and for TLS/ssh. dockerode is `require`d on first use, never at import:
+ * loading it costs ~0.1 s, which `synth`, `--help` and a plain apply must not pay.
  */
 import type Dockerode from "dockerode";
 import type * as Http from "node:http";
@@ -53,34 +54,36 @@ export class Client {
     return (await this.call(operation, object, fn)) as T;
   }
 
-  /** Like {@link call}, but "no such object" (404) resolves to undefined. */
-  async maybe<T>(operation: string, object: string, fn: (docker: Dockerode) => Promise<T>): Promise<T | undefined> {
-    return this.call(operation, object, fn, [404]);
-  }
-
   /**
-   * GET for the list calls every plan starts with. Over a unix socket or plain tcp it goes
-   * through node's own http, not dockerode: a no-op `dsl apply` then never loads dockerode,
-   * whose require alone (~0.1 s) costs more than all of its engine calls together. TLS and
-   * ssh connections go through dockerode's modem.
+   * One Docker API request whose answer is JSON (or nothing): every list, inspect, create, start,
+   * stop, rename and remove. Over a unix socket or plain tcp it goes through node's own http, not
+   * dockerode: an apply then never loads dockerode, whose require alone (~0.1 s) costs more than
+   * a no-op apply's engine calls, and a one-change apply's non-engine time together. TLS and ssh
+   * connections go through dockerode's modem. Statuses in `ok` (304 "already so", 404 "not
+   * there") resolve to undefined; any other failure becomes an `EngineError` naming `operation`
+   * and `object`.
    */
-  async get<T>(operation: string, path: string, query: Readonly<Record<string, unknown>>): Promise<T> {
+  async request<T>(operation: string, object: string | undefined, req: ApiRequest): Promise<T | undefined> {
+    const query = queryStrings(req.query);
     const o = this.connection.options;
-    const plain = o.socketPath !== undefined || (o.protocol === "http" && !o.ca);
-    const qs = Object.entries(query)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}=${encodeURIComponent(typeof v === "string" ? v : JSON.stringify(v))}`)
-      .join("&");
-    const fullPath = qs ? `${path}?${qs}` : path;
-    if (!plain) return this.must(operation, undefined, () => this.dial<T>({ path: fullPath, method: "GET", statusCodes: { 200: true, 400: "bad parameter", 500: "server error" } }));
     try {
-      return await httpGetJson<T>(o.socketPath !== undefined ? { socketPath: o.socketPath } : { host: o.host, port: Number(o.port) }, fullPath);
+      if (o.socketPath !== undefined) return await httpJson<T>({ socketPath: o.socketPath }, req.method, withQuery(req.path, query), req.body);
+      if (o.protocol === "http" && !o.ca) return await httpJson<T>({ host: o.host, port: Number(o.port) }, req.method, withQuery(req.path, query), req.body);
+      // The modem appends `_query` to a path that ends in "?"; a `_body` of {} makes it send no body.
+      return await this.dial<T>({ path: `${req.path}?`, method: req.method, options: { _query: query, _body: req.body ?? {} }, statusCodes: ANY_2XX });
     } catch (err) {
-      throw wrapEngineError(err, operation, undefined, this.endpoint);
+      const status = (err as { statusCode?: number } | undefined)?.statusCode;
+      if (status !== undefined && req.ok?.includes(status)) return undefined;
+      throw wrapEngineError(err, operation, object, this.endpoint);
     }
   }
 
-  /** A raw API request, for the few answers dockerode drops (a created volume's body). */
+  /** A GET that must answer (the list calls): {@link request} without `ok` statuses. */
+  async get<T>(operation: string, path: string, query: Readonly<Record<string, unknown>>): Promise<T> {
+    return (await this.request<T>(operation, undefined, { method: "GET", path, query })) as T;
+  }
+
+  /** A raw request through dockerode's modem (TLS and ssh connections). */
   dial<T>(options: { path: string; method: string; options?: object; statusCodes: Record<number, boolean | string> }): Promise<T> {
     return new Promise((resolve, reject) => {
       (this.docker.modem as unknown as { dial(o: object, cb: (err: unknown, data: unknown) => void): void }).dial(options, (err, data) =>
@@ -90,30 +93,62 @@ export class Client {
   }
 }
 
-/** One GET with a JSON answer; a non-2xx answer rejects like dockerode's modem does (`statusCode`, the engine's message). */
-function httpGetJson<T>(target: { socketPath?: string; host?: string; port?: number }, path: string): Promise<T> {
+export interface ApiRequest {
+  readonly method: "GET" | "POST" | "DELETE";
+  /** `/containers/abc/start`; path parameters already encoded. */
+  readonly path: string;
+  /** Strings as they are, anything else (filters, booleans, numbers) as JSON, as the API expects. */
+  readonly query?: Readonly<Record<string, unknown>>;
+  /** Sent as JSON. */
+  readonly body?: unknown;
+  /** Statuses that resolve to undefined instead of failing. */
+  readonly ok?: readonly number[];
+}
+
+const ANY_2XX: Record<number, boolean> = { 200: true, 201: true, 204: true };
+
+/** The API's query values: strings as they are, anything else (filters, booleans, numbers) as JSON. */
+function queryStrings(query: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) out[k] = typeof v === "string" ? v : JSON.stringify(v);
+  return out;
+}
+
+function withQuery(path: string, query: Readonly<Record<string, string>>): string {
+  const qs = Object.entries(query)
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join("&");
+  return qs ? `${path}?${qs}` : path;
+}
+
+/** One request with a JSON answer; a non-2xx answer rejects like dockerode's modem does (`statusCode`, the engine's message). */
+function httpJson<T>(target: { socketPath?: string; host?: string; port?: number }, method: string, path: string, body: unknown): Promise<T> {
   // Required here, not at the top: `dsl synth` never talks to an engine and should not load http.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const http = require("node:http") as typeof Http;
+  const data = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string | number> = { Host: "docker" };
+  if (data !== undefined) Object.assign(headers, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(data) });
   return new Promise((resolve, reject) => {
-    const req = http.get({ ...target, path, headers: { Host: "docker" } }, (res) => {
+    const req = http.request({ ...target, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("error", reject);
       res.on("end", () => {
         const text = Buffer.concat(chunks).toString("utf8");
-        let body: unknown;
+        let parsed: unknown;
         try {
-          body = text ? JSON.parse(text) : undefined;
+          parsed = text ? JSON.parse(text) : undefined;
         } catch {
-          body = text;
+          parsed = text;
         }
         const status = res.statusCode ?? 0;
-        if (status >= 200 && status < 300) return resolve(body as T);
-        const message = (body as { message?: string } | undefined)?.message ?? text;
-        reject(Object.assign(new Error(`(HTTP code ${status}) ${message}`), { statusCode: status, json: body, reason: message }));
+        if (status >= 200 && status < 300) return resolve(parsed as T);
+        const message = (parsed as { message?: string } | undefined)?.message ?? text;
+        reject(Object.assign(new Error(`(HTTP code ${status}) ${message}`), { statusCode: status, json: parsed, reason: message }));
       });
     });
     req.on("error", reject);
+    req.end(data);
   });
 }

@@ -28,57 +28,63 @@ export async function listContainers(client: Client, options: ListContainersOpti
     .sort((a, b) => byName(a, b) || cmp(a.id, b.id));
 }
 
+const at = (id: string) => `/containers/${encodeURIComponent(id)}`;
+
 export async function inspectContainer(client: Client, idOrName: string): Promise<ContainerDetails | undefined> {
-  const info = await client.maybe("inspect container", idOrName, (d) => d.getContainer(idOrName).inspect());
+  const info = await client.request<Parameters<typeof toContainerDetails>[0]>("inspect container", idOrName, { method: "GET", path: `${at(idOrName)}/json`, ok: [404] });
   return info && toContainerDetails(info);
 }
 
 export async function createContainer(client: Client, options: ContainerCreateOptions): Promise<string> {
-  const c = await client.must("create container", options.name ?? options.Image, (d) => d.createContainer(options));
-  return c.id;
+  const { name, platform, ...body } = options;
+  const res = await client.request<{ Id: string }>("create container", name ?? options.Image, {
+    method: "POST",
+    path: "/containers/create",
+    query: { name, platform },
+    body,
+  });
+  return (res as { Id: string }).Id;
 }
 
 /** 304: already in the asked state, which is what the caller wanted. */
 const NOT_MODIFIED = [304];
 
 export async function startContainer(client: Client, id: string): Promise<void> {
-  await client.call("start container", id, (d) => d.getContainer(id).start(), NOT_MODIFIED);
+  await client.request("start container", id, { method: "POST", path: `${at(id)}/start`, ok: NOT_MODIFIED });
 }
 
 export async function stopContainer(client: Client, id: string, timeoutSeconds?: number): Promise<void> {
-  const opts = timeoutSeconds === undefined ? {} : { t: timeoutSeconds };
-  await client.call("stop container", id, (d) => d.getContainer(id).stop(opts), NOT_MODIFIED);
+  await client.request("stop container", id, { method: "POST", path: `${at(id)}/stop`, query: { t: timeoutSeconds }, ok: NOT_MODIFIED });
 }
 
 export async function restartContainer(client: Client, id: string, timeoutSeconds?: number): Promise<void> {
-  const opts = timeoutSeconds === undefined ? {} : { t: timeoutSeconds };
-  await client.call("restart container", id, (d) => d.getContainer(id).restart(opts));
+  await client.request("restart container", id, { method: "POST", path: `${at(id)}/restart`, query: { t: timeoutSeconds } });
 }
 
 export async function pauseContainer(client: Client, id: string): Promise<void> {
-  await client.call("pause container", id, (d) => d.getContainer(id).pause());
+  await client.request("pause container", id, { method: "POST", path: `${at(id)}/pause` });
 }
 
 export async function unpauseContainer(client: Client, id: string): Promise<void> {
-  await client.call("unpause container", id, (d) => d.getContainer(id).unpause());
+  await client.request("unpause container", id, { method: "POST", path: `${at(id)}/unpause` });
 }
 
 export async function renameContainer(client: Client, id: string, newName: string): Promise<void> {
-  await client.call("rename container", `${id}" to "${newName}`, (d) => d.getContainer(id).rename({ name: newName }));
+  await client.request("rename container", `${id}" to "${newName}`, { method: "POST", path: `${at(id)}/rename`, query: { name: newName } });
 }
 
 export async function removeContainer(client: Client, id: string, options: { readonly force?: boolean; readonly volumes?: boolean } = {}): Promise<void> {
-  await client.call("remove container", id, (d) => d.getContainer(id).remove({ force: options.force === true, v: options.volumes === true }));
+  await client.request("remove container", id, { method: "DELETE", path: at(id), query: { force: options.force === true, v: options.volumes === true } });
 }
 
 export async function waitContainer(client: Client, id: string, condition: "not-running" | "next-exit" | "removed" = "not-running"): Promise<WaitResult> {
-  const r = (await client.must("wait for container", id, (d) => d.getContainer(id).wait({ condition }))) as { StatusCode: number; Error?: { Message?: string } | null };
+  const r = (await client.request("wait for container", id, { method: "POST", path: `${at(id)}/wait`, query: { condition } })) as { StatusCode: number; Error?: { Message?: string } | null };
   return { exitCode: r.StatusCode, ...(r.Error?.Message ? { error: r.Error.Message } : {}) };
 }
 
 export async function containerLogs(client: Client, id: string, options: LogsOptions = {}): Promise<LogStream> {
   // The engine multiplexes stdout and stderr unless the container has a TTY: ask which.
-  const info = await client.must("read logs of container", id, (d) => d.getContainer(id).inspect());
+  const info = (await client.request<{ Config?: { Tty?: boolean } }>("read logs of container", id, { method: "GET", path: `${at(id)}/json` })) ?? {};
   const query = {
     stdout: true,
     stderr: true,

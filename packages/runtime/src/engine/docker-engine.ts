@@ -22,7 +22,7 @@ export function createEngine(options: CreateEngineOptions = {}): Engine {
   return {
     endpoint: c.endpoint,
     version: async () => {
-      const v = await c.must("read the version of the engine at", c.endpoint, (d) => d.version());
+      const v = (await c.request<{ Version: string; ApiVersion: string; Os: string; Arch: string }>("read the version of the engine at", c.endpoint, { method: "GET", path: "/version" }))!;
       return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch };
     },
     listContainers: (o) => containers.listContainers(c, o),
@@ -43,6 +43,7 @@ export function createEngine(options: CreateEngineOptions = {}): Engine {
     removeNetwork: (id) => nv.removeNetwork(c, id),
     connectNetwork: (n, id, e) => nv.connectNetwork(c, n, id, e),
     disconnectNetwork: (n, id, f) => nv.disconnectNetwork(c, n, id, f),
+    networkEndpoints: (n) => nv.networkEndpoints(c, n),
     listVolumes: (o) => nv.listVolumes(c, o),
     createVolume: (o) => nv.createVolume(c, o),
     removeVolume: (name, f) => nv.removeVolume(c, name, f),

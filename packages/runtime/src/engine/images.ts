@@ -8,7 +8,8 @@ import { ProgressError, readProgress } from "./streams";
 import type { BuildOptions, BuildResult, ImageDetails, ImageSummary, PullOptions } from "./types";
 
 export async function inspectImage(client: Client, reference: string): Promise<ImageDetails | undefined> {
-  const info = await client.maybe("inspect image", reference, (d) => d.getImage(reference).inspect());
+  // The reference goes into the path as it is (`/images/library/nginx:1/json`), as the docker CLI sends it.
+  const info = await client.request<Dockerode.ImageInspectInfo>("inspect image", reference, { method: "GET", path: `/images/${reference}/json`, ok: [404] });
   return info && toImageDetails(info);
 }
 

@@ -1,8 +1,7 @@
 /** Network and volume operations of the Docker engine adapter. */
-import type Dockerode from "dockerode";
 import type { Client } from "./client";
 import { byName, exactNameFilter, labelFilter, toNetworkSummary, toVolumeSummary } from "./convert";
-import type { EndpointSettings, ListOptions, NetworkCreateOptions, NetworkSummary, VolumeCreateOptions, VolumeSummary } from "./types";
+import type { EndpointSettings, ListOptions, NetworkCreateOptions, NetworkEndpoint, NetworkSummary, VolumeCreateOptions, VolumeSummary } from "./types";
 
 function filters(options: ListOptions, anchoredNames: boolean): Record<string, string[]> {
   const f: Record<string, string[]> = {};
@@ -19,24 +18,36 @@ export async function listNetworks(client: Client, options: ListOptions = {}): P
   return rows.map(toNetworkSummary).filter((n) => !wanted || wanted.has(n.name)).sort(byName);
 }
 
+const netAt = (id: string) => `/networks/${encodeURIComponent(id)}`;
+
 export async function createNetwork(client: Client, options: NetworkCreateOptions): Promise<string> {
   const body: NetworkCreateOptions = { CheckDuplicate: true, ...options };
-  const n = await client.must("create network", options.Name, (d) => d.createNetwork(body));
-  return n.id;
+  const res = await client.request<{ Id: string }>("create network", options.Name, { method: "POST", path: "/networks/create", body });
+  return (res as { Id: string }).Id;
 }
 
 export async function removeNetwork(client: Client, idOrName: string): Promise<void> {
-  await client.call("remove network", idOrName, (d) => d.getNetwork(idOrName).remove());
+  await client.request("remove network", idOrName, { method: "DELETE", path: netAt(idOrName) });
 }
 
 export async function connectNetwork(client: Client, network: string, container: string, endpoint?: EndpointSettings): Promise<void> {
-  await client.call("connect", `${container}" to network "${network}`, (d) =>
-    d.getNetwork(network).connect({ Container: container, ...(endpoint ? { EndpointConfig: endpoint } : {}) }),
-  );
+  await client.request("connect", `${container}" to network "${network}`, {
+    method: "POST",
+    path: `${netAt(network)}/connect`,
+    body: { Container: container, ...(endpoint ? { EndpointConfig: endpoint } : {}) },
+  });
 }
 
 export async function disconnectNetwork(client: Client, network: string, container: string, force = false): Promise<void> {
-  await client.call("disconnect", `${container}" from network "${network}`, (d) => d.getNetwork(network).disconnect({ Container: container, Force: force }));
+  await client.request("disconnect", `${container}" from network "${network}`, { method: "POST", path: `${netAt(network)}/disconnect`, body: { Container: container, Force: force } });
+}
+
+export async function networkEndpoints(client: Client, network: string): Promise<NetworkEndpoint[] | undefined> {
+  const n = await client.request<{ Containers?: Record<string, { Name?: string }> }>("inspect network", network, { method: "GET", path: netAt(network), ok: [404] });
+  if (!n) return undefined;
+  return Object.entries(n.Containers ?? {})
+    .map(([containerId, e]) => ({ containerId, name: e.Name ?? "" }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 export async function listVolumes(client: Client, options: ListOptions = {}): Promise<VolumeSummary[]> {
@@ -46,13 +57,10 @@ export async function listVolumes(client: Client, options: ListOptions = {}): Pr
 }
 
 export async function createVolume(client: Client, options: VolumeCreateOptions): Promise<VolumeSummary> {
-  // dockerode drops the created volume's body; ask the API directly to keep it to one call.
-  const info = await client.must("create volume", options.Name ?? "(anonymous)", () =>
-    client.dial<Dockerode.VolumeInspectInfo>({ path: "/volumes/create?", method: "POST", options: { ...options }, statusCodes: { 200: true, 201: true, 500: "server error" } }),
-  );
-  return toVolumeSummary(info);
+  const info = await client.request<Parameters<typeof toVolumeSummary>[0]>("create volume", options.Name ?? "(anonymous)", { method: "POST", path: "/volumes/create", body: options });
+  return toVolumeSummary(info as Parameters<typeof toVolumeSummary>[0]);
 }
 
 export async function removeVolume(client: Client, name: string, force = false): Promise<void> {
-  await client.call("remove volume", name, (d) => d.getVolume(name).remove({ force }));
+  await client.request("remove volume", name, { method: "DELETE", path: `/volumes/${encodeURIComponent(name)}`, query: { force } });
 }

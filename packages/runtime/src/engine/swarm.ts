@@ -2,12 +2,11 @@
  * Swarm operations of the Docker engine adapter: the swarm itself, nodes, services, tasks,
  * secrets and configs, plus image tagging (built images get a content tag for services).
  *
- * Reads go through `client.get` (node's http, no dockerode load); writes through the raw API
- * (`client.dial`), because the engine's own bodies are what the runtime builds.
+ * Every call goes through `client.request` (node's http, no dockerode load), with the engine's
+ * own bodies, which are what the runtime builds.
  */
 import type { Client } from "./client";
 import { cmp, labelFilter } from "./convert";
-import { wrapEngineError } from "./errors";
 import type {
   LabelFilter,
   SwarmConfigSpecBody,
@@ -22,16 +21,9 @@ import type {
   TaskState,
 } from "./types";
 
-const OK = { 200: true, 201: true, 204: true, 304: true, 400: "bad parameter", 404: "no such object", 409: "conflict", 500: "server error", 503: "node is not part of a swarm" };
-
-/** One API write; `query` goes in the URL (dockerode's modem: `_query`), `body` as JSON. */
-async function send<T>(client: Client, operation: string, object: string | undefined, path: string, method: string, body?: object, query?: Record<string, string | number>): Promise<T> {
-  try {
-    const options = query ? { _query: query, _body: body ?? {} } : (body ?? {});
-    return await client.dial<T>({ path: query ? `${path}?` : path, method, options, statusCodes: OK });
-  } catch (err) {
-    throw wrapEngineError(err, operation, object, client.endpoint);
-  }
+/** One API write; `query` goes in the URL, `body` as JSON. 304 (already so) answers undefined. */
+async function send<T>(client: Client, operation: string, object: string | undefined, path: string, method: "POST" | "DELETE", body?: object, query?: Record<string, string | number>): Promise<T> {
+  return (await client.request<T>(operation, object, { method, path, body, query, ok: [304] })) as T;
 }
 
 function filters(labels: LabelFilter | undefined, extra: Record<string, string[]> = {}): Record<string, string[]> {
@@ -118,12 +110,8 @@ export async function listServices(client: Client, options: { readonly labels?: 
 }
 
 export async function inspectService(client: Client, idOrName: string): Promise<SwarmService | undefined> {
-  try {
-    return toService(await client.get<RawService>("inspect service", `/services/${encodeURIComponent(idOrName)}`, {}));
-  } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
-    throw wrapEngineError(err, "inspect service", idOrName, client.endpoint);
-  }
+  const s = await client.request<RawService>("inspect service", idOrName, { method: "GET", path: `/services/${encodeURIComponent(idOrName)}`, ok: [404] });
+  return s && toService(s);
 }
 
 export async function createService(client: Client, spec: SwarmServiceSpec): Promise<string> {

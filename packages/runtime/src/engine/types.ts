@@ -173,6 +173,13 @@ export interface NetworkSummary {
   readonly subnets: readonly string[];
 }
 
+/** One endpoint on a network: the container it belongs to (which may be gone, see `networkEndpoints`). */
+export interface NetworkEndpoint {
+  readonly containerId: string;
+  /** The endpoint's name: the container's name when it was attached. */
+  readonly name: string;
+}
+
 export interface VolumeSummary {
   readonly name: string;
   readonly driver: string;
@@ -380,7 +387,13 @@ export interface Engine {
   createNetwork(options: NetworkCreateOptions): Promise<string>;
   removeNetwork(idOrName: string): Promise<void>;
   connectNetwork(network: string, container: string, endpoint?: EndpointSettings): Promise<void>;
+  /**
+   * `force` also removes an endpoint whose container is gone, by the endpoint's name (Docker 20.10
+   * can keep such a stale endpoint, and then refuses to remove the network).
+   */
   disconnectNetwork(network: string, container: string, force?: boolean): Promise<void>;
+  /** The network's endpoints as the engine reports them; undefined when there is no such network. */
+  networkEndpoints(network: string): Promise<NetworkEndpoint[] | undefined>;
 
   listVolumes(options?: ListOptions): Promise<VolumeSummary[]>;
   createVolume(options: VolumeCreateOptions): Promise<VolumeSummary>;
