@@ -27,7 +27,7 @@ function fakeEngine(overrides: Partial<ApplyEngine>, calls: string[]): ApplyEngi
   const unexpected = (name: string) => () => {
     throw new Error(`unexpected engine call: ${name}`);
   };
-  const names = ["createNetwork", "removeNetwork", "connectNetwork", "createVolume", "removeVolume", "createContainer", "startContainer", "unpauseContainer", "stopContainer", "removeContainer", "renameContainer", "inspectContainer"] as const;
+  const names = ["createNetwork", "removeNetwork", "connectNetwork", "disconnectNetwork", "networkEndpoints", "createVolume", "removeVolume", "createContainer", "startContainer", "unpauseContainer", "stopContainer", "removeContainer", "renameContainer", "inspectContainer"] as const;
   const engine: Record<string, unknown> = { endpoint: "fake" };
   for (const n of names) {
     const impl = (overrides[n] as ((...a: unknown[]) => unknown) | undefined) ?? unexpected(n);
@@ -176,4 +176,48 @@ test("a network the engine still reports active endpoints on is removed once the
   let t = 0;
   await execute(p, { engine, desired, clock: { now: () => t, sleep: async (ms) => void (t += ms) } });
   expect(calls).toEqual(["removeNetwork abc", "removeNetwork abc", "removeNetwork abc"]);
+});
+
+describe("a network that keeps an endpoint", () => {
+  const removal = { project: "p", endpoint: "fake", keptVolumes: [], blockers: [], steps: [{ id: "network:default", op: "remove" as const, kind: "network" as const, resource: "default", engineName: "p_default", existingId: "abc", cause: "destroy", after: [] }] };
+  const refusal = () => new Error('cannot remove network "p_default": error while removing network: network p_default id abc has active endpoints');
+
+  test("whose container is gone (Docker 20.10's stale endpoint) is force-disconnected after 2 s of refusals, then removed", async () => {
+    const calls: string[] = [];
+    let stale = true;
+    const engine = fakeEngine(
+      {
+        removeNetwork: async () => {
+          if (stale) throw refusal();
+        },
+        networkEndpoints: async () => (stale ? [{ containerId: "gone0", name: "p-web-1" }] : []),
+        inspectContainer: async () => undefined,
+        disconnectNetwork: async (_net, name, force) => void (stale = !(name === "p-web-1" && force)),
+      },
+      calls,
+    );
+    let t = 0;
+    await execute(removal, { engine, desired: resolveDesired(g, { dir: "/s", env: {} }), clock: { now: () => t, sleep: async (ms) => void (t += ms) } });
+    expect(calls.filter((c) => !c.startsWith("removeNetwork"))).toEqual(["networkEndpoints abc", "inspectContainer gone0", "disconnectNetwork abc"]);
+    expect(calls[calls.length - 1]).toBe("removeNetwork abc");
+    expect(t).toBe(2_000);
+  });
+
+  test("of a container that still exists is left alone, and the error names that container", async () => {
+    const calls: string[] = [];
+    const engine = fakeEngine(
+      {
+        removeNetwork: async () => {
+          throw refusal();
+        },
+        networkEndpoints: async () => [{ containerId: "live0", name: "intruder" }],
+        inspectContainer: async () => ({ id: "live0", name: "intruder", status: "running", exitCode: 0 }),
+      },
+      calls,
+    );
+    let t = 0;
+    const err = await execute(removal, { engine, desired: resolveDesired(g, { dir: "/s", env: {} }), clock: { now: () => t, sleep: async (ms) => void (t += ms) } }).catch((e: unknown) => e);
+    expect(String((err as Error).message)).toContain('cannot remove network "p_default": container intruder outside the plan is still attached to it; disconnect or remove it, then run the command again');
+    expect(calls.some((c) => c.startsWith("disconnectNetwork"))).toBe(false);
+  });
 });

@@ -9,6 +9,8 @@ export function applyPort(engine: Engine): ApplyEngine & LockEngine {
     createNetwork: (body) => engine.createNetwork(body as unknown as NetworkCreateOptions),
     removeNetwork: (id) => engine.removeNetwork(id),
     connectNetwork: (net, id, endpoint) => engine.connectNetwork(net, id, endpoint),
+    disconnectNetwork: (net, id, force) => engine.disconnectNetwork(net, id, force),
+    networkEndpoints: (net) => engine.networkEndpoints(net),
     createVolume: async (body) => void (await engine.createVolume(body as unknown as VolumeCreateOptions)),
     removeVolume: (name) => engine.removeVolume(name),
     createContainer: (body) => engine.createContainer(body as unknown as ContainerCreateOptions),

@@ -18,6 +18,10 @@ export interface ApplyEngine {
   createNetwork(body: Record<string, unknown>): Promise<string>;
   removeNetwork(idOrName: string): Promise<void>;
   connectNetwork(network: string, container: string, endpoint: Record<string, unknown>): Promise<void>;
+  /** With `force`, also an endpoint whose container is gone (by the endpoint's name). */
+  disconnectNetwork(network: string, container: string, force: boolean): Promise<void>;
+  /** Undefined when there is no such network. */
+  networkEndpoints(network: string): Promise<readonly { readonly containerId: string; readonly name: string }[] | undefined>;
   createVolume(body: Record<string, unknown>): Promise<void>;
   removeVolume(name: string): Promise<void>;
   createContainer(body: ContainerCreateBody): Promise<string>;

@@ -99,22 +99,45 @@ function resourceLabels(ctx: StepContext, kind: "network" | "volume", name: stri
 
 /**
  * Docker 20.10 may refuse to remove a network just after its last container went ("has active
- * endpoints") while it tears the endpoint down: retry that one error for a bounded time.
+ * endpoints") while it tears the endpoint down: that one error is retried for 10 s. After 2 s of
+ * refusals, endpoints whose container no longer exists (a stale endpoint, which that engine can
+ * keep until it restarts) are force-disconnected, as `docker network disconnect -f` does. An
+ * endpoint of a container that exists is never touched: the error then names the container.
  */
-async function removeNetwork(ctx: StepContext, idOrName: string): Promise<void> {
-  const deadline = ctx.clock.now() + 10_000;
+async function removeNetwork(ctx: StepContext, idOrName: string, name: string): Promise<void> {
+  const started = ctx.clock.now();
+  let cleared = false;
   for (;;) {
     try {
       return await ctx.engine.removeNetwork(idOrName);
     } catch (err) {
-      if (!/active endpoints/i.test((err as Error).message ?? "") || ctx.clock.now() > deadline) throw err;
+      if (!/active endpoints/i.test((err as Error).message ?? "")) throw err;
+      const waited = ctx.clock.now() - started;
+      if (!cleared && waited >= 2_000) {
+        cleared = true;
+        const { stale } = await endpointsOf(ctx, idOrName);
+        for (const e of stale) await ctx.engine.disconnectNetwork(idOrName, e.name, true);
+        if (stale.length) continue;
+      }
+      if (waited > 10_000) {
+        const { live } = await endpointsOf(ctx, idOrName);
+        if (!live.length) throw err;
+        throw new Error(`cannot remove network "${name}": ${live.length === 1 ? "container" : "containers"} ${live.map((e) => e.name).join(", ")} outside the plan ${live.length === 1 ? "is" : "are"} still attached to it; disconnect or remove ${live.length === 1 ? "it" : "them"}, then run the command again`, { cause: err });
+      }
       await ctx.clock.sleep(250);
     }
   }
 }
 
+/** The network's endpoints, split by whether their container still exists. */
+async function endpointsOf(ctx: StepContext, network: string) {
+  const all = (await ctx.engine.networkEndpoints(network)) ?? [];
+  const exists = await Promise.all(all.map(async (e) => (await ctx.engine.inspectContainer(e.containerId)) !== undefined));
+  return { live: all.filter((_, i) => exists[i]), stale: all.filter((_, i) => !exists[i]) };
+}
+
 async function networkStep(ctx: StepContext, step: PlanStep): Promise<string | undefined> {
-  if (step.op === "remove") return void (await removeNetwork(ctx, step.existingId ?? step.engineName));
+  if (step.op === "remove") return void (await removeNetwork(ctx, step.existingId ?? step.engineName, step.engineName));
   const n = ctx.desired.networks[step.resource];
   const ipam = n.ipam && { Driver: n.ipam.driver ?? "default", Config: (n.ipam.config ?? []).map((c) => ({ Subnet: c.subnet, Gateway: c.gateway, IPRange: c.ipRange })) };
   await ctx.engine.createNetwork(
