@@ -73,8 +73,9 @@ Examples:
   $ dsl logs -f web                    follow a service's output
   $ dsl destroy --volumes              remove everything, data included
 
-Exit codes: 0 success, 1 a problem in the stack or the command line, 2 an internal error
-(diff --exit-code: 0 no changes, 1 error, 2 changes).`,
+Exit codes: 0 success, 1 a problem in the stack or the command line, 2 an internal error,
+3 the Docker engine could not be reached or refused (diff --exit-code: 0 no changes, 1 error,
+2 changes).`,
     );
 }
 

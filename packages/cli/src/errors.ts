@@ -1,14 +1,16 @@
 /**
  * The CLI's one error boundary: every error a command throws ends here and becomes a
- * message and an exit code. 1: the user's to fix (bad stack, bad flag). 2: ours (a bug, or
- * the engine failing in a way we did not expect).
+ * message and an exit code. 1: the user's to fix (bad stack, bad flag). 2: ours (a bug).
+ * 3: the Docker engine could not be reached or refused an operation (its own reason is in the
+ * message): not a bug in Berth, and not a problem in the stack either.
  */
-import { isUserError } from "@berth/runtime";
+import { EngineError, isUserError } from "@berth/runtime";
 import { type GlobalOptions, type Io, paint, useColor, writeJson } from "./io";
 
 export const EXIT_OK = 0;
 export const EXIT_USER = 1;
 export const EXIT_INTERNAL = 2;
+export const EXIT_ENGINE = 3;
 
 /** An error in how the command was called (bad flag value, missing argument). */
 export class UsageError extends Error {
@@ -29,14 +31,15 @@ interface ErrorLike {
 export function reportError(err: unknown, io: Io, opts: GlobalOptions): number {
   const e = (typeof err === "object" && err !== null ? err : { message: String(err) }) as ErrorLike;
   const user = isUserError(err);
-  const code = user ? EXIT_USER : EXIT_INTERNAL;
+  const engine = !user && EngineError.isEngineError(err);
+  const code = user ? EXIT_USER : engine ? EXIT_ENGINE : EXIT_INTERNAL;
   if (opts.json) {
     writeJson(io, { error: { type: e.name ?? "Error", message: e.message ?? String(err), problems: e.problems, exitCode: code } });
     return code;
   }
   const c = paint(useColor(io, io.stderr, opts));
-  if (user) {
-    io.stderr.write(`${c.red("error:")} ${e.message}\n`);
+  if (user || engine) {
+    io.stderr.write(`${c.red("error:")} ${io.env.BERTH_DEBUG && engine ? (e.stack ?? e.message) : e.message}\n`);
   } else {
     const detail = io.env.BERTH_DEBUG ? (e.stack ?? e.message) : e.message;
     io.stderr.write(`${c.red("internal error:")} ${detail}\n(this is a bug in Berth; rerun with BERTH_DEBUG=1 for the stack trace and report it)\n`);

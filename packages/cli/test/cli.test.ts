@@ -17,7 +17,7 @@ test("--help lists the commands and exits 0", () => {
   expect(res.code).toBe(0);
   expect(res.stdout).toContain("Usage: dsl [options] [command]");
   for (const cmd of ["synth", "validate"]) expect(res.stdout).toMatch(new RegExp(`\\n  ${cmd}\\b`));
-  expect(res.stdout).toContain("Exit codes: 0 success, 1 a problem in the stack or the command line, 2 an internal error");
+  expect(res.stdout).toContain("Exit codes: 0 success, 1 a problem in the stack or the command line, 2 an internal error,\n3 the Docker engine could not be reached or refused");
   for (const cmd of ["diff", "apply|up", "destroy|down", "ps", "logs", "exec", "stop", "start", "restart"]) expect(res.stdout).toContain(`\n  ${cmd} `);
 });
 
@@ -75,4 +75,12 @@ test("--json gives machine-readable results and errors", () => {
 test("validate prints a one-line summary", () => {
   const res = dsl(["validate"], { cwd: dir });
   expect(res.stdout).toBe('stack.ts: valid: project "demo", 1 service, 0 networks, 0 volumes\n');
+});
+
+test("an engine that does not answer is not a Berth bug: exit 3, one line saying where it looked; diff --exit-code still exits 1", () => {
+  const env = { DOCKER_HOST: `unix://${path.join(dir, "no-such-docker.sock")}` };
+  const res = dsl(["diff"], { cwd: dir, env });
+  expect(res.code).toBe(3);
+  expect(res.stderr).toBe(`error: cannot list containers: the Docker engine at unix://${path.join(dir, "no-such-docker.sock")} does not answer (ENOENT: connect ENOENT ${path.join(dir, "no-such-docker.sock")}); is dockerd running, and is DOCKER_HOST right?\n`);
+  expect(dsl(["diff", "--exit-code"], { cwd: dir, env }).code).toBe(1);
 });
