@@ -108,51 +108,58 @@ describe("execute", () => {
 });
 
 describe("acquireLock", () => {
-  /** Networks by id; `racy` lets a second create of a taken name succeed, as Docker 20.10 sometimes does. */
-  function lockEngine(racy = false): LockEngine & { nets: Map<string, { name: string; labels: Record<string, string> }> } {
-    const nets = new Map<string, { name: string; labels: Record<string, string> }>();
-    let next = 0;
+  /** Volumes by name, as the engine keeps them; `onList` runs after each list (another process acting in between). */
+  function lockEngine(onList?: (vols: Map<string, Record<string, string>>) => void): LockEngine & { vols: Map<string, Record<string, string>> } {
+    const vols = new Map<string, Record<string, string>>();
     return {
-      nets,
-      createNetwork: async (body) => {
-        const name = body.Name as string;
-        if (!racy && [...nets.values()].some((n) => n.name === name)) throw Object.assign(new Error("network with name exists"), { statusCode: 409 });
-        const id = `net${next++}`;
-        nets.set(id, { name, labels: body.Labels as Record<string, string> });
-        return id;
+      vols,
+      createVolume: async (body) => void (vols.has(body.Name as string) || vols.set(body.Name as string, body.Labels as Record<string, string>)),
+      removeVolume: async (name) => void vols.delete(name),
+      volumesLabelled: async (key, value) => {
+        const out = [...vols].filter(([, l]) => l[key] === value).map(([name, labels]) => ({ name, labels }));
+        onList?.(vols);
+        return out;
       },
-      removeNetwork: async (id) => void nets.delete(id),
-      networksNamed: async (name) => [...nets].filter(([, n]) => n.name === name).map(([id, n]) => ({ id, labels: n.labels })),
     };
   }
+  const instant = { now: () => 0, sleep: async () => undefined };
 
-  test("a second holder is refused with who holds the lock", async () => {
+  test("a second holder is refused with who holds the lock; the lock is one volume per holder, gone after release", async () => {
     const engine = lockEngine();
     const first = await acquireLock(engine, "blog", { pid: 100, hostname: "h", isAlive: () => true });
-    await expect(acquireLock(engine, "blog", { pid: 200, hostname: "h", isAlive: () => true })).rejects.toThrow(/project "blog" is locked by dsl apply \(pid 100 on h, since /);
+    expect([...engine.vols.keys()]).toEqual([expect.stringMatching(/^berth-lock-blog\.[0-9a-f]{12}$/)]);
+    await expect(acquireLock(engine, "blog", { pid: 200, hostname: "h", isAlive: () => true, clock: instant })).rejects.toThrow(/project "blog" is locked by dsl apply \(pid 100 on h, since /);
+    expect(engine.vols.size).toBe(1);
+    expect(await acquireLock(engine, "other", { pid: 200, hostname: "h", isAlive: () => true })).toBeDefined(); // another project is free
     await first.release();
     const again = await acquireLock(engine, "blog", { pid: 200, hostname: "h", isAlive: () => true });
     await again.release();
-    expect(engine.nets.size).toBe(0);
+    expect([...engine.vols.values()].map((l) => l["dev.berth.lock.project"])).toEqual(["other"]);
   });
 
   test("a lock whose holder died on this host is taken over", async () => {
     const engine = lockEngine();
     await acquireLock(engine, "blog", { pid: 100, hostname: "h" });
     const lock = await acquireLock(engine, "blog", { pid: 200, hostname: "h", isAlive: (pid) => pid !== 100 });
-    expect([...engine.nets.values()].map((n) => n.labels["dev.berth.lock.pid"])).toEqual(["200"]);
+    expect([...engine.vols.values()].map((l) => l["dev.berth.lock.pid"])).toEqual(["200"]);
     await lock.release();
   });
 
-  test("when the engine lets two creates of the lock's name succeed, only one process holds it", async () => {
-    const engine = lockEngine(true);
-    const instant = { now: () => 0, sleep: async () => undefined };
-    const first = await acquireLock(engine, "blog", { pid: 100, hostname: "h", isAlive: () => true, clock: instant });
-    // The second create succeeds too (the race): it must see the first network, step back and fail.
-    await expect(acquireLock(engine, "blog", { pid: 200, hostname: "h", isAlive: () => true, clock: instant })).rejects.toThrow(/locked by dsl apply \(pid 100 on h/);
-    expect([...engine.nets.values()].map((n) => n.labels["dev.berth.lock.pid"])).toEqual(["100"]);
-    await first.release();
-    expect(engine.nets.size).toBe(0);
+  test("two processes that list at the same moment both step back, and then exactly one holds the lock", async () => {
+    // Process B creates its volume just after A's, so that A's first list sees both; B, having seen A's too, steps back.
+    const b = "berth-lock-blog.bbbbbbbbbbbb";
+    const engine = lockEngine((vols) => void vols.delete(b));
+    let creates = 0;
+    engine.createVolume = async (body) => {
+      engine.vols.set(body.Name as string, body.Labels as Record<string, string>);
+      if (creates++ === 0) engine.vols.set(b, { "dev.berth.lock.project": "blog", "dev.berth.lock.pid": "200", "dev.berth.lock.host": "h" });
+    };
+    const sleeps: number[] = [];
+    const lock = await acquireLock(engine, "blog", { pid: 100, hostname: "h", isAlive: () => true, clock: { now: () => 0, sleep: async (ms) => void sleeps.push(ms) } });
+    expect(sleeps).toHaveLength(1); // one random pause, then it held
+    expect([...engine.vols.values()].map((l) => l["dev.berth.lock.pid"])).toEqual(["100"]);
+    await lock.release();
+    expect(engine.vols.size).toBe(0);
   });
 
   test("LockedError is a user error", () => {

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { BUSYBOX, containerOf, describeEngine, dsl, events, snapshot, useE2E, writeStack } from "./helpers";
+import { BUSYBOX, containerOf, describeEngine, dsl, events, lockVolumes, snapshot, useE2E, volumeEvents, writeStack } from "./helpers";
 
 interface WebDbOptions {
   readonly port: number;
@@ -41,7 +41,7 @@ const engineNow = async (docker: (a: readonly string[]) => Promise<string>) => D
 describeEngine("dsl apply / diff / destroy on a real engine", () => {
   const fx = useE2E();
 
-  test("a second apply plans nothing and calls no mutating endpoint: same ids, created and started times, no lock network, no engine events", async () => {
+  test("a second apply plans nothing and calls no mutating endpoint: same ids, created and started times, no lock, no engine events", async () => {
     // GIVEN a stack applied once
     const project = fx.project("noop");
     const file = writeStack(webDb(project, { port: 18101, volume: true }));
@@ -50,7 +50,8 @@ describeEngine("dsl apply / diff / destroy on a real engine", () => {
     const t1 = (await engineNow(fx.docker)) + 0.5;
     // (the same event filters do see a first apply: the proof below is not vacuous)
     expect(await events(fx.docker, t0, t1, [`label=com.docker.compose.project=${project}`])).toEqual(expect.arrayContaining([`container create ${project}-web-1`, `container start ${project}-db-1`]));
-    expect(await events(fx.docker, t0, t1, ["type=network", `network=berth-lock-${project}`])).toEqual(expect.arrayContaining([`network create berth-lock-${project}`]));
+    const lockEventsOf = async (since: number, until: number) => (await volumeEvents(fx.docker, since, until)).filter((e) => e.includes(` berth-lock-${project}.`));
+    expect(await lockEventsOf(t0, t1)).toEqual([expect.stringMatching(new RegExp(`^volume create berth-lock-${project}\\.[0-9a-f]{12}$`)), expect.stringMatching(/^volume destroy /)]);
     const before = await snapshot(fx.docker, project);
     expect(before.containers).toHaveLength(2);
     expect(before.networks).toHaveLength(1);
@@ -68,11 +69,10 @@ describeEngine("dsl apply / diff / destroy on a real engine", () => {
     // AND the engine saw no create / start / stop / destroy of anything of the project, nor of its lock
     const projectEvents = await events(fx.docker, since, until, [`label=com.docker.compose.project=${project}`]);
     expect(projectEvents).toEqual([]);
-    const lockEvents = await events(fx.docker, since, until, ["type=network", `network=berth-lock-${project}`]);
-    expect(lockEvents).toEqual([]);
+    expect(await lockEventsOf(since, until)).toEqual([]);
     expect(await events(fx.docker, since, until, ["type=network", `network=${project}_default`])).toEqual([]);
     expect(await events(fx.docker, since, until, ["type=volume", `volume=${project}_data`])).toEqual([]);
-    expect(await fx.docker(["network", "ls", "-q", "--filter", `name=berth-lock-${project}`])).toBe("");
+    expect(await lockVolumes(fx.run, project)).toEqual([]);
   });
 
   test("changing one service's environment recreates exactly that container; diff names the field and --exit-code says 2 before, 0 after", async () => {

@@ -3,7 +3,7 @@
  * container holding one of our names, two applies at once, and a project docker-compose made.
  */
 import * as path from "node:path";
-import { BUSYBOX, TEST_LABEL, containerOf, describeEngine, dsl, dslAsync, listen, snapshot, useE2E, writeStack } from "./helpers";
+import { BUSYBOX, TEST_LABEL, containerOf, describeEngine, dsl, dslAsync, listen, lockVolumes, snapshot, useE2E, writeStack } from "./helpers";
 
 /** web (httpd, published on `port`) and db (sleeper), both `init: true`. */
 function stackSource(project: string, port: number, extraEnv = ""): string {
@@ -69,12 +69,12 @@ describeEngine("dsl apply against conflicts on a real engine", () => {
     expect(foreign.State.Running).toBe(true);
     expect(foreign.Config.Labels["com.docker.compose.project"]).toBeUndefined();
     expect(await snapshot(fx.docker, project)).toEqual({ containers: [], networks: [], volumes: [] });
-    expect(await fx.docker(["network", "ls", "-q", "--filter", `name=berth-lock-${project}`])).toBe("");
+    expect(await lockVolumes(fx.run, project)).toEqual([]);
   });
 
   test("two concurrent applies on one project: at most one fails, with the lock message, and there is exactly one container per service (three races)", async () => {
-    // One race can pass by luck (Docker 20.10's duplicate-name check on the lock network is not
-    // atomic: this test once passed while a manual run had both applies fail): run three.
+    // One race can pass by luck (the lock's two steps, create then list, can interleave in
+    // several ways between two processes): run three.
     for (let round = 0; round < 3; round++) {
       const project = fx.project(`lock${round}`);
       const file = writeStack(stackSource(project, 18221 + round));
@@ -90,7 +90,7 @@ describeEngine("dsl apply against conflicts on a real engine", () => {
       expect(snap.containers.map((c) => c.service).sort()).toEqual(["db", "web"]);
       expect(snap.containers.every((c) => c.running)).toBe(true);
       expect(snap.networks).toHaveLength(1);
-      expect(await fx.docker(["network", "ls", "-q", "--filter", `name=berth-lock-${project}`])).toBe("");
+      expect(await lockVolumes(fx.run, project)).toEqual([]);
     }
   });
 

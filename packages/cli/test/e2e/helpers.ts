@@ -17,12 +17,12 @@ export { BUSYBOX, TEST_LABEL, describeEngine, dsl, REPO, type CliResult };
 
 export const PROJECT_LABEL = "com.docker.compose.project";
 
-/** The engine fixture of {@link useEngine}, plus removal of each project's lock network. */
+/** The engine fixture of {@link useEngine}, plus removal of each project's lock volumes. */
 export function useE2E(): EngineFixture & { docker(args: readonly string[]): Promise<string> } {
   const fx = useEngine();
   const projects: string[] = [];
   afterAll(async () => {
-    for (const p of projects) await fx.run("docker", ["network", "rm", `berth-lock-${p}`]).catch(() => undefined);
+    for (const p of projects) for (const v of await lockVolumes(fx.run, p)) await fx.run("docker", ["volume", "rm", v]).catch(() => undefined);
   }, 60_000);
   return {
     get engine() {
@@ -108,6 +108,18 @@ export function containerOf(snap: Snapshot, service: string): ContainerSnap {
 }
 
 /** Engine events between two daemon times (unix seconds), as `type action name` lines. */
+/** Berth's lock volumes of `project` (there is one while an apply or destroy holds the lock). */
+export async function lockVolumes(run: EngineFixture["run"], project: string): Promise<string[]> {
+  const { stdout } = await run("docker", ["volume", "ls", "-q", "--filter", `label=dev.berth.lock.project=${project}`]);
+  return stdout.split("\n").filter(Boolean);
+}
+
+/** Volume events between `since` and `until`: `volume create <name>` (a volume's actor is its name). */
+export async function volumeEvents(docker: Docker, since: number, until: number): Promise<string[]> {
+  const out = await docker(["events", "--since", since.toFixed(3), "--until", until.toFixed(3), "--filter", "type=volume", "--format", "{{.Type}} {{.Action}} {{.Actor.ID}}"]);
+  return out.split("\n").filter(Boolean);
+}
+
 export async function events(docker: Docker, since: number, until: number, filters: readonly string[]): Promise<string[]> {
   const out = await docker(["events", "--since", since.toFixed(3), "--until", until.toFixed(3), ...filters.flatMap((f) => ["--filter", f]), "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.name}}"]);
   return out.split("\n").filter(Boolean);

@@ -20,6 +20,6 @@ export function applyPort(engine: Engine): ApplyEngine & LockEngine {
     removeContainer: (id, o) => engine.removeContainer(id, o),
     renameContainer: (id, name) => engine.renameContainer(id, name),
     inspectContainer: (id) => engine.inspectContainer(id),
-    networksNamed: async (name) => (await engine.listNetworks({ names: [name] })).filter((n) => n.name === name).map((n) => ({ id: n.id, labels: n.labels })),
+    volumesLabelled: async (key, value) => (await engine.listVolumes({ labels: { [key]: value } })).map((v) => ({ name: v.name, labels: v.labels })),
   };
 }

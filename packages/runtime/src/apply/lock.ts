@@ -1,27 +1,31 @@
 /**
  * One apply per project at a time, across processes and machines that share an engine.
  *
- * The lock lives where the state lives, on the engine: a network named `berth-lock-<project>`,
- * whose labels say who holds it. It carries no compose label, so observe never sees it as part
- * of the project. A holder on this host whose process is gone is stale, and the lock is taken over.
+ * The lock lives where the state lives, on the engine: a volume `berth-lock-<project>.<token>`,
+ * labelled with the project and with who holds it. It carries no compose label, so observe never
+ * sees it as part of the project. A holder on this host whose process is gone is stale, and the
+ * lock is taken over.
  *
- * The engine's duplicate-name check is not atomic (Docker 20.10 lets two simultaneous creates
- * of one name both succeed), so creating is not enough: after creating its network, a process
- * holds the lock only if its network is the only one of that name. Mutual exclusion follows:
- * each of two holders would have listed before the other's network existed, which cannot be
- * true of both. When both see both, both step back and try again after a random pause.
+ * A volume, not a network: creating and removing one costs ~3 ms against ~50 ms for a network
+ * (the kernel bridge), which is a tenth of a one-change apply. Volume creation is idempotent by
+ * name, so each contender creates its own uniquely named volume and holds the lock only if its
+ * volume is the only lock volume of the project. Mutual exclusion follows: each of two holders
+ * would have listed before the other's volume existed, which cannot be true of both. When both
+ * see both, both step back and try again after a random pause.
  */
+import { randomBytes } from "node:crypto";
 import * as os from "node:os";
 
+export const LOCK_PROJECT_LABEL = "dev.berth.lock.project";
 export const LOCK_HOLDER_LABEL = "dev.berth.lock.holder";
 export const LOCK_PID_LABEL = "dev.berth.lock.pid";
 export const LOCK_HOST_LABEL = "dev.berth.lock.host";
 
 export interface LockEngine {
-  createNetwork(body: Record<string, unknown>): Promise<string>;
-  removeNetwork(idOrName: string): Promise<void>;
-  /** Every network of exactly this name (ids and labels). */
-  networksNamed(name: string): Promise<readonly { readonly id: string; readonly labels: Readonly<Record<string, string>> }[]>;
+  createVolume(body: Record<string, unknown>): Promise<void>;
+  removeVolume(name: string): Promise<void>;
+  /** Every volume whose label `key` is `value` (names and labels). */
+  volumesLabelled(key: string, value: string): Promise<readonly { readonly name: string; readonly labels: Readonly<Record<string, string>> }[]>;
 }
 
 /** Someone else holds the lock: the message says who and since when. */
@@ -51,8 +55,9 @@ export interface LockOptions {
   readonly clock?: { now(): number; sleep(ms: number): Promise<void> };
 }
 
-export function lockName(project: string): string {
-  return `berth-lock-${project}`;
+/** The prefix of every lock volume of `project` (the rest is one holder's token). */
+function lockPrefix(project: string): string {
+  return `berth-lock-${project}.`;
 }
 
 function alive(pid: number): boolean {
@@ -64,42 +69,30 @@ function alive(pid: number): boolean {
   }
 }
 
-function isConflict(err: unknown): boolean {
-  const e = err as { statusCode?: number; message?: string };
-  return e.statusCode === 409 || /already exists/i.test(e.message ?? "");
-}
-
 export async function acquireLock(engine: LockEngine, project: string, options: LockOptions = {}): Promise<Lock> {
   const pid = options.pid ?? process.pid;
   const hostname = options.hostname ?? os.hostname();
   const clock = options.clock ?? { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
   const deadline = clock.now() + (options.timeoutMs ?? 0);
   const holder = `${options.purpose ?? "dsl apply"} (pid ${pid} on ${hostname}, since ${new Date(clock.now()).toISOString()})`;
-  const name = lockName(project);
-  const body = { Name: name, Driver: "bridge", Internal: true, CheckDuplicate: true, Labels: { [LOCK_HOLDER_LABEL]: holder, [LOCK_PID_LABEL]: String(pid), [LOCK_HOST_LABEL]: hostname } };
-  for (let collisions = 0; ; ) {
-    let mine: string | undefined;
-    try {
-      mine = await engine.createNetwork(body);
-    } catch (err) {
-      if (!isConflict(err)) throw err;
-    }
-    const all = await engine.networksNamed(name);
-    const others = all.filter((n) => n.id !== mine);
-    if (mine !== undefined && others.length === 0) {
-      const id = mine;
-      return { release: () => engine.removeNetwork(id).catch(() => undefined) };
-    }
-    if (mine !== undefined) await engine.removeNetwork(mine).catch(() => undefined); // both created at once: step back
-    if (others.length === 0) continue; // released between our calls
-    const labels = others[0].labels;
+  const mine = `${lockPrefix(project)}${randomBytes(6).toString("hex")}`;
+  const body = { Name: mine, Labels: { [LOCK_PROJECT_LABEL]: project, [LOCK_HOLDER_LABEL]: holder, [LOCK_PID_LABEL]: String(pid), [LOCK_HOST_LABEL]: hostname } };
+  let seen = new Set<string>();
+  for (;;) {
+    await engine.createVolume(body);
+    const others = (await engine.volumesLabelled(LOCK_PROJECT_LABEL, project)).filter((v) => v.name !== mine);
+    if (others.length === 0) return { release: () => engine.removeVolume(mine).catch(() => undefined) };
+    await engine.removeVolume(mine).catch(() => undefined); // someone else holds it, or wants it now: step back
+    const holder = others.find((v) => seen.has(v.name));
+    seen = new Set(others.map((v) => v.name));
+    const labels = (holder ?? others[0]).labels;
     const theirPid = Number(labels[LOCK_PID_LABEL]);
     if (labels[LOCK_HOST_LABEL] === hostname && theirPid && theirPid !== pid && !(options.isAlive ?? alive)(theirPid)) {
-      await engine.removeNetwork(others[0].id).catch(() => undefined); // stale: its holder died
+      await engine.removeVolume((holder ?? others[0]).name).catch(() => undefined); // stale: its holder died
       continue;
     }
-    // A simultaneous create where each saw the other: retry a few times after a random pause, whatever the timeout.
-    if (mine !== undefined && collisions++ < 5) {
+    // A contender removes its volume as soon as it has listed; one still there after a pause holds the lock.
+    if (!holder) {
       await clock.sleep(20 + Math.floor(Math.random() * 200));
       continue;
     }
