@@ -21,7 +21,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchProject, cleanup, leftovers, mineOrStale } from "./lib/cleanup.mjs";
 import { PROJECT_LABEL, request } from "./lib/docker-api.mjs";
-import { IMAGE, ports, services, stackSource } from "./lib/gen.mjs";
+import { IMAGE, ports, serviceName, services, stackSource } from "./lib/gen.mjs";
 import { defaults, hasGnuTime, killRunning, measure } from "./lib/measure.mjs";
 import { buildReport, printTable } from "./lib/report.mjs";
 
@@ -199,8 +199,12 @@ async function prepareSize(n, cacheDir) {
     await dsl(["synth", "stack.ts", "-o", out], { cwd: c, cacheDir });
   };
   await composeFile(undefined, "base.yml");
-  const floorSpec = path.join(dir, "floor.json");
-  writeFileSync(floorSpec, JSON.stringify({ project: benchProject("f", n), services: services(n, { basePort: BASE_PORT.f }).map((s) => ({ ...s, image: IMAGE })) }));
+  /** The floor's spec (a file the floor script reads), with the first service's LOG_LEVEL set to `change`. */
+  const floorSpec = (change) => {
+    const file = path.join(dir, `floor-${change ?? "base"}.json`);
+    writeFileSync(file, JSON.stringify({ project: benchProject("f", n), services: services(n, { basePort: BASE_PORT.f, change }).map((s) => ({ ...s, image: IMAGE })) }));
+    return file;
+  };
   return { dir, b, c, berthStack, composeFile, floorSpec };
 }
 
@@ -265,12 +269,14 @@ function composeEnv(n) {
   return { ...process.env, COMPOSE_PARALLEL_LIMIT: String(n + 1) };
 }
 
-async function floorCycle(rec, n, ctx) {
+async function floorCycle(rec, n, ctx, r) {
   const project = benchProject("f", n);
   const floor = (...args) => measure(NODE, [path.join(ROOT, "bench/lib/floor.mjs"), ...args]);
-  rec.add(`floor.create@${n}`, await floor("create", ctx.floorSpec));
+  rec.add(`floor.create@${n}`, await floor("create", ctx.floorSpec()));
   await expectRunning(project, n, "floor create");
   rec.add(`floor.list@${n}`, await floor("list", project));
+  rec.add(`floor.recreate@${n}`, await floor("recreate", ctx.floorSpec(`run${r}`), serviceName(1, n)));
+  await expectRunning(project, n, "floor recreate");
   rec.add(`floor.remove@${n}`, await floor("remove", project));
   await expectGone(project, "floor remove");
 }
@@ -368,7 +374,7 @@ async function main() {
         log(`N=${n}: engine rows, run ${r + 1}/${opts.runs} (Berth, docker-compose, floor)`);
         await berthCycle(rec, n, ctx, r, cacheDir);
         await composeCycle(rec, n, ctx, r, cacheDir);
-        await floorCycle(rec, n, ctx);
+        await floorCycle(rec, n, ctx, r);
       }
     }
   }

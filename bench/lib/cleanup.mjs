@@ -1,7 +1,7 @@
 /**
  * Removes everything the harness can have made on the engine: containers, networks and volumes
- * whose compose project label matches, and Berth's lock networks (`berth-lock-<project>`) of
- * those projects. Idempotent; safe to call at start (leftovers of a killed run), between rows,
+ * whose compose project label matches, and Berth's lock volumes (label `dev.berth.lock.project`)
+ * of those projects. Idempotent; safe to call at start (leftovers of a killed run), between rows,
  * and on the way out (errors, Ctrl-C).
  */
 import { PROJECT_LABEL, request } from "./docker-api.mjs";
@@ -11,6 +11,9 @@ import { PROJECT_LABEL, request } from "./docker-api.mjs";
  * `p` + the harness's pid, so that two runs on one engine (two CI jobs, `pnpm bench` beside
  * `npm test`) never remove each other's containers.
  */
+/** Berth's lock volumes carry their project in this label (packages/runtime/src/apply/lock.ts). */
+const LOCK_LABEL = "dev.berth.lock.project";
+
 export const BENCH_PROJECT = /^bench[bcf]\d+p(\d+)$/;
 
 export function benchProject(tool, n, pid = process.pid) {
@@ -48,15 +51,15 @@ export async function cleanup(isOurs = mine) {
   const networks = await request("GET", "/networks");
   for (const n of networks) {
     const project = n.Labels?.[PROJECT_LABEL];
-    const lockOf = n.Name.startsWith("berth-lock-") ? n.Name.slice("berth-lock-".length) : undefined;
-    if ((project && isOurs(project)) || (lockOf && isOurs(lockOf))) {
-      await retryActiveEndpoints(() => request("DELETE", `/networks/${n.Id}`).catch(notFound));
+    if (project && isOurs(project)) {
+      await retryActiveEndpoints(() => request("DELETE", `/networks/${n.Id}`).catch(notFound), { networkId: n.Id });
       removed.networks++;
     }
   }
   const volumes = (await request("GET", "/volumes", { filters: { label: [PROJECT_LABEL] } })).Volumes ?? [];
-  for (const v of volumes) {
-    if (!isOurs(v.Labels?.[PROJECT_LABEL] ?? "")) continue;
+  const locks = (await request("GET", "/volumes", { filters: { label: [LOCK_LABEL] } })).Volumes ?? [];
+  for (const v of [...volumes, ...locks]) {
+    if (!isOurs(v.Labels?.[PROJECT_LABEL] ?? v.Labels?.[LOCK_LABEL] ?? "")) continue;
     await request("DELETE", `/volumes/${encodeURIComponent(v.Name)}`, { force: "1" }).catch(notFound);
     removed.volumes++;
   }
@@ -77,15 +80,29 @@ export async function leftovers(project) {
 /**
  * The engine releases a removed container's network endpoint a moment after the remove call
  * returns (seen with Docker 20.10 under load): removing the network at once can fail with
- * "has active endpoints". Retry that one error for up to 10 s.
+ * "has active endpoints". Retry that one error for up to 10 s. After 2 s, endpoints of
+ * `networkId` whose container is gone are force-disconnected: Docker 20.10 can keep such a stale
+ * endpoint until it restarts (it stopped a full run once), and `docker network disconnect -f`
+ * is the cure. Berth's own destroy does the same (packages/runtime/src/apply/steps.ts).
  */
-export async function retryActiveEndpoints(fn, { timeoutMs = 10_000 } = {}) {
-  const until = Date.now() + timeoutMs;
+export async function retryActiveEndpoints(fn, { networkId, timeoutMs = 10_000 } = {}) {
+  const started = Date.now();
+  let cleared = false;
   for (;;) {
     try {
       return await fn();
     } catch (err) {
-      if (!/active endpoints/.test(String(err?.message)) || Date.now() > until) throw err;
+      if (!/active endpoints/.test(String(err?.message)) || Date.now() - started > timeoutMs) throw err;
+      if (networkId && !cleared && Date.now() - started >= 2_000) {
+        cleared = true;
+        const n = await request("GET", `/networks/${networkId}`).catch(() => ({}));
+        for (const [containerId, e] of Object.entries(n.Containers ?? {})) {
+          const gone = await request("GET", `/containers/${containerId}/json`).then(() => false, (e2) => e2.statusCode === 404);
+          if (!gone) continue;
+          process.stderr.write(`bench: network ${n.Name}: removing the stale endpoint ${e.Name} (its container is gone)\n`);
+          await request("POST", `/networks/${networkId}/disconnect`, undefined, { Container: e.Name, Force: true }).catch(() => undefined);
+        }
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   }

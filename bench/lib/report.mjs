@@ -21,6 +21,7 @@ export const PAIRS = [
   { row: "apply, nothing changed", berth: "berth.noop", anchor: "compose.noop", anchorName: "`docker-compose up -d`", max: 0.25 },
   { row: "apply, nothing changed", berth: "berth.noop", anchor: "floor.list", anchorName: "floor: node + 1 list by label" },
   { row: "apply, one env changed", berth: "berth.change", anchor: "compose.change", anchorName: "`docker-compose up -d`", max: 0.5 },
+  { row: "apply, one env changed", berth: "berth.change", anchor: "floor.recreate", anchorName: "floor: node + rename, create, stop, start, remove" },
   { row: "destroy", berth: "berth.destroy", anchor: "compose.down", anchorName: "`docker-compose down`" },
   { row: "destroy", berth: "berth.destroy", anchor: "floor.remove", anchorName: "floor: stop+remove, 8 at once", max: 1.2 },
 ];
