@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { parse } from "yaml";
 import type { Graph } from "@berth/dsl";
 import { isPlainSafe, synth, toComposeModel } from "../src/synth";
-import { toYaml } from "../src/synth/yaml";
+import { toYaml, toYamlWithLibrary } from "../src/synth/yaml";
 import { composeAvailable, composeConfig, normalizeModel, normalizeReadback, pyYamlToJson, scaffoldProjectDir, specErrors } from "./helpers/compose-oracle";
 import { graph, tricky } from "./fixtures/synth/arbitraries";
 
@@ -94,5 +94,47 @@ describe("synth over arbitrary graphs", () => {
     } finally {
       fs.rmSync(cwd, { recursive: true, force: true });
     }
+  });
+});
+
+describe("toYaml, written by hand, is the yaml package's rendering byte for byte", () => {
+  /** Plain data of every shape synth emits, keys and strings from the YAML-trap generator. */
+  const data: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      tricky,
+      fc.integer({ min: -100_000, max: 100_000 }),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.constantFrom(0, -0, 0.5, 1e21, 1e-7, -1.5),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie("value"), { maxLength: 4 }),
+      fc.dictionary(tricky, fc.option(tie("value"), { nil: undefined, freq: 6 }), { maxKeys: 4 }),
+    ),
+  })).value;
+
+  it("for arbitrary nested maps, lists and scalars", () => {
+    fc.assert(
+      fc.property(data, (v) => {
+        expect(toYaml(v)).toBe(toYamlWithLibrary(v));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("for the compose model of arbitrary graphs", () => {
+    fc.assert(
+      fc.property(graph, (g) => {
+        const model = toComposeModel(g);
+        expect(toYaml(model)).toBe(toYamlWithLibrary(model));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("hands what it does not write itself to the library: non-finite numbers, very long keys", () => {
+    const odd = { a: [1, Number.POSITIVE_INFINITY, Number.NaN], [`k${"x".repeat(1200)}`]: "v" };
+    expect(toYaml(odd)).toBe(toYamlWithLibrary(odd));
+    expect(toYaml(odd)).toContain(".inf");
   });
 });

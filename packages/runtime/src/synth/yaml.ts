@@ -13,7 +13,6 @@
  * plain string, and a `:` is admitted only between two safe characters. Strings like `e0`
  * are quoted as well, for lax readers (see {@link LAX_EXPONENT}).
  */
-import { Document } from "yaml";
 import type { Scalar, Tags } from "yaml";
 
 /** Letters, digits and `_./@-` after a first letter, `_`, `/`, `./` or `../`; `:` only between two of those. */
@@ -64,8 +63,78 @@ function withSafeStrings(tags: Tags): Tags {
 /**
  * Serialize plain data (key order as given) to block YAML: no anchors/aliases, no line
  * folding, our quoting rule for every string key and value.
+ *
+ * Written by hand for what synth emits (objects, arrays, strings, finite numbers, booleans,
+ * null): building the `yaml` package's document tree and printing it was the largest part of a
+ * warm `dsl synth`. Its output is the library's, byte for byte (a property test holds the two
+ * together); anything else (a non-finite number, a very long key, a class instance) goes to
+ * the library.
  */
 export function toYaml(value: unknown): string {
+  const out: string[] = [];
+  return emitBlock(value, "", out) ? `${out.join("\n")}\n` : toYamlWithLibrary(value);
+}
+
+/** The `yaml` package's rendering, for what {@link toYaml} does not handle itself. */
+export function toYamlWithLibrary(value: unknown): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Document } = require("yaml") as typeof import("yaml");
   const doc = new Document(value, { aliasDuplicateObjects: false, customTags: withSafeStrings });
   return doc.toString({ lineWidth: 0, minContentWidth: 0 });
+}
+
+/** Past this length the library writes a key as an explicit `? key` entry. */
+const MAX_IMPLICIT_KEY = 1000;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A scalar, or `[]` / `{}` for an empty collection; undefined when it needs a block (or the library). */
+function inline(v: unknown): string | undefined {
+  if (typeof v === "string") return isPlainSafe(v) ? v : doubleQuote(v);
+  if (typeof v === "number") return Number.isFinite(v) ? (Object.is(v, -0) ? "-0" : JSON.stringify(v)) : undefined;
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (v === null) return "null";
+  if (Array.isArray(v) && v.length === 0) return "[]";
+  if (isPlainObject(v) && Object.values(v).every((x) => x === undefined)) return "{}";
+  return undefined;
+}
+
+/** Appends `value` as lines indented by `indent`; false when the library must do it. */
+function emitBlock(value: unknown, indent: string, out: string[]): boolean {
+  const scalar = inline(value);
+  if (scalar !== undefined) {
+    out.push(indent + scalar);
+    return true;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const s = inline(item);
+      if (s !== undefined) {
+        out.push(`${indent}- ${s}`);
+        continue;
+      }
+      const start = out.length;
+      if (item === undefined || !emitBlock(item, `${indent}  `, out)) return false;
+      // The item's first line goes after the dash: `- key: value`, `- - x`.
+      out[start] = `${indent}- ${out[start].slice(indent.length + 2)}`;
+    }
+    return true;
+  }
+  if (!isPlainObject(value)) return false;
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    if (k.length > MAX_IMPLICIT_KEY) return false;
+    const key = isPlainSafe(k) ? k : doubleQuote(k);
+    const s = inline(v);
+    if (s !== undefined) out.push(`${indent}${key}: ${s}`);
+    else {
+      out.push(`${indent}${key}:`);
+      if (!emitBlock(v, `${indent}  `, out)) return false;
+    }
+  }
+  return true;
 }
