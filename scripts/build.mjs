@@ -22,6 +22,7 @@ await build({
   alias: {
     "@berth/dsl": path.join(root, "packages/dsl/src/index.ts"),
     "@berth/runtime": path.join(root, "packages/runtime/src/index.ts"),
+    "node:child_process": path.join(root, "scripts/lazy-child-process.cjs"),
   },
   define: { BERTH_VERSION: JSON.stringify(version) },
   logLevel: "warning",
