@@ -182,4 +182,43 @@ describeEngine("dsl apply / diff / destroy on a real engine", () => {
     expect(await fx.docker(["container", "inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", web.id])).toContain("PASSWORD=hunter2");
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  test("a secret from an environment variable and an inline config are written into the container (mode 0444, the grant's path); a new value recreates it, and an unset variable is an error before anything changes", async () => {
+    const project = fx.project("content");
+    const source = `import { Config, Secret, Service, Stack } from "@berth/dsl";
+const stack = new Stack(${JSON.stringify(project)});
+const token = new Secret("api_token", { environment: "BERTH_E2E_TOKEN" });
+const conf = new Config("app_conf", { content: "listen 8080;\\n" });
+new Service("app", { image: ${JSON.stringify(BUSYBOX)}, init: true, command: ["sleep", "3600"], secrets: [token], configs: [{ config: conf, target: "/etc/app/app.conf" }] });
+export default stack;
+`;
+    const file = writeStack(source);
+    const env = { BERTH_E2E_TOKEN: "s3cret-one" };
+
+    // GIVEN the variable is unset THEN nothing is created, and the error names the secret's line and the variable
+    const unset = dsl(["apply", "--yes", file], { env: { BERTH_E2E_TOKEN: undefined } });
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toMatch(/stack\.ts:3:15: secret "api_token": environment variable BERTH_E2E_TOKEN is not set \(service "app" uses it\)/);
+    expect((await snapshot(fx.docker, project)).containers).toEqual([]);
+
+    // WHEN applied with it set THEN the files are in the container, with the value never printed
+    const applied = dsl(["apply", "--yes", file], { env });
+    expect(applied.code).toBe(0);
+    expect(applied.stdout + applied.stderr).not.toContain("s3cret-one");
+    const id = containerOf(await snapshot(fx.docker, project), "app").id;
+    expect(await fx.docker(["exec", id, "cat", "/run/secrets/api_token"])).toBe("s3cret-one");
+    expect(await fx.docker(["exec", id, "stat", "-c", "%a %u", "/run/secrets/api_token"])).toBe("444 0");
+    expect(await fx.docker(["exec", id, "cat", "/etc/app/app.conf"])).toBe("listen 8080;");
+    expect(dsl(["diff", "--exit-code", file], { env }).code).toBe(0);
+
+    // WHEN the value changes THEN diff names the secret (not its value) and apply recreates the container with the new one
+    const env2 = { BERTH_E2E_TOKEN: "s3cret-two" };
+    const preview = dsl(["diff", file], { env: env2 });
+    expect(preview.stdout).toMatch(/~ service\s+app\s+recreate: contents\.secrets\.api_token/);
+    expect(preview.stdout).not.toMatch(/s3cret/);
+    expect(dsl(["apply", "--yes", file], { env: env2 }).code).toBe(0);
+    const id2 = containerOf(await snapshot(fx.docker, project), "app").id;
+    expect(id2).not.toBe(id);
+    expect(await fx.docker(["exec", id2, "cat", "/run/secrets/api_token"])).toBe("s3cret-two");
+  });
 });

@@ -14,6 +14,7 @@ export function applyPort(engine: Engine): ApplyEngine & LockEngine {
     createVolume: async (body) => void (await engine.createVolume(body as unknown as VolumeCreateOptions)),
     removeVolume: (name) => engine.removeVolume(name),
     createContainer: (body) => engine.createContainer(body as unknown as ContainerCreateOptions),
+    putArchive: (id, dir, tar) => engine.putArchive(id, dir, tar),
     startContainer: (id) => engine.startContainer(id),
     unpauseContainer: (id) => engine.unpauseContainer(id),
     stopContainer: (id, t) => engine.stopContainer(id, t),

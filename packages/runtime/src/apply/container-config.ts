@@ -3,7 +3,7 @@
  * Plain Docker API shapes are written here (not dockerode types), so that this file, the
  * planner and their tests load without dockerode.
  */
-import type { HealthcheckSpec, MountSpec, ServiceSpec } from "@berth/dsl";
+import type { FileGrantSpec, HealthcheckSpec, MountSpec, ServiceSpec } from "@berth/dsl";
 import { COMPOSE_VERSION_LABEL_VALUE, Labels } from "../labels";
 import type { DesiredService, DesiredState } from "../desired/resolve";
 import { stableJson } from "../desired/stable";
@@ -116,22 +116,61 @@ function mounts(desired: DesiredState, list: readonly MountSpec[] | undefined) {
   return { Binds: binds.length ? binds : undefined, Mounts: mountList.length ? mountList : undefined };
 }
 
-/**
- * File-based secrets and configs are bind-mounted read-only, as compose does without Swarm:
- * secrets at `/run/secrets/<target or name>`, configs at `<target or /name>`.
- */
+/** Where a granted secret or config appears in the container: `/run/secrets/<target or name>`, `<target or /name>`. */
+function grantTarget(kind: "secrets" | "configs", g: FileGrantSpec): string {
+  if (kind === "configs") return g.target ?? `/${g.source}`;
+  return g.target?.startsWith("/") ? g.target : `/run/secrets/${g.target ?? g.source}`;
+}
+
+/** File-based secrets and configs are bind-mounted read-only, as compose does without Swarm. */
 function fileGrants(desired: DesiredState, spec: ServiceSpec): string[] {
   const binds: string[] = [];
-  for (const g of spec.secrets ?? []) {
-    const file = desired.secrets[g.source]?.file;
-    const target = g.target?.startsWith("/") ? g.target : `/run/secrets/${g.target ?? g.source}`;
-    if (file) binds.push(`${file}:${target}:ro`);
-  }
-  for (const g of spec.configs ?? []) {
-    const file = desired.configs[g.source]?.file;
-    if (file) binds.push(`${file}:${g.target ?? `/${g.source}`}:ro`);
+  for (const kind of ["secrets", "configs"] as const) {
+    for (const g of spec[kind] ?? []) {
+      const file = desired[kind][g.source]?.file;
+      if (file) binds.push(`${file}:${grantTarget(kind, g)}:ro`);
+    }
   }
   return binds;
+}
+
+/** A file written into a container after it is created and before it starts. */
+export interface ContainerFile {
+  /** Absolute path in the container. */
+  readonly path: string;
+  readonly content: string;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/**
+ * Secrets and configs given as content (inline, or from an environment variable) rather than as
+ * a file: written into the container before it starts, as compose v2 does without Swarm, at the
+ * same paths as the bind-mounted ones. Secrets default to mode 0444 owned by root, as compose.
+ */
+export function contentFiles(desired: DesiredState, spec: ServiceSpec): ContainerFile[] {
+  const out: ContainerFile[] = [];
+  for (const kind of ["secrets", "configs"] as const) {
+    for (const g of spec[kind] ?? []) {
+      const f = desired[kind][g.source];
+      if (!f || f.file !== undefined || f.content === undefined) continue;
+      out.push({ path: grantTarget(kind, g), content: f.content, mode: g.mode ?? 0o444, uid: Number(g.uid ?? 0), gid: Number(g.gid ?? 0) });
+    }
+  }
+  return out;
+}
+
+/** The files as one tar, to extract at `/` (the engine makes the parent folders). */
+export async function filesArchive(files: readonly ContainerFile[]): Promise<Buffer> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tar = require("tar-stream") as typeof import("tar-stream");
+  const pack = tar.pack();
+  for (const f of files) pack.entry({ name: f.path.replace(/^\/+/, ""), mode: f.mode, uid: f.uid, gid: f.gid, mtime: new Date() }, f.content);
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of pack) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 function ports(spec: ServiceSpec) {

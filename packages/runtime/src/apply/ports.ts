@@ -25,6 +25,8 @@ export interface ApplyEngine {
   createVolume(body: Record<string, unknown>): Promise<void>;
   removeVolume(name: string): Promise<void>;
   createContainer(body: ContainerCreateBody): Promise<string>;
+  /** Extracts a tar archive into a created container at `dir`. */
+  putArchive(id: string, dir: string, tar: Buffer): Promise<void>;
   startContainer(id: string): Promise<void>;
   unpauseContainer(id: string): Promise<void>;
   stopContainer(id: string, timeoutSeconds: number): Promise<void>;

@@ -2,7 +2,7 @@
 import { COMPOSE_VERSION_LABEL_VALUE, Labels } from "../labels";
 import type { DesiredService } from "../desired/resolve";
 import type { PlanStep } from "../plan/types";
-import { containerCreateBody, serviceNetworks } from "./container-config";
+import { containerCreateBody, contentFiles, filesArchive, serviceNetworks } from "./container-config";
 import type { ExecuteOptions } from "./executor";
 import type { ApplyEngine } from "./ports";
 
@@ -14,12 +14,22 @@ function service(ctx: StepContext, step: PlanStep): DesiredService {
   return svc;
 }
 
-/** Creates the container and attaches it to every network after the first. Returns its id. */
+/** Creates the container, attaches it to every network after the first, and writes its secrets and configs given as content. Returns its id. */
 async function createContainer(ctx: StepContext, step: PlanStep): Promise<string> {
   const svc = service(ctx, step);
   const body = containerCreateBody({ desired: ctx.desired, service: svc, number: step.number ?? 1, configFile: ctx.stackFile, toolVersion: ctx.toolVersion });
   const id = await ctx.engine.createContainer(body);
   for (const net of serviceNetworks(ctx.desired, svc).slice(1)) await ctx.engine.connectNetwork(net.engineName, id, net.endpoint);
+  const files = contentFiles(ctx.desired, svc.resolved);
+  if (files.length) {
+    try {
+      await ctx.engine.putArchive(id, "/", await filesArchive(files));
+    } catch (err) {
+      // Not left behind under the service's name: a recreate then puts the old container back.
+      await ctx.engine.removeContainer(id, { force: true }).catch(() => undefined);
+      throw err;
+    }
+  }
   return id;
 }
 
@@ -103,6 +113,8 @@ function resourceLabels(ctx: StepContext, kind: "network" | "volume", name: stri
  * refusals, endpoints whose container no longer exists (a stale endpoint, which that engine can
  * keep until it restarts) are force-disconnected, as `docker network disconnect -f` does. An
  * endpoint of a container that exists is never touched: the error then names the container.
+ * When the engine lists no endpoint at all, its count is wrong (the same bug): only a restart
+ * of the engine clears that, and the error says so at once instead of waiting out the 10 s.
  */
 async function removeNetwork(ctx: StepContext, idOrName: string, name: string): Promise<void> {
   const started = ctx.clock.now();

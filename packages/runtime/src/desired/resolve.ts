@@ -14,7 +14,8 @@ import type { BuildSpec, ConfigSpec, DependsOnSpec, Graph, MountSpec, PullPolicy
 import { formatLocation } from "@berth/dsl";
 import { LoadError } from "../errors";
 import { parseEnvFile } from "./envfile";
-import { canonicalSpec, type CanonicalSpec, specHash } from "./spec";
+import { canonicalSpec, type CanonicalSpec, maskValue, specHash } from "./spec";
+import { sortKeys } from "./stable";
 
 export interface ResolveOptions {
   /** Folder of the stack file: relative paths are relative to it. */
@@ -124,7 +125,29 @@ function profilesEnabled(svc: ServiceSpec, enabled: readonly string[]): boolean 
   return !svc.profiles?.length || svc.profiles.some((p) => enabled.includes(p));
 }
 
-function resolveService(graph: Graph, svc: ServiceSpec, opts: Required<ResolveOptions>): DesiredService {
+/** The secrets and configs of the stack, as {@link resolveFiles} made them. */
+interface StackFiles {
+  readonly secrets: Readonly<Record<string, DesiredFile>>;
+  readonly configs: Readonly<Record<string, DesiredFile>>;
+}
+
+/**
+ * Digests of the secrets and configs a service gets as content (inline, or from an environment
+ * variable) rather than as a bind-mounted file: they are written into its containers when they
+ * are created, so a changed value must recreate them. `{ secrets: { db_password: "sha256:…" } }`.
+ */
+function contentDigests(svc: ServiceSpec, files: StackFiles): Record<string, Record<string, string>> | undefined {
+  const out: Record<string, Record<string, string>> = {};
+  for (const kind of ["secrets", "configs"] as const) {
+    for (const g of svc[kind] ?? []) {
+      const f = files[kind][g.source];
+      if (f && f.file === undefined && f.content !== undefined) (out[kind] ??= {})[g.source] = maskValue(f.content);
+    }
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+function resolveService(graph: Graph, svc: ServiceSpec, opts: Required<ResolveOptions>, files: StackFiles): DesiredService {
   const environment = resolveEnvironment(svc, opts);
   const build = svc.build && { ...svc.build, context: /^[a-z]+:\/\//i.test(svc.build.context) ? svc.build.context : absolute(opts.dir, svc.build.context) };
   const image = svc.image ?? `${graph.project}-${svc.name}`;
@@ -137,7 +160,8 @@ function resolveService(graph: Graph, svc: ServiceSpec, opts: Required<ResolveOp
     volumes: svc.volumes?.map((m) => resolveMount(opts.dir, m)),
     networks: svc.networks ?? { [DEFAULT_NETWORK]: {} },
   };
-  const spec = canonicalSpec(resolved);
+  const contents = contentDigests(svc, files);
+  const spec = contents ? (sortKeys({ ...canonicalSpec(resolved), contents }) as CanonicalSpec) : canonicalSpec(resolved);
   return {
     name: svc.name,
     location: svc.location,
@@ -178,6 +202,29 @@ function resolveNetworks(graph: Graph, services: Record<string, DesiredService>)
   return out;
 }
 
+function resolveFiles(specs: Readonly<Record<string, ConfigSpec>>, opts: Required<ResolveOptions>): Record<string, DesiredFile> {
+  const out: Record<string, DesiredFile> = {};
+  for (const [name, f] of Object.entries(specs)) {
+    const content = f.content ?? (f.environment !== undefined ? opts.env[f.environment] : undefined);
+    out[name] = { name, file: f.file ? absolute(opts.dir, f.file) : undefined, content, external: f.external === true };
+  }
+  return out;
+}
+
+/** A secret or config taken from an environment variable that is not set, and that a service uses, stops here. */
+function requireGrantedValues(graph: Graph, files: StackFiles): void {
+  for (const kind of ["secrets", "configs"] as const) {
+    for (const [name, spec] of Object.entries(graph[kind])) {
+      if (spec.environment === undefined || files[kind][name].content !== undefined) continue;
+      const users = Object.values(graph.services).filter((svc) => svc[kind]?.some((g) => g.source === name));
+      if (!users.length) continue;
+      const what = kind === "secrets" ? "secret" : "config";
+      const by = users.map((u) => `"${u.name}"`).join(", ");
+      throw new LoadError(`${formatLocation(spec.location)}: ${what} "${name}": environment variable ${spec.environment} is not set (service ${by} uses it); set it, or take the ${what} from a file`);
+    }
+  }
+}
+
 export function resolveDesired(graph: Graph, options: ResolveOptions): DesiredState {
   const opts: Required<ResolveOptions> = {
     dir: options.dir,
@@ -185,8 +232,10 @@ export function resolveDesired(graph: Graph, options: ResolveOptions): DesiredSt
     readFile: options.readFile ?? ((f) => fs.readFileSync(f, "utf8")),
     profiles: options.profiles ?? [],
   };
+  const files: StackFiles = { secrets: resolveFiles(graph.secrets, opts), configs: resolveFiles(graph.configs, opts) };
   const services: Record<string, DesiredService> = {};
-  for (const name of Object.keys(graph.services).sort()) services[name] = resolveService(graph, graph.services[name], opts);
+  for (const name of Object.keys(graph.services).sort()) services[name] = resolveService(graph, graph.services[name], opts, files);
+  requireGrantedValues(graph, files);
   const volumes: Record<string, DesiredVolume> = {};
   for (const [name, v] of Object.entries(graph.volumes)) {
     const external = v.external === true;
@@ -200,21 +249,13 @@ export function resolveDesired(graph: Graph, options: ResolveOptions): DesiredSt
       location: v.location,
     };
   }
-  const files = (specs: Readonly<Record<string, ConfigSpec>>) => {
-    const out: Record<string, DesiredFile> = {};
-    for (const [name, f] of Object.entries(specs)) {
-      const content = f.content ?? (f.environment !== undefined ? opts.env[f.environment] : undefined);
-      out[name] = { name, file: f.file ? absolute(opts.dir, f.file) : undefined, content, external: f.external === true };
-    }
-    return out;
-  };
   return {
     project: graph.project,
     dir: opts.dir,
     services,
     networks: resolveNetworks(graph, services),
     volumes,
-    secrets: files(graph.secrets),
-    configs: files(graph.configs),
+    secrets: files.secrets,
+    configs: files.configs,
   };
 }

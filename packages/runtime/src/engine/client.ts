@@ -67,10 +67,10 @@ export class Client {
     const query = queryStrings(req.query);
     const o = this.connection.options;
     try {
-      if (o.socketPath !== undefined) return await httpJson<T>({ socketPath: o.socketPath }, req.method, withQuery(req.path, query), req.body);
-      if (o.protocol === "http" && !o.ca) return await httpJson<T>({ host: o.host, port: Number(o.port) }, req.method, withQuery(req.path, query), req.body);
-      // The modem appends `_query` to a path that ends in "?"; a `_body` of {} makes it send no body.
-      return await this.dial<T>({ path: `${req.path}?`, method: req.method, options: { _query: query, _body: req.body ?? {} }, statusCodes: ANY_2XX });
+      if (o.socketPath !== undefined) return await httpJson<T>({ socketPath: o.socketPath }, req.method, withQuery(req.path, query), req.body, req.tar);
+      if (o.protocol === "http" && !o.ca) return await httpJson<T>({ host: o.host, port: Number(o.port) }, req.method, withQuery(req.path, query), req.body, req.tar);
+      // The modem appends `_query` to a path that ends in "?"; a `_body` of {} makes it send no body; `file` is sent as application/tar.
+      return await this.dial<T>({ path: `${req.path}?`, method: req.method, options: { _query: query, _body: req.body ?? {} }, ...(req.tar ? { file: req.tar } : {}), statusCodes: ANY_2XX });
     } catch (err) {
       const status = (err as { statusCode?: number } | undefined)?.statusCode;
       if (status !== undefined && req.ok?.includes(status)) return undefined;
@@ -84,7 +84,7 @@ export class Client {
   }
 
   /** A raw request through dockerode's modem (TLS and ssh connections). */
-  dial<T>(options: { path: string; method: string; options?: object; statusCodes: Record<number, boolean | string> }): Promise<T> {
+  dial<T>(options: { path: string; method: string; options?: object; file?: Buffer; statusCodes: Record<number, boolean | string> }): Promise<T> {
     return new Promise((resolve, reject) => {
       (this.docker.modem as unknown as { dial(o: object, cb: (err: unknown, data: unknown) => void): void }).dial(options, (err, data) =>
         err ? reject(err) : resolve(data as T),
@@ -94,13 +94,15 @@ export class Client {
 }
 
 export interface ApiRequest {
-  readonly method: "GET" | "POST" | "DELETE";
+  readonly method: "GET" | "POST" | "PUT" | "DELETE";
   /** `/containers/abc/start`; path parameters already encoded. */
   readonly path: string;
   /** Strings as they are, anything else (filters, booleans, numbers) as JSON, as the API expects. */
   readonly query?: Readonly<Record<string, unknown>>;
   /** Sent as JSON. */
   readonly body?: unknown;
+  /** Sent as it is, as `application/x-tar` (instead of `body`). */
+  readonly tar?: Buffer;
   /** Statuses that resolve to undefined instead of failing. */
   readonly ok?: readonly number[];
 }
@@ -122,13 +124,13 @@ function withQuery(path: string, query: Readonly<Record<string, string>>): strin
 }
 
 /** One request with a JSON answer; a non-2xx answer rejects like dockerode's modem does (`statusCode`, the engine's message). */
-function httpJson<T>(target: { socketPath?: string; host?: string; port?: number }, method: string, path: string, body: unknown): Promise<T> {
+function httpJson<T>(target: { socketPath?: string; host?: string; port?: number }, method: string, path: string, body: unknown, tar?: Buffer): Promise<T> {
   // Required here, not at the top: `dsl synth` never talks to an engine and should not load http.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const http = require("node:http") as typeof Http;
-  const data = body === undefined ? undefined : JSON.stringify(body);
+  const data = tar ?? (body === undefined ? undefined : JSON.stringify(body));
   const headers: Record<string, string | number> = { Host: "docker" };
-  if (data !== undefined) Object.assign(headers, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(data) });
+  if (data !== undefined) Object.assign(headers, { "Content-Type": tar ? "application/x-tar" : "application/json", "Content-Length": Buffer.byteLength(data) });
   return new Promise((resolve, reject) => {
     const req = http.request({ ...target, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];

@@ -46,6 +46,11 @@ export async function createContainer(client: Client, options: ContainerCreateOp
   return (res as { Id: string }).Id;
 }
 
+/** Extracts a tar archive into the container's filesystem at `dir` (also before it first starts). */
+export async function putArchive(client: Client, id: string, dir: string, tar: Buffer): Promise<void> {
+  await client.request("copy files into container", id, { method: "PUT", path: `${at(id)}/archive`, query: { path: dir }, tar });
+}
+
 /** 304: already in the asked state, which is what the caller wanted. */
 const NOT_MODIFIED = [304];
 

@@ -28,6 +28,7 @@ export function createEngine(options: CreateEngineOptions = {}): Engine {
     listContainers: (o) => containers.listContainers(c, o),
     inspectContainer: (id) => containers.inspectContainer(c, id),
     createContainer: (o) => containers.createContainer(c, o),
+    putArchive: (id, dir, tar) => containers.putArchive(c, id, dir, tar),
     startContainer: (id) => containers.startContainer(c, id),
     stopContainer: (id, t) => containers.stopContainer(c, id, t),
     restartContainer: (id, t) => containers.restartContainer(c, id, t),

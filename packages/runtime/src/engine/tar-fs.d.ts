@@ -27,3 +27,15 @@ declare module "tar-fs" {
 
   export function pack(cwd: string, options?: PackOptions): Readable;
 }
+
+/** The part of tar-stream 2.x that writes the files Berth puts into a container (the package ships no types). */
+declare module "tar-stream" {
+  import type { Readable } from "node:stream";
+
+  interface Pack extends Readable {
+    entry(header: { name: string; mode?: number; uid?: number; gid?: number; mtime?: Date }, content: string | Buffer): void;
+    finalize(): void;
+  }
+
+  export function pack(): Pack;
+}

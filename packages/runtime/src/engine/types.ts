@@ -366,6 +366,8 @@ export interface Engine {
   inspectContainer(idOrName: string): Promise<ContainerDetails | undefined>;
   /** Creates (does not start) a container; returns its id. */
   createContainer(options: ContainerCreateOptions): Promise<string>;
+  /** Extracts a tar archive into the container's filesystem at `dir`; works on a container that never started. */
+  putArchive(id: string, dir: string, tar: Buffer): Promise<void>;
   /** Succeeds when the container already runs. */
   startContainer(id: string): Promise<void>;
   /** SIGTERM (or the container's stop signal), SIGKILL after `timeoutSeconds` (default: the container's own, else 10). Succeeds when already stopped. */
