@@ -4,8 +4,9 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { applyCommand, destroyCommand } from "./commands/apply";
+import { buildCommand } from "./commands/build";
 import { checkCommand, withTypecheck } from "./commands/check";
-import { controlCommand, execCommand, logsCommand, psCommand } from "./commands/day2";
+import { controlCommand, execCommand, logsCommand, psCommand, runCommand } from "./commands/day2";
 import { diffCommand } from "./commands/diff";
 import { importCommand } from "./commands/import";
 import { initCommand } from "./commands/init";
@@ -140,6 +141,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(targetOption())
     .action(bind(byTarget(destroyCommand as Action, swarmDestroyCommand as Action), 1));
 
+  program.command("build").description("build the images of the services that have a build (all, or the services named)").argument("[service...]")
+    .option("--no-cache", "build without the engine's layer cache")
+    .option("--pull", "pull a newer version of each base image first")
+    .action(bind(buildCommand as Action, 1));
   program.command("ps").description("list the project's services and their containers (swarm: stack → service → tasks)")
     .addOption(targetOption())
     .action(bind(byTarget(psCommand as Action, swarmPsCommand as Action), 0));
@@ -155,6 +160,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("-e, --env <KEY=VALUE>", "set an environment variable (repeatable)", collect)
     .passThroughOptions()
     .action(bind(execCommand as Action, 2));
+  program.command("run").description("run a command in a new one-off container of a service (its networks must exist: dsl apply first)").argument("<service>").argument("[command...]", "the command (after --); default: the service's own")
+    .option("--rm", "remove the container when the command has exited")
+    .option("-u, --user <user>", "run as this user")
+    .option("-w, --workdir <dir>", "working directory inside the container")
+    .option("-e, --env <KEY=VALUE>", "set an environment variable (repeatable)", collect)
+    .passThroughOptions()
+    .action(bind(runCommand as Action, 2));
   for (const action of ["stop", "start", "restart"] as const) {
     program.command(action).description(`${action} the project's containers (all, or the services named)`).argument("[service...]")
       .action(bind(((services: string[], opts: never, io2: Io) => controlCommand(action, services, opts, io2)) as Action, 1));

@@ -1,7 +1,8 @@
 /** ps, logs, exec, stop, start, restart: compose's day-2 verbs on the project of the stack. */
-import { controlServices, execInService, projectContainers, serviceLogs, type Day2Action } from "@berth/runtime";
+import { controlServices, execInService, projectContainers, runOneOff, serviceLogs, type Day2Action } from "@berth/runtime";
 import { engineFor, type EngineOptions, prepareStack, stackFile } from "../engine";
 import { type Io, paint, useColor, writeJson } from "../io";
+import { imagePrinter } from "../render";
 
 async function projectOf(opts: EngineOptions, io: Io): Promise<string> {
   if (opts.project) return opts.project;
@@ -76,6 +77,37 @@ export async function execCommand(service: string, args: string[], opts: ExecCom
   else {
     io.stdout.write(res.stdout);
     io.stderr.write(res.stderr);
+  }
+  return res.exitCode;
+}
+
+export interface RunCommandOptions extends EngineOptions {
+  readonly rm?: boolean;
+  readonly user?: string;
+  readonly workdir?: string;
+  readonly env?: string[];
+}
+
+/** `dsl run <service> [-- command…]`: a one-off container of the service; exits with the command's code. */
+export async function runCommand(service: string, args: string[], opts: RunCommandOptions, io: Io): Promise<number> {
+  const command = args[0] === "--" ? args.slice(1) : args;
+  const prepared = await prepareStack(stackFile(undefined, opts), opts, io);
+  const out: { stream: string; text: string }[] = [];
+  const res = await runOneOff(engineFor(opts, io), prepared, service, {
+    command,
+    env: opts.env,
+    user: opts.user,
+    workingDir: opts.workdir,
+    remove: opts.rm,
+    onImage: opts.json ? undefined : imagePrinter(io),
+    onOutput: (chunk) => {
+      if (opts.json) out.push({ stream: chunk.stream, text: chunk.data.toString("utf8") });
+      else (chunk.stream === "stderr" ? io.stderr : io.stdout).write(chunk.data);
+    },
+  });
+  if (opts.json) {
+    const text = (s: string) => out.filter((o) => o.stream === s).map((o) => o.text).join("");
+    writeJson(io, { container: res.container, exitCode: res.exitCode, stdout: text("stdout"), stderr: text("stderr") });
   }
   return res.exitCode;
 }

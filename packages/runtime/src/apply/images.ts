@@ -64,21 +64,58 @@ export async function ensureImages(engine: Engine, desired: DesiredState, opts: 
   const present = imageIds(refs, await engine.listImages({ references: refs }));
   const todo = imagesToFetch(desired, present, opts);
   for (const { service: svc, action } of todo) {
-    const where = `${formatLocation(svc.location)}: service "${svc.name}"`;
-    if (action === "missing") throw new ImageError(`${where}: image ${svc.image} is not present and pull policy is "never"`);
-    const report = (status: "started" | "done", event?: ProgressEvent) => opts.onProgress?.({ service: svc.name, image: svc.image, action, status, event });
-    report("started");
-    try {
-      if (action === "pull") await engine.pullImage(svc.image, { onProgress: (e) => report("started", e) });
-      else {
-        const b = svc.build!;
-        await engine.buildImage(b.context, { dockerfile: b.dockerfile, args: b.args, target: b.target, tags: [svc.image], onProgress: (e) => report("started", e) });
-      }
-    } catch (err) {
-      const msg = err instanceof Error ? err.message : String(err);
-      throw new ImageError(`${where}: ${action === "pull" ? `pulling ${svc.image}` : `building ${svc.image}`} failed: ${msg}`, { cause: err });
-    }
-    report("done");
+    if (action === "missing") throw new ImageError(`${formatLocation(svc.location)}: service "${svc.name}": image ${svc.image} is not present and pull policy is "never"`);
+    await fetchImage(engine, svc, action, opts.onProgress);
   }
   return todo.length;
+}
+
+/** One pull or build, reported as started / done; a failure names the service and its line. */
+async function fetchImage(engine: Engine, svc: DesiredService, action: ImageAction, onProgress: ((p: ImageProgress) => void) | undefined, build: { noCache?: boolean; pull?: boolean } = {}): Promise<void> {
+  const report = (status: "started" | "done", event?: ProgressEvent) => onProgress?.({ service: svc.name, image: svc.image, action, status, event });
+  report("started");
+  try {
+    if (action === "pull") await engine.pullImage(svc.image, { onProgress: (e) => report("started", e) });
+    else {
+      const b = svc.build!;
+      await engine.buildImage(b.context, { dockerfile: b.dockerfile, args: b.args, target: b.target, tags: [svc.image], noCache: build.noCache, pull: build.pull, onProgress: (e) => report("started", e) });
+    }
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new ImageError(`${formatLocation(svc.location)}: service "${svc.name}": ${action === "pull" ? `pulling ${svc.image}` : `building ${svc.image}`} failed: ${msg}`, { cause: err });
+  }
+  report("done");
+}
+
+export interface BuildImagesOptions {
+  /** Only these services (each must have a build). Default: every service that has one. */
+  readonly services?: readonly string[];
+  /** Build without the engine's layer cache. */
+  readonly noCache?: boolean;
+  /** Pull a newer version of the base image first. */
+  readonly pull?: boolean;
+  readonly onProgress?: (p: ImageProgress) => void;
+}
+
+/**
+ * `dsl build`: build the image of every service that has a build (or of the named ones),
+ * whether or not it exists, as `docker compose build` does. Resolves to the services built.
+ */
+export async function buildImages(engine: Engine, desired: DesiredState, opts: BuildImagesOptions = {}): Promise<string[]> {
+  const all = Object.values(desired.services).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const name of opts.services ?? []) {
+    const svc = desired.services[name];
+    if (!svc) throw new ImageError(`project "${desired.project}" has no service "${name}" (services: ${all.map((s) => s.name).join(", ")})`);
+    if (!svc.build) throw new ImageError(`${formatLocation(svc.location)}: service "${name}" has no build: it runs the image ${svc.image}`);
+  }
+  const wanted = opts.services?.length ? all.filter((s) => opts.services!.includes(s.name)) : all.filter((s) => s.build);
+  const built: string[] = [];
+  const images = new Set<string>();
+  for (const svc of wanted) {
+    if (images.has(svc.image)) continue; // two services of one image: built once
+    images.add(svc.image);
+    await fetchImage(engine, svc, "build", opts.onProgress, { noCache: opts.noCache, pull: opts.pull });
+    built.push(svc.name);
+  }
+  return built;
 }

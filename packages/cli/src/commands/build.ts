@@ -1,0 +1,26 @@
+/** `dsl build [service…]`: build the images of the services that have a build, as compose's `build`. */
+import { buildImages } from "@berth/runtime";
+import { engineFor, type EngineOptions, prepareStack, stackFile } from "../engine";
+import { type Io, writeJson } from "../io";
+import { imagePrinter } from "../render";
+
+export interface BuildCommandOptions extends EngineOptions {
+  /** commander's `--no-cache` sets cache: false. */
+  readonly cache?: boolean;
+  readonly pull?: boolean;
+}
+
+export async function buildCommand(services: string[], opts: BuildCommandOptions, io: Io): Promise<number> {
+  const started = Date.now();
+  const prepared = await prepareStack(stackFile(undefined, opts), opts, io);
+  const built = await buildImages(engineFor(opts, io), prepared.desired, {
+    services,
+    noCache: opts.cache === false,
+    pull: opts.pull,
+    onProgress: opts.json ? undefined : imagePrinter(io),
+  });
+  if (opts.json) writeJson(io, { project: prepared.desired.project, built: built.map((s) => ({ service: s, image: prepared.desired.services[s].image })) });
+  else if (!built.length) io.stdout.write(`Nothing to build: no service of "${prepared.desired.project}" has a build.\n`);
+  else io.stdout.write(`Built ${built.length} ${built.length === 1 ? "image" : "images"} in ${((Date.now() - started) / 1000).toFixed(1)}s: ${built.map((s) => prepared.desired.services[s].image).join(", ")}.\n`);
+  return 0;
+}

@@ -1,0 +1,77 @@
+/**
+ * `dsl run <service> [command…]`: a one-off container of a service, as `docker compose run
+ * --no-deps` makes it: the service's image, environment, volumes, networks and secrets, the
+ * given command instead of its own, no published ports, no restart policy, labelled one-off (so
+ * apply leaves it alone and destroy removes it). Its output streams to the caller; it resolves
+ * to the command's exit code.
+ *
+ * It joins the project's networks but does not create them, nor start the service's
+ * dependencies: those are `dsl apply`'s, and a missing network says so.
+ */
+import { randomBytes } from "node:crypto";
+import { containerCreateBody, contentFiles, filesArchive, serviceNetworks } from "./apply/container-config";
+import { ensureImages, type ImageProgress } from "./apply/images";
+import type { Prepared } from "./deploy";
+import type { Engine, LogChunk } from "./engine/types";
+import { Labels } from "./labels";
+
+export interface RunOptions {
+  /** Replaces the service's command. Default: the service's own. */
+  readonly command?: readonly string[];
+  /** Extra `KEY=VALUE` environment entries. */
+  readonly env?: readonly string[];
+  readonly user?: string;
+  readonly workingDir?: string;
+  /** Remove the container when the command has exited. */
+  readonly remove?: boolean;
+  readonly onOutput?: (chunk: LogChunk) => void;
+  readonly onImage?: (p: ImageProgress) => void;
+  readonly toolVersion?: string;
+}
+
+export interface RunResult {
+  readonly container: string;
+  readonly exitCode: number;
+}
+
+function userError(message: string): Error {
+  return Object.assign(new Error(message), { userError: true });
+}
+
+export async function runOneOff(engine: Engine, prepared: Prepared, service: string, opts: RunOptions = {}): Promise<RunResult> {
+  const { desired } = prepared;
+  const svc = desired.services[service];
+  if (!svc) throw userError(`project "${desired.project}" has no service "${service}" (services: ${Object.keys(desired.services).sort().join(", ")})`);
+  const networks = serviceNetworks(desired, svc);
+  const present = new Set((await engine.listNetworks({ names: networks.map((n) => n.engineName) })).map((n) => n.name));
+  const missing = networks.filter((n) => !present.has(n.engineName)).map((n) => n.engineName);
+  if (missing.length) throw userError(`network ${missing.map((n) => `"${n}"`).join(", ")} of service "${service}" does not exist: run dsl apply first (dsl run joins the project's networks, it does not create them)`);
+  await ensureImages(engine, { ...desired, services: { [service]: { ...svc, replicas: 1 } } }, { onProgress: opts.onImage });
+
+  const base = containerCreateBody({ desired, service: svc, number: 1, configFile: prepared.file, toolVersion: opts.toolVersion });
+  const name = `${desired.project}-${service}-run-${randomBytes(6).toString("hex")}`;
+  const body = {
+    ...base,
+    name,
+    ...(opts.command?.length ? { Cmd: [...opts.command] } : {}),
+    Env: [...(base.Env as string[]), ...(opts.env ?? [])],
+    ...(opts.user ? { User: opts.user } : {}),
+    ...(opts.workingDir ? { WorkingDir: opts.workingDir } : {}),
+    Labels: { ...base.Labels, [Labels.oneoff]: "True" },
+    ExposedPorts: undefined,
+    HostConfig: { ...base.HostConfig, PortBindings: undefined, RestartPolicy: undefined },
+  };
+  const id = await engine.createContainer(body as unknown as Parameters<Engine["createContainer"]>[0]);
+  try {
+    for (const net of networks.slice(1)) await engine.connectNetwork(net.engineName, id, net.endpoint);
+    const files = contentFiles(desired, svc.resolved);
+    if (files.length) await engine.putArchive(id, "/", await filesArchive(files));
+    await engine.startContainer(id);
+    const logs = await engine.containerLogs(id, { follow: true });
+    for await (const chunk of logs) opts.onOutput?.(chunk);
+    const { exitCode } = await engine.waitContainer(id);
+    return { container: name, exitCode };
+  } finally {
+    if (opts.remove) await engine.removeContainer(id, { force: true }).catch(() => undefined);
+  }
+}
