@@ -210,6 +210,23 @@ describe("a network that keeps an endpoint", () => {
     expect(t).toBe(2_000);
   });
 
+  test("that the engine counts but does not list (its count is wrong) fails after 2 s, saying that only an engine restart clears it", async () => {
+    const calls: string[] = [];
+    const engine = fakeEngine(
+      {
+        removeNetwork: async () => {
+          throw refusal();
+        },
+        networkEndpoints: async () => [],
+      },
+      calls,
+    );
+    let t = 0;
+    const err = await execute(removal, { engine, desired: resolveDesired(g, { dir: "/s", env: {} }), clock: { now: () => t, sleep: async (ms) => void (t += ms) } }).catch((e: unknown) => e);
+    expect(String((err as Error).message)).toContain('cannot remove network "p_default": the engine counts endpoints on it but none is attached (a Docker Engine bug that lasts until the engine restarts); restart dockerd');
+    expect(t).toBe(2_000);
+  });
+
   test("of a container that still exists is left alone, and the error names that container", async () => {
     const calls: string[] = [];
     const engine = fakeEngine(

@@ -127,9 +127,10 @@ async function removeNetwork(ctx: StepContext, idOrName: string, name: string): 
       const waited = ctx.clock.now() - started;
       if (!cleared && waited >= 2_000) {
         cleared = true;
-        const { stale } = await endpointsOf(ctx, idOrName);
+        const { live, stale } = await endpointsOf(ctx, idOrName);
         for (const e of stale) await ctx.engine.disconnectNetwork(idOrName, e.name, true);
         if (stale.length) continue;
+        if (!live.length) throw new Error(`cannot remove network "${name}": the engine counts endpoints on it but none is attached (a Docker Engine bug that lasts until the engine restarts); restart dockerd, then run the command again: nothing else is left`, { cause: err });
       }
       if (waited > 10_000) {
         const { live } = await endpointsOf(ctx, idOrName);
