@@ -179,9 +179,31 @@ async function expectRunning(project, n, what) {
   if (got !== n) throw new Error(`${what}: ${got} of ${n} containers of ${project} are running`);
 }
 
+/** Networks Docker 20.10 would not remove ("has active endpoints" with no container left): removed after an engine restart at the end. */
+const leakedNetworks = new Set();
+
 async function expectGone(project, what) {
-  const left = await leftovers(project);
+  const left = (await leftovers(project)).filter((l) => !leakedNetworks.has(l));
   if (left.length) throw new Error(`${what} left ${left.join(", ")}`);
+}
+
+/**
+ * A removal (dsl destroy, docker-compose down, the floor's) that failed only because the engine
+ * kept a network's endpoint count after its last container went (Docker 20.10 under load; no
+ * container is left, and only an engine restart clears it) still removed everything it times:
+ * its sample is kept, the network is noted and removed at the end. Any other failure stands.
+ */
+async function removalSample(tool, project, run) {
+  try {
+    return await run();
+  } catch (err) {
+    const text = `${err.message}\n${err.result?.stderr ?? ""}\n${err.result?.stdout ?? ""}`;
+    const left = await leftovers(project);
+    if (!err.result || !/has active endpoints/.test(text) || !left.length || left.some((l) => !l.startsWith("network "))) throw err;
+    for (const l of left) leakedNetworks.add(l);
+    log(`warning: ${tool} could not remove ${left.join(", ")}: "has active endpoints" with no container left (the engine's bug, not ${tool}'s); sample kept, network removed after an engine restart at the end`);
+    return err.result;
+  }
 }
 
 /** Stacks for size n: Berth's stack.ts, docker-compose's synthesized file, the floor's spec. */
@@ -239,7 +261,7 @@ async function berthCycle(rec, n, ctx, r, cacheDir) {
   if (!/1 to change/.test(change.stdout)) throw new Error(`dsl apply after one env change did not plan 1 change:\n${change.stdout}`);
   rec.add(`berth.change@${n}`, change);
   await expectRunning(project, n, "dsl apply (one change)");
-  rec.add(`berth.destroy@${n}`, await dsl(["destroy", "--yes", "stack.ts"], opts));
+  rec.add(`berth.destroy@${n}`, await removalSample("dsl destroy", project, () => dsl(["destroy", "--yes", "stack.ts"], opts)));
   await expectGone(project, "dsl destroy");
 }
 
@@ -254,7 +276,7 @@ async function composeCycle(rec, n, ctx, r, cacheDir) {
   await ctx.composeFile(`run${r}`, "docker-compose.yml"); // untimed: the same one-value edit
   rec.add(`compose.change@${n}`, await compose("up", "-d"));
   await expectRunning(project, n, "docker-compose up -d (one change)");
-  rec.add(`compose.down@${n}`, await compose("down"));
+  rec.add(`compose.down@${n}`, await removalSample("docker-compose down", project, () => compose("down")));
   await expectGone(project, "docker-compose down");
 }
 
@@ -277,7 +299,7 @@ async function floorCycle(rec, n, ctx, r) {
   rec.add(`floor.list@${n}`, await floor("list", project));
   rec.add(`floor.recreate@${n}`, await floor("recreate", ctx.floorSpec(`run${r}`), serviceName(1, n)));
   await expectRunning(project, n, "floor recreate");
-  rec.add(`floor.remove@${n}`, await floor("remove", project));
+  rec.add(`floor.remove@${n}`, await removalSample("the floor", project, () => floor("remove", project)));
   await expectGone(project, "floor remove");
 }
 
@@ -314,6 +336,11 @@ async function finish() {
     killRunning("SIGTERM");
     try {
       if (engine.used && (await answers())) {
+        if (leakedNetworks.size && engine.startedHere) {
+          log(`restarting the private engine to remove ${[...leakedNetworks].join(", ")}`);
+          stopEngine();
+          await ensureEngine();
+        }
         const removed = await cleanup();
         if (removed.containers + removed.networks + removed.volumes) log(`removed ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes left by the bench`);
       }

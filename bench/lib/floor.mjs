@@ -56,7 +56,10 @@ async function create(specFile) {
   const { project, services } = JSON.parse(readFileSync(specFile, "utf8"));
   const docker = dockerode();
   const net = `${project}_default`;
-  await docker.createNetwork({ Name: net, CheckDuplicate: true, Labels: { [PROJECT_LABEL]: project, "com.docker.compose.network": "default" } });
+  // An earlier run's network that the engine would not remove (see removalSample in run.mjs) is reused, as compose and Berth reuse theirs.
+  await docker.createNetwork({ Name: net, CheckDuplicate: true, Labels: { [PROJECT_LABEL]: project, "com.docker.compose.network": "default" } }).catch((err) => {
+    if (err.statusCode !== 409) throw err;
+  });
   await pool(services, CONCURRENCY, async (s) => {
     const container = await docker.createContainer({ name: `${project}-${s.name}-1`, ...containerBody(project, s) });
     await container.start();
