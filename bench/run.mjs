@@ -106,7 +106,9 @@ async function answers() {
 
 /** $DOCKER_HOST if it answers, else the private test engine; the base image imported either way. */
 async function ensureEngine() {
-  const before = Boolean(process.env.DOCKER_HOST) && (await answers());
+  // Already up (a $DOCKER_HOST that answers, or the private engine from an earlier start): not ours to stop.
+  const privateUp = spawnSync("bash", [path.join(ROOT, "scripts/test-engine.sh"), "status"], { cwd: ROOT, env: process.env, stdio: "ignore" }).status === 0;
+  const before = privateUp || (Boolean(process.env.DOCKER_HOST) && (await answers()));
   const r = spawnSync("bash", [path.join(ROOT, "scripts/test-engine.sh"), "start"], { cwd: ROOT, env: process.env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   if (r.status !== 0) throw new Error("scripts/test-engine.sh start failed");
   const m = /export DOCKER_HOST=(\S+)/.exec(r.stdout);
@@ -179,7 +181,7 @@ async function expectRunning(project, n, what) {
   if (got !== n) throw new Error(`${what}: ${got} of ${n} containers of ${project} are running`);
 }
 
-/** Networks Docker 20.10 would not remove ("has active endpoints" with no container left): removed after an engine restart at the end. */
+/** Networks Docker 20.10 would not remove ("has active endpoints" with no container left) and that are still there (the engine is not ours to restart). */
 const leakedNetworks = new Set();
 
 async function expectGone(project, what) {
@@ -191,7 +193,8 @@ async function expectGone(project, what) {
  * A removal (dsl destroy, docker-compose down, the floor's) that failed only because the engine
  * kept a network's endpoint count after its last container went (Docker 20.10 under load; no
  * container is left, and only an engine restart clears it) still removed everything it times:
- * its sample is kept, the network is noted and removed at the end. Any other failure stands.
+ * its sample is kept, and the private engine (when the harness started it) is restarted at once
+ * and the network removed, so that later runs start clean. Any other failure stands.
  */
 async function removalSample(tool, project, run) {
   try {
@@ -200,8 +203,15 @@ async function removalSample(tool, project, run) {
     const text = `${err.message}\n${err.result?.stderr ?? ""}\n${err.result?.stdout ?? ""}`;
     const left = await leftovers(project);
     if (!err.result || !/has active endpoints/.test(text) || !left.length || left.some((l) => !l.startsWith("network "))) throw err;
-    for (const l of left) leakedNetworks.add(l);
-    log(`warning: ${tool} could not remove ${left.join(", ")}: "has active endpoints" with no container left (the engine's bug, not ${tool}'s); sample kept, network removed after an engine restart at the end`);
+    log(`warning: ${tool} could not remove ${left.join(", ")}: "has active endpoints" with no container left (the engine's bug, not ${tool}'s); sample kept`);
+    if (engine.startedHere) {
+      // Only a restart clears it; left in place, it would slow every later removal of this project.
+      log("restarting the private engine (nothing of the bench runs now) and removing the network");
+      stopEngine();
+      await ensureEngine();
+      await cleanup();
+    }
+    for (const l of await leftovers(project)) leakedNetworks.add(l);
     return err.result;
   }
 }

@@ -26,6 +26,8 @@ export function request(method, path, query, body, { host, timeoutMs = 30_000 } 
         path: `${path}${qs}`,
         headers: payload ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {},
         timeout: timeoutMs,
+        // A new connection each time: node 20 keeps sockets alive, and one kept from before an engine restart fails with EPIPE.
+        agent: false,
       },
       (res) => {
         const chunks = [];

@@ -18,7 +18,7 @@ test("--help lists the commands and exits 0", () => {
   expect(res.stdout).toContain("Usage: dsl [options] [command]");
   for (const cmd of ["synth", "validate"]) expect(res.stdout).toMatch(new RegExp(`\\n  ${cmd}\\b`));
   expect(res.stdout).toContain("Exit codes: 0 success, 1 a problem in the stack or the command line, 2 an internal error,\n3 the Docker engine could not be reached or refused");
-  for (const cmd of ["diff", "apply|up", "destroy|down", "ps", "logs", "exec", "stop", "start", "restart"]) expect(res.stdout).toContain(`\n  ${cmd} `);
+  for (const cmd of ["diff", "apply|up", "destroy|down", "build", "ps", "logs", "exec", "run", "stop", "start", "restart"]) expect(res.stdout).toContain(`\n  ${cmd} `);
 });
 
 test("a typo in a command suggests the right one and exits 1", () => {

@@ -223,7 +223,7 @@ describe("a network that keeps an endpoint", () => {
     );
     let t = 0;
     const err = await execute(removal, { engine, desired: resolveDesired(g, { dir: "/s", env: {} }), clock: { now: () => t, sleep: async (ms) => void (t += ms) } }).catch((e: unknown) => e);
-    expect(String((err as Error).message)).toContain('cannot remove network "p_default": the engine counts endpoints on it but none is attached (a Docker Engine bug that lasts until the engine restarts); restart dockerd');
+    expect(String((err as Error).message)).toContain('cannot remove network "p_default": the engine says it has active endpoints but lists none (a Docker Engine bug that lasts until the engine restarts); restart dockerd');
     expect(t).toBe(2_000);
   });
 

@@ -130,7 +130,7 @@ async function removeNetwork(ctx: StepContext, idOrName: string, name: string): 
         const { live, stale } = await endpointsOf(ctx, idOrName);
         for (const e of stale) await ctx.engine.disconnectNetwork(idOrName, e.name, true);
         if (stale.length) continue;
-        if (!live.length) throw new Error(`cannot remove network "${name}": the engine counts endpoints on it but none is attached (a Docker Engine bug that lasts until the engine restarts); restart dockerd, then run the command again: nothing else is left`, { cause: err });
+        if (!live.length) throw new Error(`cannot remove network "${name}": the engine says it has active endpoints but lists none (a Docker Engine bug that lasts until the engine restarts); restart dockerd, then run the command again: nothing else is left`, { cause: err });
       }
       if (waited > 10_000) {
         const { live } = await endpointsOf(ctx, idOrName);
