@@ -6,7 +6,7 @@ export function printPlan(plan: Plan, io: Io, opts: GlobalOptions, title?: strin
   io.stdout.write(formatPlan(plan, { color: useColor(io, io.stdout, opts), title }));
 }
 
-const VERB: Record<string, string> = { create: "created", recreate: "recreated", start: "started", stop: "stopped", remove: "removed", wait: "ready" };
+const VERB: Record<string, string> = { create: "created", recreate: "recreated", start: "started", restart: "restarted", stop: "stopped", remove: "removed", wait: "ready" };
 
 function seconds(ms: number | undefined): string {
   return ms === undefined ? "" : `${(ms / 1000).toFixed(1)}s`;

@@ -86,6 +86,29 @@ describe("plan", () => {
     expect(summarize(p)).toEqual({ add: 0, change: 1, remove: 0 });
   });
 
+  test("dependsOn restart: true restarts the running dependent after its recreated dependency is healthy; without it, or when nothing is recreated, no restart", () => {
+    const withRestart = graph({ ...blog.services, web: { ...blog.services.web, dependsOn: { db: { condition: "service_healthy", restart: true } } } }, { volumes: blog.volumes });
+    const dbChanged = graph({ ...withRestart.services, db: { ...withRestart.services.db, environment: { POSTGRES_DB: "blog" } } }, { volumes: blog.volumes });
+    const p = plan(resolveDesired(dbChanged, { dir: "/stack", env: {} }), converged(withRestart));
+    expect(p.steps.map((s) => `${s.op} ${s.id} after ${s.after.join(",")}`)).toEqual([
+      "recreate service:db:1 after ",
+      "restart service:web:1 after service:db:1,wait:db",
+      "wait wait:db after service:db:1",
+    ]);
+    expect(formatPlan(p)).toContain("~ service  web      restart: db recreated (dependsOn restart: true)");
+    expect(summarize(p)).toEqual({ add: 0, change: 2, remove: 0 });
+
+    // without restart: true, only db; with nothing recreated, nothing
+    const plainChanged = graph({ ...blog.services, db: { ...blog.services.db, environment: { POSTGRES_DB: "blog" } } }, { volumes: blog.volumes });
+    expect(plan(resolveDesired(plainChanged, { dir: "/stack", env: {} }), converged(blog)).steps.map((s) => s.op)).toEqual(["recreate"]);
+    expect(isEmptyPlan(plan(resolveDesired(withRestart, { dir: "/stack", env: {} }), converged(withRestart)))).toBe(true);
+    // a dependent that is recreated anyway (or stopped) is not restarted as well
+    const bothChanged = graph({ ...dbChanged.services, web: { ...dbChanged.services.web, environment: { LOG_LEVEL: "debug", DB_PASSWORD: "s3cret" } } }, { volumes: blog.volumes });
+    expect(plan(resolveDesired(bothChanged, { dir: "/stack", env: {} }), converged(withRestart)).steps.map((s) => `${s.op} ${s.id}`)).toEqual(["recreate service:db:1", "recreate service:web:1", "wait wait:db"]);
+    const stopped = converged(withRestart, (c) => (c.service === "web" ? { state: "exited", status: "Exited (0) 1 minute ago" } : {}));
+    expect(plan(resolveDesired(dbChanged, { dir: "/stack", env: {} }), stopped).steps.map((s) => `${s.op} ${s.id}`)).toEqual(["recreate service:db:1", "start service:web:1", "wait wait:db"]);
+  });
+
   test("a changed sensitive value is named but never shown, in the text or in the JSON", () => {
     const changed = graph({ ...blog.services, web: { ...blog.services.web, environment: { LOG_LEVEL: "info", DB_PASSWORD: "hunter2" } } }, { volumes: blog.volumes });
     const p = plan(resolveDesired(changed, { dir: "/stack", env: {} }), converged(blog));

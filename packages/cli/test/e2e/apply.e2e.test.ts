@@ -221,4 +221,32 @@ export default stack;
     expect(id2).not.toBe(id);
     expect(await fx.docker(["exec", id2, "cat", "/run/secrets/api_token"])).toBe("s3cret-two");
   });
+
+  test("dependsOn restart: true: when the dependency is recreated, the dependent (same container) is restarted after it; diff says why", async () => {
+    const project = fx.project("restart");
+    const source = (level: string) => `import { Service, Stack } from "@berth/dsl";
+const stack = new Stack(${JSON.stringify(project)});
+const db = new Service("db", { image: ${JSON.stringify(BUSYBOX)}, init: true, command: ["sleep", "3600"], environment: { LEVEL: ${JSON.stringify(level)} } });
+new Service("web", { image: ${JSON.stringify(BUSYBOX)}, init: true, command: ["sleep", "3600"], dependsOn: [{ service: db, restart: true }] });
+export default stack;
+`;
+    const dir = path.dirname(writeStack(source("a")));
+    const file = path.join(dir, "stack.ts");
+    expect(dsl(["apply", "--yes", file]).code).toBe(0);
+    const before = await snapshot(fx.docker, project);
+    const startedAt = async (id: string) => fx.docker(["container", "inspect", "--format", "{{.State.StartedAt}}", id]);
+    const webStarted = await startedAt(containerOf(before, "web").id);
+
+    writeStack(source("b"), dir);
+    expect(dsl(["diff", file]).stdout).toMatch(/~ service\s+web\s+restart: db recreated \(dependsOn restart: true\)/);
+    const applied = dsl(["apply", "--yes", file]);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/service web .*-web-1 restarted/);
+    const after = await snapshot(fx.docker, project);
+    expect(containerOf(after, "db").id).not.toBe(containerOf(before, "db").id);
+    expect(containerOf(after, "web").id).toBe(containerOf(before, "web").id);
+    expect(containerOf(after, "web").running).toBe(true);
+    expect(Date.parse(await startedAt(containerOf(after, "web").id))).toBeGreaterThan(Date.parse(webStarted));
+    expect(dsl(["diff", "--exit-code", file]).code).toBe(0);
+  });
 });

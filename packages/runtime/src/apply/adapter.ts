@@ -18,6 +18,7 @@ export function applyPort(engine: Engine): ApplyEngine & LockEngine {
     startContainer: (id) => engine.startContainer(id),
     unpauseContainer: (id) => engine.unpauseContainer(id),
     stopContainer: (id, t) => engine.stopContainer(id, t),
+    restartContainer: (id, t) => engine.restartContainer(id, t),
     removeContainer: (id, o) => engine.removeContainer(id, o),
     renameContainer: (id, name) => engine.renameContainer(id, name),
     inspectContainer: (id) => engine.inspectContainer(id),

@@ -30,6 +30,7 @@ export interface ApplyEngine {
   startContainer(id: string): Promise<void>;
   unpauseContainer(id: string): Promise<void>;
   stopContainer(id: string, timeoutSeconds: number): Promise<void>;
+  restartContainer(id: string, timeoutSeconds: number): Promise<void>;
   removeContainer(id: string, options: { force: boolean; volumes?: boolean }): Promise<void>;
   renameContainer(id: string, name: string): Promise<void>;
   /** Undefined when no such container. */

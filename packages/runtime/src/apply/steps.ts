@@ -184,6 +184,8 @@ async function containerStep(ctx: StepContext, step: PlanStep): Promise<string |
     }
     case "stop":
       return void (await engine.stopContainer(step.existingId as string, step.stopTimeoutSeconds ?? 10));
+    case "restart":
+      return void (await engine.restartContainer(step.existingId as string, step.stopTimeoutSeconds ?? 10));
     case "remove":
       await engine.stopContainer(step.existingId as string, step.stopTimeoutSeconds ?? 10).catch(() => undefined);
       return void (await engine.removeContainer(step.existingId as string, { force: true }));

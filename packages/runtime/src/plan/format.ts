@@ -53,11 +53,13 @@ function describe(g: Group): string {
   const created = by("create");
   const recreated = by("recreate");
   const started = by("start");
+  const restarted = by("restart");
   const removed = by("remove");
   if (created.length === g.steps.length) parts.push(`${created[0].image ?? ""}${created.length > 1 ? ` (${created.length} containers)` : ""}`);
   else if (created.length) parts.push(`+${plural(created.length, "container")}`);
   if (recreated.length) parts.push(`recreate${recreated.length > 1 ? ` ${recreated.length}` : ""}: ${recreated[0].cause}`);
   if (started.length) parts.push(`start: ${started.map((s) => s.cause).join("; ")}`);
+  if (restarted.length) parts.push(`restart${restarted.length > 1 ? ` ${restarted.length}` : ""}: ${restarted[0].cause}`);
   if (removed.length) parts.push(`${plural(removed.length, "container")} removed${/^(scale|service not enabled)/.test(removed[0].cause) ? ` (${removed[0].cause})` : ""}`);
   return parts.join("; ");
 }

@@ -132,6 +132,26 @@ function serviceSteps(ctx: Ctx, svc: DesiredService, containers: readonly Observ
   }
 }
 
+/**
+ * `dependsOn: { service: db, restart: true }` (compose's `restart`): when db is recreated, the
+ * running containers of the dependent that are not changing anyway are restarted after it (and
+ * after it is healthy or completed, when the condition says so), as compose does.
+ */
+function restartSteps(ctx: Ctx, byService: Map<string, ObservedContainer[]>): void {
+  const recreated = new Set(ctx.steps.filter((s) => s.kind === "service" && s.op === "recreate").map((s) => s.resource));
+  if (!recreated.size) return;
+  const touched = new Set(ctx.steps.filter((s) => s.kind === "service").map((s) => `${s.resource}:${s.number}`));
+  for (const svc of Object.values(ctx.desired.services)) {
+    if (ctx.options.services && !ctx.options.services.includes(svc.name)) continue;
+    const deps = Object.entries(svc.dependsOn).filter(([dep, spec]) => spec.restart === true && recreated.has(dep)).map(([dep]) => dep);
+    if (!deps.length) continue;
+    const running = (byService.get(svc.name) ?? []).filter((c) => c.number <= svc.replicas && c.state === "running" && !touched.has(`${svc.name}:${c.number}`));
+    for (const c of running) {
+      ctx.steps.push({ id: `service:${svc.name}:${c.number}`, op: "restart", kind: "service", resource: svc.name, number: c.number, engineName: c.name, existingId: c.id, image: svc.image, cause: `${deps.join(", ")} recreated (dependsOn restart: true)`, after: [], ...stopInfo(svc) });
+    }
+  }
+}
+
 function resourceSteps(ctx: Ctx, kind: "network" | "volume"): void {
   const { desired, observed } = ctx;
   const wanted = kind === "network" ? desired.networks : desired.volumes;
@@ -196,6 +216,7 @@ export function plan(desired: DesiredState, observed: Observed, options: PlanOpt
     if (only && !only.has(svc.name)) continue;
     serviceSteps(ctx, svc, byService.get(svc.name) ?? []);
   }
+  restartSteps(ctx, byService);
   const kept = only ? [] : keptVolumeSteps(ctx);
   if (!only) orphanSteps(ctx, byService);
   return { project: desired.project, endpoint: observed.endpoint, steps: linkSteps(ctx), keptVolumes: kept, blockers: ctx.blockers };

@@ -14,6 +14,8 @@ export type StepOp =
   | "recreate"
   /** Start a container that exists but is not running (or unpause a paused one). */
   | "start"
+  /** Restart a running container whose dependency is recreated (`dependsOn: { restart: true }`). */
+  | "restart"
   /** Stop a running container (day-2 `stop`). */
   | "stop"
   /** Remove a container / network / volume. */
