@@ -5,7 +5,7 @@
  */
 import type { FileGrantSpec, HealthcheckSpec, MountSpec, ServiceSpec } from "@berth/dsl";
 import { COMPOSE_VERSION_LABEL_VALUE, Labels } from "../labels";
-import type { DesiredService, DesiredState } from "../desired/resolve";
+import { contentGrants, type DesiredService, type DesiredState } from "../desired/resolve";
 import { stableJson } from "../desired/stable";
 import { containerName } from "../plan/naming";
 
@@ -150,15 +150,7 @@ export interface ContainerFile {
  * same paths as the bind-mounted ones. Secrets default to mode 0444 owned by root, as compose.
  */
 export function contentFiles(desired: DesiredState, spec: ServiceSpec): ContainerFile[] {
-  const out: ContainerFile[] = [];
-  for (const kind of ["secrets", "configs"] as const) {
-    for (const g of spec[kind] ?? []) {
-      const f = desired[kind][g.source];
-      if (!f || f.file !== undefined || f.content === undefined) continue;
-      out.push({ path: grantTarget(kind, g), content: f.content, mode: g.mode ?? 0o444, uid: Number(g.uid ?? 0), gid: Number(g.gid ?? 0) });
-    }
-  }
-  return out;
+  return contentGrants(desired, spec).map(({ kind, grant: g, content }) => ({ path: grantTarget(kind, g), content, mode: g.mode ?? 0o444, uid: Number(g.uid ?? 0), gid: Number(g.gid ?? 0) }));
 }
 
 /** The files as one tar, to extract at `/` (the engine makes the parent folders). */

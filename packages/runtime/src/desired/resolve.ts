@@ -10,7 +10,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { BuildSpec, ConfigSpec, DependsOnSpec, Graph, MountSpec, PullPolicy, ServiceSpec, SourceLocation } from "@berth/dsl";
+import type { BuildSpec, ConfigSpec, DependsOnSpec, FileGrantSpec, Graph, MountSpec, PullPolicy, ServiceSpec, SourceLocation } from "@berth/dsl";
 import { formatLocation } from "@berth/dsl";
 import { LoadError } from "../errors";
 import { parseEnvFile } from "./envfile";
@@ -126,24 +126,34 @@ function profilesEnabled(svc: ServiceSpec, enabled: readonly string[]): boolean 
 }
 
 /** The secrets and configs of the stack, as {@link resolveFiles} made them. */
-interface StackFiles {
-  readonly secrets: Readonly<Record<string, DesiredFile>>;
-  readonly configs: Readonly<Record<string, DesiredFile>>;
+type StackFiles = Pick<DesiredState, "secrets" | "configs">;
+
+/** A secret or config granted to a service as content (inline, or from an environment variable), not as a file. */
+export interface ContentGrant {
+  readonly kind: "secrets" | "configs";
+  readonly grant: FileGrantSpec;
+  readonly content: string;
+}
+
+/** The service's grants whose secret or config has content rather than a file: apply writes them into its containers. */
+export function contentGrants(files: StackFiles, spec: ServiceSpec): ContentGrant[] {
+  const out: ContentGrant[] = [];
+  for (const kind of ["secrets", "configs"] as const) {
+    for (const grant of spec[kind] ?? []) {
+      const f = files[kind][grant.source];
+      if (f && f.file === undefined && f.content !== undefined) out.push({ kind, grant, content: f.content });
+    }
+  }
+  return out;
 }
 
 /**
- * Digests of the secrets and configs a service gets as content (inline, or from an environment
- * variable) rather than as a bind-mounted file: they are written into its containers when they
- * are created, so a changed value must recreate them. `{ secrets: { db_password: "sha256:…" } }`.
+ * Digests of the service's {@link contentGrants}: they are written into its containers when
+ * they are created, so a changed value must recreate them. `{ secrets: { db_password: "sha256:…" } }`.
  */
 function contentDigests(svc: ServiceSpec, files: StackFiles): Record<string, Record<string, string>> | undefined {
   const out: Record<string, Record<string, string>> = {};
-  for (const kind of ["secrets", "configs"] as const) {
-    for (const g of svc[kind] ?? []) {
-      const f = files[kind][g.source];
-      if (f && f.file === undefined && f.content !== undefined) (out[kind] ??= {})[g.source] = maskValue(f.content);
-    }
-  }
+  for (const g of contentGrants(files, svc)) (out[g.kind] ??= {})[g.grant.source] = maskValue(g.content);
   return Object.keys(out).length ? out : undefined;
 }
 
