@@ -9,8 +9,10 @@
  * dependencies: those are `dsl apply`'s, and a missing network says so.
  */
 import { randomBytes } from "node:crypto";
-import { containerCreateBody, contentFiles, filesArchive, serviceNetworks } from "./apply/container-config";
+import { applyPort } from "./apply/adapter";
+import { containerCreateBody, serviceNetworks } from "./apply/container-config";
 import { ensureImages, type ImageProgress } from "./apply/images";
+import { createServiceContainer } from "./apply/steps";
 import type { Prepared } from "./deploy";
 import type { Engine, LogChunk } from "./engine/types";
 import { Labels } from "./labels";
@@ -61,11 +63,8 @@ export async function runOneOff(engine: Engine, prepared: Prepared, service: str
     ExposedPorts: undefined,
     HostConfig: { ...base.HostConfig, PortBindings: undefined, RestartPolicy: undefined },
   };
-  const id = await engine.createContainer(body as unknown as Parameters<Engine["createContainer"]>[0]);
+  const id = await createServiceContainer(applyPort(engine), desired, svc, body);
   try {
-    for (const net of networks.slice(1)) await engine.connectNetwork(net.engineName, id, net.endpoint);
-    const files = contentFiles(desired, svc.resolved);
-    if (files.length) await engine.putArchive(id, "/", await filesArchive(files));
     await engine.startContainer(id);
     const logs = await engine.containerLogs(id, { follow: true });
     for await (const chunk of logs) opts.onOutput?.(chunk);

@@ -1,5 +1,7 @@
 import type { Graph } from "@berth/dsl";
+import { containerCreateBody } from "../src/apply/container-config";
 import { execute, ApplyError, type ProgressEvent } from "../src/apply/executor";
+import { createServiceContainer } from "../src/apply/steps";
 import type { ApplyEngine, ContainerStateView } from "../src/apply/ports";
 import { acquireLock, LockedError, type LockEngine } from "../src/apply/lock";
 import { resolveDesired } from "../src/desired/resolve";
@@ -244,4 +246,23 @@ describe("a network that keeps an endpoint", () => {
     expect(String((err as Error).message)).toContain('cannot remove network "p_default": container intruder outside the plan is still attached to it; disconnect or remove it, then run the command again');
     expect(calls.some((c) => c.startsWith("disconnectNetwork"))).toBe(false);
   });
+});
+
+test("a container whose second network cannot be attached is removed again, not left under the service's name", async () => {
+  const calls: string[] = [];
+  const two: Graph = { ...g, networks: { front: { name: "front", location: here }, back: { name: "back", location: here } }, services: { web: { ...g.services.web, dependsOn: undefined, networks: { front: {}, back: {} } } } };
+  const desired = resolveDesired(two, { dir: "/s", env: {} });
+  const engine = fakeEngine(
+    {
+      createContainer: async () => "new0",
+      connectNetwork: async () => {
+        throw new Error('cannot connect "new0" to network "p_back": no such network');
+      },
+      removeContainer: async () => undefined,
+    },
+    calls,
+  );
+  const body = containerCreateBody({ desired, service: desired.services.web, number: 1 });
+  await expect(createServiceContainer(engine, desired, desired.services.web, body)).rejects.toThrow(/no such network/);
+  expect(calls).toEqual(["createContainer p-web-1", "connectNetwork p_back", "removeContainer new0"]);
 });

@@ -1,8 +1,8 @@
 /** One plan step → engine calls. Recreate keeps the old container until the new one runs. */
 import { COMPOSE_VERSION_LABEL_VALUE, Labels } from "../labels";
-import type { DesiredService } from "../desired/resolve";
+import type { DesiredService, DesiredState } from "../desired/resolve";
 import type { PlanStep } from "../plan/types";
-import { containerCreateBody, contentFiles, filesArchive, serviceNetworks } from "./container-config";
+import { type ContainerCreateBody, containerCreateBody, contentFiles, filesArchive, serviceNetworks } from "./container-config";
 import type { ExecuteOptions } from "./executor";
 import type { ApplyEngine } from "./ports";
 
@@ -14,23 +14,29 @@ function service(ctx: StepContext, step: PlanStep): DesiredService {
   return svc;
 }
 
-/** Creates the container, attaches it to every network after the first, and writes its secrets and configs given as content. Returns its id. */
+/**
+ * Creates a container of `svc` from `body`, attaches it to every network of the service after
+ * the first, and writes its secrets and configs given as content. Returns its id. When a step
+ * after the create fails, the container is removed: it is not left behind under the service's
+ * name (a recreate then puts the old container back under that name).
+ */
+export async function createServiceContainer(engine: ApplyEngine, desired: DesiredState, svc: DesiredService, body: ContainerCreateBody): Promise<string> {
+  const id = await engine.createContainer(body);
+  try {
+    for (const net of serviceNetworks(desired, svc).slice(1)) await engine.connectNetwork(net.engineName, id, net.endpoint);
+    const files = contentFiles(desired, svc.resolved);
+    if (files.length) await engine.putArchive(id, "/", await filesArchive(files));
+  } catch (err) {
+    await engine.removeContainer(id, { force: true }).catch(() => undefined);
+    throw err;
+  }
+  return id;
+}
+
 async function createContainer(ctx: StepContext, step: PlanStep): Promise<string> {
   const svc = service(ctx, step);
   const body = containerCreateBody({ desired: ctx.desired, service: svc, number: step.number ?? 1, configFile: ctx.stackFile, toolVersion: ctx.toolVersion });
-  const id = await ctx.engine.createContainer(body);
-  for (const net of serviceNetworks(ctx.desired, svc).slice(1)) await ctx.engine.connectNetwork(net.engineName, id, net.endpoint);
-  const files = contentFiles(ctx.desired, svc.resolved);
-  if (files.length) {
-    try {
-      await ctx.engine.putArchive(id, "/", await filesArchive(files));
-    } catch (err) {
-      // Not left behind under the service's name: a recreate then puts the old container back.
-      await ctx.engine.removeContainer(id, { force: true }).catch(() => undefined);
-      throw err;
-    }
-  }
-  return id;
+  return createServiceContainer(ctx.engine, ctx.desired, svc, body);
 }
 
 /** Makes an engine "port is already allocated / address in use" error say which service and port. */
