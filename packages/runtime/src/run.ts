@@ -15,6 +15,7 @@ import { ensureImages, type ImageProgress } from "./apply/images";
 import { createServiceContainer } from "./apply/steps";
 import type { Prepared } from "./deploy";
 import type { Engine, LogChunk } from "./engine/types";
+import { serviceNamed } from "./desired/resolve";
 import { Labels } from "./labels";
 
 export interface RunOptions {
@@ -36,18 +37,16 @@ export interface RunResult {
   readonly exitCode: number;
 }
 
-function userError(message: string): Error {
-  return Object.assign(new Error(message), { userError: true });
-}
-
 export async function runOneOff(engine: Engine, prepared: Prepared, service: string, opts: RunOptions = {}): Promise<RunResult> {
   const { desired } = prepared;
-  const svc = desired.services[service];
-  if (!svc) throw userError(`project "${desired.project}" has no service "${service}" (services: ${Object.keys(desired.services).sort().join(", ")})`);
+  const svc = serviceNamed(desired, service);
   const networks = serviceNetworks(desired, svc);
   const present = new Set((await engine.listNetworks({ names: networks.map((n) => n.engineName) })).map((n) => n.name));
   const missing = networks.filter((n) => !present.has(n.engineName)).map((n) => n.engineName);
-  if (missing.length) throw userError(`network ${missing.map((n) => `"${n}"`).join(", ")} of service "${service}" does not exist: run dsl apply first (dsl run joins the project's networks, it does not create them)`);
+  if (missing.length) {
+    const message = `network ${missing.map((n) => `"${n}"`).join(", ")} of service "${service}" does not exist: run dsl apply first (dsl run joins the project's networks, it does not create them)`;
+    throw Object.assign(new Error(message), { userError: true });
+  }
   await ensureImages(engine, { ...desired, services: { [service]: { ...svc, replicas: 1 } } }, { onProgress: opts.onImage });
 
   const base = containerCreateBody({ desired, service: svc, number: 1, configFile: prepared.file, toolVersion: opts.toolVersion });

@@ -4,7 +4,7 @@
  * are all present makes one list call here and nothing else.
  */
 import { formatLocation } from "@berth/dsl";
-import type { DesiredService, DesiredState } from "../desired/resolve";
+import { type DesiredService, type DesiredState, serviceNamed } from "../desired/resolve";
 import type { Engine, ProgressEvent } from "../engine/types";
 import { imageIds } from "../observe";
 
@@ -104,8 +104,7 @@ export interface BuildImagesOptions {
 export async function buildImages(engine: Engine, desired: DesiredState, opts: BuildImagesOptions = {}): Promise<string[]> {
   const all = Object.values(desired.services).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const name of opts.services ?? []) {
-    const svc = desired.services[name];
-    if (!svc) throw new ImageError(`project "${desired.project}" has no service "${name}" (services: ${all.map((s) => s.name).join(", ")})`);
+    const svc = serviceNamed(desired, name);
     if (!svc.build) throw new ImageError(`${formatLocation(svc.location)}: service "${name}" has no build: it runs the image ${svc.image}`);
   }
   const wanted = opts.services?.length ? all.filter((s) => opts.services!.includes(s.name)) : all.filter((s) => s.build);

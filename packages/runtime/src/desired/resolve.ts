@@ -90,6 +90,22 @@ export interface DesiredState {
   readonly volumes: Readonly<Record<string, DesiredVolume>>;
 }
 
+/** A service name the stack does not declare (in `dsl build`, `dsl run`): the message lists the ones it has. */
+export class NoSuchServiceError extends Error {
+  readonly userError = true;
+  constructor(desired: DesiredState, name: string) {
+    super(`project "${desired.project}" has no service "${name}" (services: ${Object.keys(desired.services).sort().join(", ")})`);
+    this.name = "NoSuchServiceError";
+  }
+}
+
+/** The stack's service `name`, or a {@link NoSuchServiceError}. */
+export function serviceNamed(desired: DesiredState, name: string): DesiredService {
+  const svc = desired.services[name];
+  if (!svc) throw new NoSuchServiceError(desired, name);
+  return svc;
+}
+
 /** Compose's name for the network every service joins when it names none. */
 export const DEFAULT_NETWORK = "default";
 
