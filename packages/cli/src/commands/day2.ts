@@ -4,6 +4,11 @@ import { engineFor, type EngineOptions, prepareStack, stackFile } from "../engin
 import { type Io, paint, useColor, writeJson } from "../io";
 import { imagePrinter } from "../render";
 
+/** The command words after `--` (commander keeps the `--` with passThroughOptions). */
+function afterDashes(args: readonly string[]): string[] {
+  return args[0] === "--" ? args.slice(1) : [...args];
+}
+
 async function projectOf(opts: EngineOptions, io: Io): Promise<string> {
   if (opts.project) return opts.project;
   return (await prepareStack(stackFile(undefined, opts), opts, io)).desired.project;
@@ -69,7 +74,7 @@ export interface ExecCommandOptions extends EngineOptions {
 
 /** `dsl exec <service> -- <command…>`: runs it in the service's container; exits with the command's exit code. */
 export async function execCommand(service: string, args: string[], opts: ExecCommandOptions, io: Io): Promise<number> {
-  const command = args[0] === "--" ? args.slice(1) : args;
+  const command = afterDashes(args);
   if (!command.length) throw Object.assign(new Error(`dsl exec ${service}: no command given; e.g. dsl exec ${service} -- sh -c 'echo hi'`), { userError: true });
   const project = await projectOf(opts, io);
   const res = await execInService(engineFor(opts, io), project, service, command, { index: opts.index ? Number(opts.index) : undefined, user: opts.user, workingDir: opts.workdir, env: opts.env });
@@ -90,7 +95,7 @@ export interface RunCommandOptions extends EngineOptions {
 
 /** `dsl run <service> [-- command…]`: a one-off container of the service; exits with the command's code. */
 export async function runCommand(service: string, args: string[], opts: RunCommandOptions, io: Io): Promise<number> {
-  const command = args[0] === "--" ? args.slice(1) : args;
+  const command = afterDashes(args);
   const prepared = await prepareStack(stackFile(undefined, opts), opts, io);
   const out: { stream: string; text: string }[] = [];
   const res = await runOneOff(engineFor(opts, io), prepared, service, {
