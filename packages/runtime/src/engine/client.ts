@@ -78,9 +78,14 @@ export class Client {
     }
   }
 
-  /** A GET that must answer (the list calls): {@link request} without `ok` statuses. */
-  async get<T>(operation: string, path: string, query: Readonly<Record<string, unknown>>): Promise<T> {
-    return (await this.request<T>(operation, undefined, { method: "GET", path, query })) as T;
+  /** {@link request} for a call that always answers: no `ok` statuses, so never undefined. */
+  async send<T>(operation: string, object: string | undefined, req: Omit<ApiRequest, "ok">): Promise<T> {
+    return (await this.request<T>(operation, object, req)) as T;
+  }
+
+  /** A GET that must answer (the list calls). */
+  get<T>(operation: string, path: string, query: Readonly<Record<string, unknown>>): Promise<T> {
+    return this.send<T>(operation, undefined, { method: "GET", path, query });
   }
 
   /** A raw request through dockerode's modem (TLS and ssh connections). */

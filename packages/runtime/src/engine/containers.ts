@@ -37,13 +37,13 @@ export async function inspectContainer(client: Client, idOrName: string): Promis
 
 export async function createContainer(client: Client, options: ContainerCreateOptions): Promise<string> {
   const { name, platform, ...body } = options;
-  const res = await client.request<{ Id: string }>("create container", name ?? options.Image, {
+  const res = await client.send<{ Id: string }>("create container", name ?? options.Image, {
     method: "POST",
     path: "/containers/create",
     query: { name, platform },
     body,
   });
-  return (res as { Id: string }).Id;
+  return res.Id;
 }
 
 /** Extracts a tar archive into the container's filesystem at `dir` (also before it first starts). */
@@ -83,13 +83,13 @@ export async function removeContainer(client: Client, id: string, options: { rea
 }
 
 export async function waitContainer(client: Client, id: string, condition: "not-running" | "next-exit" | "removed" = "not-running"): Promise<WaitResult> {
-  const r = (await client.request("wait for container", id, { method: "POST", path: `${at(id)}/wait`, query: { condition } })) as { StatusCode: number; Error?: { Message?: string } | null };
+  const r = await client.send<{ StatusCode: number; Error?: { Message?: string } | null }>("wait for container", id, { method: "POST", path: `${at(id)}/wait`, query: { condition } });
   return { exitCode: r.StatusCode, ...(r.Error?.Message ? { error: r.Error.Message } : {}) };
 }
 
 export async function containerLogs(client: Client, id: string, options: LogsOptions = {}): Promise<LogStream> {
   // The engine multiplexes stdout and stderr unless the container has a TTY: ask which.
-  const info = (await client.request<{ Config?: { Tty?: boolean } }>("read logs of container", id, { method: "GET", path: `${at(id)}/json` })) ?? {};
+  const info = await client.send<{ Config?: { Tty?: boolean } }>("read logs of container", id, { method: "GET", path: `${at(id)}/json` });
   const query = {
     stdout: true,
     stderr: true,

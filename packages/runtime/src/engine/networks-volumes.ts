@@ -22,8 +22,7 @@ const netAt = (id: string) => `/networks/${encodeURIComponent(id)}`;
 
 export async function createNetwork(client: Client, options: NetworkCreateOptions): Promise<string> {
   const body: NetworkCreateOptions = { CheckDuplicate: true, ...options };
-  const res = await client.request<{ Id: string }>("create network", options.Name, { method: "POST", path: "/networks/create", body });
-  return (res as { Id: string }).Id;
+  return (await client.send<{ Id: string }>("create network", options.Name, { method: "POST", path: "/networks/create", body })).Id;
 }
 
 export async function removeNetwork(client: Client, idOrName: string): Promise<void> {
@@ -57,8 +56,7 @@ export async function listVolumes(client: Client, options: ListOptions = {}): Pr
 }
 
 export async function createVolume(client: Client, options: VolumeCreateOptions): Promise<VolumeSummary> {
-  const info = await client.request<Parameters<typeof toVolumeSummary>[0]>("create volume", options.Name ?? "(anonymous)", { method: "POST", path: "/volumes/create", body: options });
-  return toVolumeSummary(info as Parameters<typeof toVolumeSummary>[0]);
+  return toVolumeSummary(await client.send<Parameters<typeof toVolumeSummary>[0]>("create volume", options.Name ?? "(anonymous)", { method: "POST", path: "/volumes/create", body: options }));
 }
 
 export async function removeVolume(client: Client, name: string, force = false): Promise<void> {
