@@ -35,7 +35,15 @@ const NODE = process.execPath;
 const BASE_PORT = { b: 47100, c: 47200, f: 47300 };
 
 function parseArgs(argv) {
-  const opts = { quick: false, runs: 5, sizes: [10, 50, 200], planSizes: [1000, 10000], loadSize: 1000, only: new Set(["synth", "engine", "plan"]), keep: false };
+  const opts = {
+    quick: false,
+    runs: 5,
+    sizes: [10, 50, 200],
+    planSizes: [1000, 10000],
+    loadSize: 1000,
+    only: new Set(["synth", "engine", "plan"]),
+    keep: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -53,7 +61,8 @@ function parseArgs(argv) {
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
   }
-  if (!(opts.runs >= 1) || opts.sizes.some((n) => !(n >= 1 && n <= 900)) || opts.planSizes.some((n) => !(n >= 1))) throw new Error("--runs ≥ 1, --sizes 1..900, --plan-sizes ≥ 1");
+  if (!(opts.runs >= 1) || opts.sizes.some((n) => !(n >= 1 && n <= 900)) || opts.planSizes.some((n) => !(n >= 1)))
+    throw new Error("--runs ≥ 1, --sizes 1..900, --plan-sizes ≥ 1");
   return opts;
 }
 
@@ -109,7 +118,12 @@ async function ensureEngine() {
   // Already up (a $DOCKER_HOST that answers, or the private engine from an earlier start): not ours to stop.
   const privateUp = spawnSync("bash", [path.join(ROOT, "scripts/test-engine.sh"), "status"], { cwd: ROOT, env: process.env, stdio: "ignore" }).status === 0;
   const before = privateUp || (Boolean(process.env.DOCKER_HOST) && (await answers()));
-  const r = spawnSync("bash", [path.join(ROOT, "scripts/test-engine.sh"), "start"], { cwd: ROOT, env: process.env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const r = spawnSync("bash", [path.join(ROOT, "scripts/test-engine.sh"), "start"], {
+    cwd: ROOT,
+    env: process.env,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   if (r.status !== 0) throw new Error("scripts/test-engine.sh start failed");
   const m = /export DOCKER_HOST=(\S+)/.exec(r.stdout);
   if (!m) throw new Error(`scripts/test-engine.sh start printed no DOCKER_HOST: ${r.stdout}`);
@@ -234,7 +248,10 @@ async function prepareSize(n, cacheDir) {
   /** The floor's spec (a file the floor script reads), with the first service's LOG_LEVEL set to `change`. */
   const floorSpec = (change) => {
     const file = path.join(dir, `floor-${change ?? "base"}.json`);
-    writeFileSync(file, JSON.stringify({ project: benchProject("f", n), services: services(n, { basePort: BASE_PORT.f, change }).map((s) => ({ ...s, image: IMAGE })) }));
+    writeFileSync(
+      file,
+      JSON.stringify({ project: benchProject("f", n), services: services(n, { basePort: BASE_PORT.f, change }).map((s) => ({ ...s, image: IMAGE })) }),
+    );
     return file;
   };
   return { dir, b, c, berthStack, composeFile, floorSpec };
@@ -275,7 +292,7 @@ async function berthCycle(rec, n, ctx, r, cacheDir) {
   await expectGone(project, "dsl destroy");
 }
 
-async function composeCycle(rec, n, ctx, r, cacheDir) {
+async function composeCycle(rec, n, ctx, r) {
   const project = benchProject("c", n);
   const file = path.join(ctx.c, "docker-compose.yml");
   const compose = (...args) => measure("docker-compose", ["-p", project, "-f", file, ...args], { cwd: ctx.c, env: composeEnv(n) });
@@ -329,7 +346,9 @@ async function planRows(opts) {
     logLevel: "warning",
   });
   const cacheDir = path.join(WORK, "plan-cache");
-  const m = await measure(NODE, [bundle, WORK, opts.planSizes.join(","), String(opts.runs), String(opts.loadSize)], { env: { ...process.env, BERTH_CACHE_DIR: cacheDir } });
+  const m = await measure(NODE, [bundle, WORK, opts.planSizes.join(","), String(opts.runs), String(opts.loadSize)], {
+    env: { ...process.env, BERTH_CACHE_DIR: cacheDir },
+  });
   return { ...JSON.parse(m.stdout), loadSize: opts.loadSize, rssKb: m.rssKb, wallMs: m.ms };
 }
 
@@ -352,10 +371,13 @@ async function finish() {
           await ensureEngine();
         }
         const removed = await cleanup();
-        if (removed.containers + removed.networks + removed.volumes) log(`removed ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes left by the bench`);
+        if (removed.containers + removed.networks + removed.volumes)
+          log(`removed ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes left by the bench`);
       }
     } catch (err) {
-      log(`clean-up failed: ${err.message} (remove what is labelled ${PROJECT_LABEL}=bench[bcf]<N>p${process.pid} by hand; a network that keeps "active endpoints" with no container is an engine bug that a restart of the engine clears)`);
+      log(
+        `clean-up failed: ${err.message} (remove what is labelled ${PROJECT_LABEL}=bench[bcf]<N>p${process.pid} by hand; a network that keeps "active endpoints" with no container is an engine bug that a restart of the engine clears)`,
+      );
     }
     if (engine.startedHere) stopEngine();
     if (!keepWork) rmSync(WORK, { recursive: true, force: true });
@@ -396,7 +418,8 @@ async function main() {
     engine = { ...(await ensureEngine()), used: true };
     mach.engine = `${process.env.DOCKER_HOST} (Docker ${(await request("GET", "/version")).Version})`;
     const stale = await cleanup(mineOrStale);
-    if (stale.containers + stale.networks) log(`removed ${stale.containers} containers and ${stale.networks} networks left by an earlier bench run that was killed`);
+    if (stale.containers + stale.networks)
+      log(`removed ${stale.containers} containers and ${stale.networks} networks left by an earlier bench run that was killed`);
     await checkPorts(opts.sizes);
   }
   for (const n of opts.sizes) {
@@ -410,7 +433,7 @@ async function main() {
       for (let r = 0; r < opts.runs; r++) {
         log(`N=${n}: engine rows, run ${r + 1}/${opts.runs} (Berth, docker-compose, floor)`);
         await berthCycle(rec, n, ctx, r, cacheDir);
-        await composeCycle(rec, n, ctx, r, cacheDir);
+        await composeCycle(rec, n, ctx, r);
         await floorCycle(rec, n, ctx, r);
       }
     }
@@ -438,7 +461,10 @@ function writeResults(error) {
   printTable(report, process.stdout);
   if (error) process.stdout.write(`INCOMPLETE: the run failed (${error.split("\n")[0]}); the rows above are what it measured.\n`);
   mkdirSync(RESULTS, { recursive: true });
-  const stamp = started.toISOString().replace(/[:.]/g, "-").replace(/-\d\dZ$/, "Z");
+  const stamp = started
+    .toISOString()
+    .replace(/[:.]/g, "-")
+    .replace(/-\d\dZ$/, "Z");
   const out = path.join(RESULTS, `${stamp}${opts.quick ? "-quick" : ""}${error ? "-failed" : ""}.json`);
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   log(`wrote ${path.relative(ROOT, out)}`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the tests need and runs them all: dependencies (pnpm), a private Docker
 # Engine (scripts/test-engine.sh: apt-installs docker.io, docker-compose and busybox-static
-# when missing), the type check, and every jest suite, engine suites included.
+# when missing), the type check, lint and format checks, and every jest suite, engine suites included.
 # Extra arguments go to jest (e.g. `npm test -- packages/dsl`).
 # BERTH_SKIP_ENGINE_TESTS=1 skips the engine suites (they say so); nothing is skipped silently.
 set -euo pipefail
@@ -30,6 +30,10 @@ fi
 
 echo "== type check"
 node_modules/.bin/tsc -p tsconfig.json --noEmit
+
+echo "== lint (eslint) and format (prettier --check)"
+node_modules/.bin/eslint --max-warnings 0 .
+node_modules/.bin/prettier --check --log-level warn .
 
 echo "== jest"
 results=$(mktemp)

@@ -74,7 +74,11 @@ export async function leftovers(project) {
     request("GET", "/networks", { filters }),
     request("GET", "/volumes", { filters }),
   ]);
-  return [...containers.map((c) => `container ${c.Names?.[0]}`), ...networks.map((n) => `network ${n.Name}`), ...(volumes.Volumes ?? []).map((v) => `volume ${v.Name}`)];
+  return [
+    ...containers.map((c) => `container ${c.Names?.[0]}`),
+    ...networks.map((n) => `network ${n.Name}`),
+    ...(volumes.Volumes ?? []).map((v) => `volume ${v.Name}`),
+  ];
 }
 
 /**
@@ -97,7 +101,10 @@ export async function retryActiveEndpoints(fn, { networkId, timeoutMs = 10_000 }
         cleared = true;
         const n = await request("GET", `/networks/${networkId}`).catch(() => ({}));
         for (const [containerId, e] of Object.entries(n.Containers ?? {})) {
-          const gone = await request("GET", `/containers/${containerId}/json`).then(() => false, (e2) => e2.statusCode === 404);
+          const gone = await request("GET", `/containers/${containerId}/json`).then(
+            () => false,
+            (e2) => e2.statusCode === 404,
+          );
           if (!gone) continue;
           process.stderr.write(`bench: network ${n.Name}: removing the stale endpoint ${e.Name} (its container is gone)\n`);
           await request("POST", `/networks/${networkId}/disconnect`, undefined, { Container: e.Name, Force: true }).catch(() => undefined);

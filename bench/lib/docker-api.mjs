@@ -15,6 +15,8 @@ export function connection(host = process.env.DOCKER_HOST || "unix:///var/run/do
 }
 
 /** `request("GET", "/containers/json", { all: 1 })` → parsed JSON (or undefined for 204/empty). */
+const { URLSearchParams } = globalThis;
+
 export function request(method, path, query, body, { host, timeoutMs = 30_000 } = {}) {
   const qs = query ? `?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]))}` : "";
   const payload = body === undefined ? undefined : JSON.stringify(body);

@@ -41,7 +41,12 @@ function containerBody(project, s) {
     Image: s.image,
     Cmd: s.command,
     Env: Object.entries(s.environment).map(([k, v]) => `${k}=${v}`),
-    Labels: { [PROJECT_LABEL]: project, "com.docker.compose.service": s.name, "com.docker.compose.container-number": "1", "com.docker.compose.oneoff": "False" },
+    Labels: {
+      [PROJECT_LABEL]: project,
+      "com.docker.compose.service": s.name,
+      "com.docker.compose.container-number": "1",
+      "com.docker.compose.oneoff": "False",
+    },
     ExposedPorts: port ? { [port]: {} } : undefined,
     HostConfig: {
       Init: true,
@@ -57,9 +62,11 @@ async function create(specFile) {
   const docker = dockerode();
   const net = `${project}_default`;
   // An earlier run's network that the engine would not remove (see removalSample in run.mjs) is reused, as compose and Berth reuse theirs.
-  await docker.createNetwork({ Name: net, CheckDuplicate: true, Labels: { [PROJECT_LABEL]: project, "com.docker.compose.network": "default" } }).catch((err) => {
-    if (err.statusCode !== 409) throw err;
-  });
+  await docker
+    .createNetwork({ Name: net, CheckDuplicate: true, Labels: { [PROJECT_LABEL]: project, "com.docker.compose.network": "default" } })
+    .catch((err) => {
+      if (err.statusCode !== 409) throw err;
+    });
   await pool(services, CONCURRENCY, async (s) => {
     const container = await docker.createContainer({ name: `${project}-${s.name}-1`, ...containerBody(project, s) });
     await container.start();

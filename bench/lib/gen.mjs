@@ -44,12 +44,7 @@ export function stackSource(project, n, opts) {
     ``,
   ];
   for (const s of services(n, opts)) {
-    const props = [
-      `image: ${JSON.stringify(IMAGE)}`,
-      `init: true`,
-      `command: ${JSON.stringify(s.command)}`,
-      `environment: ${JSON.stringify(s.environment)}`,
-    ];
+    const props = [`image: ${JSON.stringify(IMAGE)}`, `init: true`, `command: ${JSON.stringify(s.command)}`, `environment: ${JSON.stringify(s.environment)}`];
     if (s.port) props.push(`ports: [${JSON.stringify(`127.0.0.1:${s.port.host}:${s.port.target}`)}]`);
     if (s.dependsOn) props.push(`dependsOn: [${s.dependsOn}]`);
     lines.push(`const ${s.name} = new Service(${JSON.stringify(s.name)}, { ${props.join(", ")} });`);

@@ -78,7 +78,11 @@ export function measure(cmd, args, { cwd, env, timeoutMs = defaults.timeoutMs, i
         const tail = (s) => s.trim().split("\n").slice(-15).join("\n");
         const why = signal ? `killed by ${signal}${ms >= timeoutMs ? ` after the ${Math.round(timeoutMs / 1000)} s timeout` : ""}` : `exit ${code}`;
         // The measurement rides along: a caller may keep it when the failure is the engine's, not the tool's.
-        return reject(Object.assign(new Error(`${cmd} ${args.join(" ")} (${why}, cwd ${cwd ?? process.cwd()}):\n${tail(stderr)}\n${tail(stdout)}`), { result: { ms, rssKb, stdout, stderr, code, signal } }));
+        return reject(
+          Object.assign(new Error(`${cmd} ${args.join(" ")} (${why}, cwd ${cwd ?? process.cwd()}):\n${tail(stderr)}\n${tail(stdout)}`), {
+            result: { ms, rssKb, stdout, stderr, code, signal },
+          }),
+        );
       }
       resolve({ ms, rssKb, stdout, stderr });
     });

@@ -74,7 +74,17 @@ function converged(desired: DesiredState, changed: number): Observed {
 function empty(desired: DesiredState): Observed {
   const images: Record<string, string> = {};
   for (const svc of Object.values(desired.services)) images[svc.image] = IMAGE_ID;
-  return { project: desired.project, endpoint: "unix:///bench.sock", containers: [], networks: [], volumes: [], foreign: [], foreignNetworks: [], foreignVolumes: [], images };
+  return {
+    project: desired.project,
+    endpoint: "unix:///bench.sock",
+    containers: [],
+    networks: [],
+    volumes: [],
+    foreign: [],
+    foreignNetworks: [],
+    foreignVolumes: [],
+    images,
+  };
 }
 
 function time(runs: number, fn: () => unknown): number[] {
@@ -92,7 +102,11 @@ async function main() {
   const sizes = sizesArg.split(",").map(Number);
   const runs = Number(runsArg);
   const loadSize = Number(loadSizeArg);
-  const out: { load: Record<string, number[]>; resolve: { n: number; ms: number }[]; plan: { n: number; case: string; steps: number; ms: number[] }[] } = { load: { cold: [], warm: [] }, resolve: [], plan: [] };
+  const out: { load: Record<string, number[]>; resolve: { n: number; ms: number }[]; plan: { n: number; case: string; steps: number; ms: number[] }[] } = {
+    load: { cold: [], warm: [] },
+    resolve: [],
+    plan: [],
+  };
 
   // load(): cold = esbuild every time (cache off), warm = bundle from the content-hash cache.
   for (let r = 0; r < runs; r++) out.load.cold.push((await loadStack(dir, loadSize, false)).ms);

@@ -65,7 +65,17 @@ export function buildReport({ opts, machine, started, finished, samples, plan })
     }
   }
   if (plan) rows.push(...planTableRows(plan));
-  return { version: 1, started: started.toISOString(), finished: finished.toISOString(), machine, options: { ...opts, only: [...opts.only] }, targetN: TARGET_N, rows, samples, plan };
+  return {
+    version: 1,
+    started: started.toISOString(),
+    finished: finished.toISOString(),
+    machine,
+    options: { ...opts, only: [...opts.only] },
+    targetN: TARGET_N,
+    rows,
+    samples,
+    plan,
+  };
 }
 
 function planTableRows(plan) {
@@ -98,8 +108,21 @@ function planTableRows(plan) {
     ["load(), warm (cached bundle)", plan.load.warm],
   ];
   const loadN = plan.loadSize;
-  for (const [row, ms] of load) rows.push({ row, n: loadN, berth: timing(ms), berthRssKb: rss, anchorName: "—", anchor: null, anchorRssKb: null, ratio: null, target: null, met: null });
-  for (const r of plan.resolve) rows.push({ row: "resolveDesired() (1 sample)", n: r.n, berth: timing([r.ms]), berthRssKb: rss, anchorName: "—", anchor: null, anchorRssKb: null, ratio: null, target: null, met: null });
+  for (const [row, ms] of load)
+    rows.push({ row, n: loadN, berth: timing(ms), berthRssKb: rss, anchorName: "—", anchor: null, anchorRssKb: null, ratio: null, target: null, met: null });
+  for (const r of plan.resolve)
+    rows.push({
+      row: "resolveDesired() (1 sample)",
+      n: r.n,
+      berth: timing([r.ms]),
+      berthRssKb: rss,
+      anchorName: "—",
+      anchor: null,
+      anchorRssKb: null,
+      ratio: null,
+      target: null,
+      met: null,
+    });
   return rows;
 }
 
@@ -142,9 +165,17 @@ export function tableLines(report) {
 
 export function printTable(report, out) {
   const m = report.machine;
-  out.write(`\nBerth bench ${report.started} — ${m.nproc} CPUs (${m.cpu}), ${m.memoryGiB} GiB, load ${m.loadavg.join(" ")} → ${(m.loadavgAfter ?? []).join(" ")}; node ${m.node}, docker-compose ${m.compose}; engine ${m.engine || "—"}; git ${m.git?.commit}${m.git?.modifiedFiles ? ` + ${m.git.modifiedFiles} modified files` : ""}${m.cliRebuiltDuringRun ? "; CLI rebuilt during the run" : ""}\n`);
+  out.write(
+    `\nBerth bench ${report.started} — ${m.nproc} CPUs (${m.cpu}), ${m.memoryGiB} GiB, load ${m.loadavg.join(" ")} → ${(m.loadavgAfter ?? []).join(" ")}; node ${m.node}, docker-compose ${m.compose}; engine ${m.engine || "—"}; git ${m.git?.commit}${m.git?.modifiedFiles ? ` + ${m.git.modifiedFiles} modified files` : ""}${m.cliRebuiltDuringRun ? "; CLI rebuilt during the run" : ""}\n`,
+  );
   out.write(`${report.options.runs} runs per row; targets are checked at N = ${report.targetN}.\n\n`);
   out.write(`${tableLines(report).join("\n")}\n\n`);
   const missed = report.rows.filter((r) => r.met === false);
-  out.write(missed.length ? `Targets missed: ${missed.map((r) => `${r.row} vs ${r.anchorName.replace(/`/g, "")} (N=${r.n}: ${r.ratio.toFixed(2)}×, target ${r.target})`).join("; ")}\n` : report.rows.some((r) => r.met) ? "Every target checked is met.\n" : "No target checked (targets are for N = 50 and plan() at 10,000).\n");
+  out.write(
+    missed.length
+      ? `Targets missed: ${missed.map((r) => `${r.row} vs ${r.anchorName.replace(/`/g, "")} (N=${r.n}: ${r.ratio.toFixed(2)}×, target ${r.target})`).join("; ")}\n`
+      : report.rows.some((r) => r.met)
+        ? "Every target checked is met.\n"
+        : "No target checked (targets are for N = 50 and plan() at 10,000).\n",
+  );
 }

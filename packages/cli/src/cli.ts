@@ -28,7 +28,10 @@ type Action = (...args: never[]) => Promise<number | void>;
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const targetOption = () =>
-  new Option("--target <target>", "deploy to a compose engine, or to a Docker Swarm (stack → services → tasks) (default: the stack's target, else compose)").choices(["compose", "swarm"]);
+  new Option(
+    "--target <target>",
+    "deploy to a compose engine, or to a Docker Swarm (stack → services → tasks) (default: the stack's target, else compose)",
+  ).choices(["compose", "swarm"]);
 
 /** The stack's own default target (`new Stack("x", { target: "swarm" })`); compose when it cannot be read (the command then reports why). */
 async function stackTarget(file: string | undefined, opts: EngineOptions, io: Io): Promise<string | undefined> {
@@ -96,71 +99,122 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       setExit(typeof code === "number" ? code : EXIT_OK);
     };
 
-  program.command("synth").description("write the stack as a docker-compose file (stdout by default)").argument(...STACK_ARG)
+  program
+    .command("synth")
+    .description("write the stack as a docker-compose file (stdout by default)")
+    .argument(...STACK_ARG)
     .option("-o, --output <file>", "write to a file instead of stdout")
     .addOption(new Option("--target <target>", "output format: a compose file, or a Swarm stack file for docker stack deploy -c").choices(["compose", "swarm"]))
     .option("--no-cache", "recompile the stack even when it did not change")
     .option("--typecheck", "type-check the stack first (dsl check) and stop on a type error")
     .action(bind(withTypecheck(byTarget(synthCommand as Action, swarmSynthCommand as Action) as typeof synthCommand) as Action, 1));
-  program.command("validate").description("load and validate the stack; report every problem with its file:line").argument(...STACK_ARG)
+  program
+    .command("validate")
+    .description("load and validate the stack; report every problem with its file:line")
+    .argument(...STACK_ARG)
     .option("--no-cache", "recompile the stack even when it did not change")
     .action(bind(validateCommand as Action, 1));
-  program.command("graph").description("print the resource graph (JSON) every other command works from").argument(...STACK_ARG)
+  program
+    .command("graph")
+    .description("print the resource graph (JSON) every other command works from")
+    .argument(...STACK_ARG)
     .action(bind(graphCommand as Action, 1));
 
-  program.command("check").description("type-check the stack against the DSL; print each problem at its file:line:col").argument(...STACK_ARG)
+  program
+    .command("check")
+    .description("type-check the stack against the DSL; print each problem at its file:line:col")
+    .argument(...STACK_ARG)
     .option("--no-cache", "check again even when nothing changed since the last check")
     .action(bind(checkCommand as Action, 1));
-  program.command("import").description("turn a docker-compose file into a typed stack.ts").argument("<compose-file>")
+  program
+    .command("import")
+    .description("turn a docker-compose file into a typed stack.ts")
+    .argument("<compose-file>")
     .option("-o, --output <file>", "where to write the stack (- for stdout)", undefined)
     .option("--project <name>", "project name (default: the file's name:, else its folder's name)")
     .option("--force", "overwrite an existing output file")
     .action(bind(importCommand as Action, 1));
-  program.command("init").description("scaffold stack.ts (importing the compose file found there) and a tsconfig.json for editor completion").argument("[dir]", "the folder", ".")
+  program
+    .command("init")
+    .description("scaffold stack.ts (importing the compose file found there) and a tsconfig.json for editor completion")
+    .argument("[dir]", "the folder", ".")
     .option("--project <name>", "project name (default: the folder's name)")
     .option("--force", "overwrite an existing stack.ts")
     .action(bind(initCommand as Action, 1));
 
-  program.command("diff").description("show what apply would change on the engine, changing nothing").argument(...STACK_ARG)
+  program
+    .command("diff")
+    .description("show what apply would change on the engine, changing nothing")
+    .argument(...STACK_ARG)
     .option("--exit-code", "exit 2 when there are changes, 0 when none")
     .option("--force-recreate", "plan to recreate every container")
     .option("--volumes", "plan to remove volumes the stack no longer declares")
     .addOption(targetOption())
     .action(bind(byTarget(diffCommand as Action, swarmDiffCommand as Action), 1));
-  applyFlags(program.command("apply").alias("up").description("preview, confirm, then converge the engine to the stack").argument(...STACK_ARG))
+  applyFlags(
+    program
+      .command("apply")
+      .alias("up")
+      .description("preview, confirm, then converge the engine to the stack")
+      .argument(...STACK_ARG),
+  )
     .option("--force-recreate", "recreate every container even when nothing changed")
     .option("--build", "build images of built services even when they exist")
-    .addOption(new Option("--pull <policy>", "pull images: always, missing, never (default: each service's pull policy)").choices(["always", "missing", "never"]))
+    .addOption(
+      new Option("--pull <policy>", "pull images: always, missing, never (default: each service's pull policy)").choices(["always", "missing", "never"]),
+    )
     .option("--wait-timeout <duration>", "how long to wait for a dependency to be healthy / completed", "300s")
     .option("--volumes", "also remove volumes the stack no longer declares")
     .option("--typecheck", "type-check the stack first (dsl check) and stop on a type error")
     .addOption(targetOption())
     .action(bind(withTypecheck(byTarget(applyCommand as Action, swarmApplyCommand as Action) as typeof applyCommand) as Action, 1));
-  applyFlags(program.command("destroy").alias("down").description("remove the project's containers and networks (volumes only with --volumes)").argument(...STACK_ARG))
+  applyFlags(
+    program
+      .command("destroy")
+      .alias("down")
+      .description("remove the project's containers and networks (volumes only with --volumes)")
+      .argument(...STACK_ARG),
+  )
     .option("--volumes", "also remove the project's named volumes (their data is lost)")
     .addOption(targetOption())
     .action(bind(byTarget(destroyCommand as Action, swarmDestroyCommand as Action), 1));
 
-  program.command("build").description("build the images of the services that have a build (all, or the services named)").argument("[service...]")
+  program
+    .command("build")
+    .description("build the images of the services that have a build (all, or the services named)")
+    .argument("[service...]")
     .option("--no-cache", "build without the engine's layer cache")
     .option("--pull", "pull a newer version of each base image first")
     .action(bind(buildCommand as Action, 1));
-  program.command("ps").description("list the project's services and their containers (swarm: stack → service → tasks)")
+  program
+    .command("ps")
+    .description("list the project's services and their containers (swarm: stack → service → tasks)")
     .addOption(targetOption())
     .action(bind(byTarget(psCommand as Action, swarmPsCommand as Action), 0));
-  program.command("logs").description("show the output of the project's containers").argument("[service...]", "only these services")
+  program
+    .command("logs")
+    .description("show the output of the project's containers")
+    .argument("[service...]", "only these services")
     .option("-f, --follow", "keep following new output")
     .option("-n, --tail <lines>", "lines from the end of each container's output", "all")
     .option("-t, --timestamps", "show timestamps")
     .action(bind(logsCommand as Action, 1));
-  program.command("exec").description("run a command in a running service container").argument("<service>").argument("[command...]", "the command (after --)")
+  program
+    .command("exec")
+    .description("run a command in a running service container")
+    .argument("<service>")
+    .argument("[command...]", "the command (after --)")
     .option("--index <n>", "which container of the service", "1")
     .option("-u, --user <user>", "run as this user")
     .option("-w, --workdir <dir>", "working directory inside the container")
     .option("-e, --env <KEY=VALUE>", "set an environment variable (repeatable)", collect)
     .passThroughOptions()
     .action(bind(execCommand as Action, 2));
-  program.command("run").description("run a command in a new one-off container of a service (its networks must exist: dsl apply first)").argument("<service>").argument("[command...]", "the command (after --); default: the service's own")
+  program
+    .command("run")
+    .description("run a command in a new one-off container of a service (its networks must exist: dsl apply first)")
+    .argument("<service>")
+    .argument("[command...]", "the command (after --); default: the service's own")
     .option("--rm", "remove the container when the command has exited")
     .option("-u, --user <user>", "run as this user")
     .option("-w, --workdir <dir>", "working directory inside the container")
@@ -168,7 +222,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .passThroughOptions()
     .action(bind(runCommand as Action, 2));
   for (const action of ["stop", "start", "restart"] as const) {
-    program.command(action).description(`${action} the project's containers (all, or the services named)`).argument("[service...]")
+    program
+      .command(action)
+      .description(`${action} the project's containers (all, or the services named)`)
+      .argument("[service...]")
       .action(bind(((services: string[], opts: never, io2: Io) => controlCommand(action, services, opts, io2)) as Action, 1));
   }
   return program;

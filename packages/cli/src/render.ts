@@ -6,7 +6,15 @@ export function printPlan(plan: Plan, io: Io, opts: GlobalOptions, title?: strin
   io.stdout.write(formatPlan(plan, { color: useColor(io, io.stdout, opts), title }));
 }
 
-const VERB: Record<string, string> = { create: "created", recreate: "recreated", start: "started", restart: "restarted", stop: "stopped", remove: "removed", wait: "ready" };
+const VERB: Record<string, string> = {
+  create: "created",
+  recreate: "recreated",
+  start: "started",
+  restart: "restarted",
+  stop: "stopped",
+  remove: "removed",
+  wait: "ready",
+};
 
 function seconds(ms: number | undefined): string {
   return ms === undefined ? "" : `${(ms / 1000).toFixed(1)}s`;
@@ -39,7 +47,11 @@ export function imagePrinter(io: Io): (p: ImageProgress) => void {
       if (p.action === "build" && p.event.stream && process.env.BERTH_BUILD_OUTPUT) io.stderr.write(p.event.stream);
       return;
     }
-    io.stderr.write(p.status === "started" ? `  ${p.action === "pull" ? "pulling" : "building"} ${p.image} (service ${p.service})…\n` : `  ${p.image} ${p.action === "pull" ? "pulled" : "built"}\n`);
+    io.stderr.write(
+      p.status === "started"
+        ? `  ${p.action === "pull" ? "pulling" : "building"} ${p.image} (service ${p.service})…\n`
+        : `  ${p.image} ${p.action === "pull" ? "pulled" : "built"}\n`,
+    );
   };
 }
 

@@ -76,8 +76,16 @@ describe("dsl import", () => {
   });
 
   test.each([
-    ["a misspelled key", "services:\n  web:\n    image: a\n    voluems: []\n", `error: compose.yml: unknown key "voluems" at services.web (line 4); did you mean "volumes"?\n`],
-    ["an invalid port", "services:\n  web:\n    image: a\n    ports: ['99999:80']\n", `error: compose.yml: invalid port "99999:80" at services.web.ports[0] (line 4): host port 99999 is outside 0–65535\n`],
+    [
+      "a misspelled key",
+      "services:\n  web:\n    image: a\n    voluems: []\n",
+      `error: compose.yml: unknown key "voluems" at services.web (line 4); did you mean "volumes"?\n`,
+    ],
+    [
+      "an invalid port",
+      "services:\n  web:\n    image: a\n    ports: ['99999:80']\n",
+      `error: compose.yml: invalid port "99999:80" at services.web.ports[0] (line 4): host port 99999 is outside 0–65535\n`,
+    ],
     [
       "an undefined variable",
       "services:\n  web:\n    image: nginx:${NGINX_TAG}\n",

@@ -53,7 +53,10 @@ describe("dsl synth --target swarm", () => {
     fs.writeFileSync(path.join(dir, "stack.ts"), RICH);
     fs.writeFileSync(path.join(dir, "pw.txt"), "pw");
     fs.writeFileSync(path.join(dir, "app.conf"), "a=1\n");
-    fs.writeFileSync(path.join(dir, "local.ts"), `import { Stack, Service } from "@berth/dsl";\nconst s = new Stack("loc");\nnew Service("web", { image: "nginx:1.27",\n  ports: ["127.0.0.1:8080:80"] });\nexport default s;\n`);
+    fs.writeFileSync(
+      path.join(dir, "local.ts"),
+      `import { Stack, Service } from "@berth/dsl";\nconst s = new Stack("loc");\nnew Service("web", { image: "nginx:1.27",\n  ports: ["127.0.0.1:8080:80"] });\nexport default s;\n`,
+    );
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -78,8 +81,11 @@ describe("dsl synth --target swarm", () => {
     expect(back.configs.app_conf.name).toMatch(/^rich_app_conf_[0-9a-f]{8}$/);
   });
 
-  test("a stack declared with target: \"swarm\" synthesizes a stack file without --target; --target compose still wins", () => {
-    fs.writeFileSync(path.join(dir, "target.ts"), `import { Stack, Service } from "@berth/dsl";\nconst s = new Stack("tgt", { target: "swarm" });\nnew Service("web", { image: "berth-test/busybox:1", deploy: { replicas: 2 } });\nexport default s;\n`);
+  test('a stack declared with target: "swarm" synthesizes a stack file without --target; --target compose still wins', () => {
+    fs.writeFileSync(
+      path.join(dir, "target.ts"),
+      `import { Stack, Service } from "@berth/dsl";\nconst s = new Stack("tgt", { target: "swarm" });\nnew Service("web", { image: "berth-test/busybox:1", deploy: { replicas: 2 } });\nexport default s;\n`,
+    );
     const swarm = dsl(["synth", "target.ts"], { cwd: dir });
     expect(swarm.code).toBe(0);
     expect(swarm.stdout).toMatch(/^# stack: tgt .*\nversion: "3\.8"\n/);

@@ -31,7 +31,7 @@ export interface Problem {
 }
 
 function formatValue(value: JsonValue): string {
-  return typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
 }
 
 /** `file:line:col: service "web": ports[1] "70000:80": host port 70000 is outside 0–65535`. */

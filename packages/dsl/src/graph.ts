@@ -106,10 +106,7 @@ export interface ServiceNetworkSpec {
   readonly ipv6Address?: string;
 }
 
-export type DependsOnCondition =
-  | "service_started"
-  | "service_healthy"
-  | "service_completed_successfully";
+export type DependsOnCondition = "service_started" | "service_healthy" | "service_completed_successfully";
 
 export interface DependsOnSpec {
   readonly condition: DependsOnCondition;

@@ -13,7 +13,10 @@ function undocumented(file: string): string[] {
     if (ts.isMethodDeclaration(node) || ts.isFunctionDeclaration(node)) return; // return types are not props
     if (ts.isInterfaceDeclaration(node)) owner = node.name.text;
     if (ts.isPropertySignature(node)) {
-      const docs = ts.getJSDocCommentsAndTags(node).map((d) => d.getText()).join("\n");
+      const docs = ts
+        .getJSDocCommentsAndTags(node)
+        .map((d) => d.getText())
+        .join("\n");
       const name = `${file}: ${owner}.${node.name.getText()}`;
       const optional = node.questionToken !== undefined && !node.type?.getText().startsWith("never");
       if (!docs) missing.push(`${name} has no doc comment`);

@@ -56,7 +56,9 @@ test("a construct made before new Stack(…) joined the implicit stack, and the 
   new Service("web", { image: "x", dependsOn: [db] }); // too-late
   expect(problemLines(stack)).toEqual([
     expect.stringMatching(
-      new RegExp(`^${at(__filename, "too-late")}3: service "web": dependsOn\\[0\\]: service "db" belongs to stack "myproject" .*; it was made before \`new Stack\\("app"\\)\` and so joined the implicit stack: create the Stack first$`),
+      new RegExp(
+        `^${at(__filename, "too-late")}3: service "web": dependsOn\\[0\\]: service "db" belongs to stack "myproject" .*; it was made before \`new Stack\\("app"\\)\` and so joined the implicit stack: create the Stack first$`,
+      ),
     ),
   ]);
 });

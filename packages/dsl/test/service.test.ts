@@ -32,7 +32,9 @@ describe("ports", () => {
   });
 
   test("a number is a container port with an ephemeral host port; the long form is typed", () => {
-    const spec = specOf(() => new Service("web", { image: "x", ports: [9000, { target: 53, published: 5353, protocol: "udp", mode: "host" }], expose: [3000] }));
+    const spec = specOf(
+      () => new Service("web", { image: "x", ports: [9000, { target: 53, published: 5353, protocol: "udp", mode: "host" }], expose: [3000] }),
+    );
     expect(spec.ports).toEqual([
       { target: 9000, protocol: "tcp" },
       { target: 53, published: 5353, protocol: "udp", mode: "host" },
@@ -148,24 +150,40 @@ describe("networks, secrets and configs", () => {
 
 describe("healthcheck and durations", () => {
   test("a string test runs in a shell; durations are normalized from strings or seconds", () => {
-    const spec = specOf(() => new Service("web", { image: "x", healthcheck: { test: "curl -f http://localhost", interval: 30, timeout: "500ms", startPeriod: "90s", startInterval: 0.25 }, stopGracePeriod: "1m30s" }));
-    expect(spec.healthcheck).toEqual({ test: ["CMD-SHELL", "curl -f http://localhost"], interval: "30s", timeout: "500ms", startPeriod: "1m30s", startInterval: "250ms" });
+    const spec = specOf(
+      () =>
+        new Service("web", {
+          image: "x",
+          healthcheck: { test: "curl -f http://localhost", interval: 30, timeout: "500ms", startPeriod: "90s", startInterval: 0.25 },
+          stopGracePeriod: "1m30s",
+        }),
+    );
+    expect(spec.healthcheck).toEqual({
+      test: ["CMD-SHELL", "curl -f http://localhost"],
+      interval: "30s",
+      timeout: "500ms",
+      startPeriod: "1m30s",
+      startInterval: "250ms",
+    });
     expect(spec.stopGracePeriod).toBe("1m30s");
   });
 });
 
 describe("deploy", () => {
   test("cpus become strings and memory becomes bytes", () => {
-    const spec = specOf(() => new Service("web", {
-      image: "x",
-      deploy: {
-        replicas: 3,
-        resources: { limits: { cpus: 0.5, memory: "512M", pids: 100 }, reservations: { cpus: "0.25", memory: "1g" } },
-        restartPolicy: { condition: "on-failure", delay: 5, maxAttempts: 3 },
-        updateConfig: { parallelism: 2, delay: "10s", order: "start-first" },
-        placement: { constraints: ["node.role == manager"] },
-      },
-    }));
+    const spec = specOf(
+      () =>
+        new Service("web", {
+          image: "x",
+          deploy: {
+            replicas: 3,
+            resources: { limits: { cpus: 0.5, memory: "512M", pids: 100 }, reservations: { cpus: "0.25", memory: "1g" } },
+            restartPolicy: { condition: "on-failure", delay: 5, maxAttempts: 3 },
+            updateConfig: { parallelism: 2, delay: "10s", order: "start-first" },
+            placement: { constraints: ["node.role == manager"] },
+          },
+        }),
+    );
     expect(spec.deploy).toEqual({
       replicas: 3,
       resources: { limits: { cpus: "0.5", memory: 512 * 1024 ** 2, pids: 100 }, reservations: { cpus: "0.25", memory: 1024 ** 3 } },
@@ -178,8 +196,35 @@ describe("deploy", () => {
 
 describe("everything else", () => {
   test("plain fields pass through and extra is emitted verbatim", () => {
-    const spec = specOf(() => new Service("web", {
-      image: "x",
+    const spec = specOf(
+      () =>
+        new Service("web", {
+          image: "x",
+          pullPolicy: "always",
+          command: ["node", "server.js"],
+          entrypoint: "/entry.sh",
+          envFiles: ["./.env"],
+          restart: "unless-stopped",
+          labels: { team: "web" },
+          user: "1000:1000",
+          workingDir: "/app",
+          hostname: "web1",
+          containerName: "web1",
+          init: true,
+          tty: true,
+          stdinOpen: false,
+          privileged: false,
+          readOnly: true,
+          stopSignal: "SIGINT",
+          extraHosts: ["host.docker.internal:host-gateway"],
+          dns: ["1.1.1.1"],
+          capAdd: ["NET_ADMIN"],
+          capDrop: ["ALL"],
+          profiles: ["debug"],
+          extra: { sysctls: { "net.core.somaxconn": 1024 }, "x-team": "web" },
+        }),
+    );
+    expect(spec).toMatchObject({
       pullPolicy: "always",
       command: ["node", "server.js"],
       entrypoint: "/entry.sh",
@@ -201,13 +246,6 @@ describe("everything else", () => {
       capAdd: ["NET_ADMIN"],
       capDrop: ["ALL"],
       profiles: ["debug"],
-      extra: { sysctls: { "net.core.somaxconn": 1024 }, "x-team": "web" },
-    }));
-    expect(spec).toMatchObject({
-      pullPolicy: "always", command: ["node", "server.js"], entrypoint: "/entry.sh", envFiles: ["./.env"], restart: "unless-stopped",
-      labels: { team: "web" }, user: "1000:1000", workingDir: "/app", hostname: "web1", containerName: "web1", init: true, tty: true,
-      stdinOpen: false, privileged: false, readOnly: true, stopSignal: "SIGINT", extraHosts: ["host.docker.internal:host-gateway"],
-      dns: ["1.1.1.1"], capAdd: ["NET_ADMIN"], capDrop: ["ALL"], profiles: ["debug"],
       extra: { sysctls: { "net.core.somaxconn": 1024 }, "x-team": "web" },
     });
   });

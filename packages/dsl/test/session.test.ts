@@ -1,4 +1,4 @@
-import * as dsl from "@berth/dsl";
+import type * as dsl from "@berth/dsl";
 import { Service, Stack, Volume, closeSession, openSession } from "@berth/dsl";
 import { at } from "./helpers";
 
@@ -18,7 +18,7 @@ test("a service made before any Stack joins an implicit stack named after the se
   expect(`${graph.location.file}:${graph.location.line}:${graph.location.column}`).toBe(`${at(__filename, "first-construct")}3`);
 });
 
-test("without openSession a default session exists, with project \"default\"", () => {
+test('without openSession a default session exists, with project "default"', () => {
   closeSession();
   const web = new Service("web", { image: "nginx" });
   expect(web.stack.name).toBe("default");
@@ -55,6 +55,7 @@ test("the session lives on globalThis under Symbol.for, so a second copy of the 
   expect((globalThis as Record<symbol, unknown>)[Symbol.for("@berth/dsl.session")]).toMatchObject({ defaultProject: "shared" });
   let copy: typeof dsl | undefined;
   jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a second, isolated copy of the module
     copy = require("../src/index") as typeof dsl;
   });
   if (!copy) throw new Error("no second copy loaded");

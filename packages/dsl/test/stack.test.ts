@@ -8,13 +8,19 @@ test("the README example builds the graph it describes", () => {
   const data = new Volume("pgdata");
   const other = new Service("other", { image: "busybox", healthcheck: { test: "true" } });
   const cache = new Service("cache", { image: "redis:7" });
-  const db = new Service("db", { image: "postgres:16", volumes: [{ source: data, target: "/var/lib/postgresql/data" }],
+  const db = new Service("db", {
+    image: "postgres:16",
+    volumes: [{ source: data, target: "/var/lib/postgresql/data" }],
     environment: { POSTGRES_PASSWORD: sensitive("secret") },
-    healthcheck: { test: ["CMD", "pg_isready"], interval: "5s", retries: 5 } });
-  const web = new Service("web", { build: { context: "./app", dockerfile: "Dockerfile", args: { A: "1" }, target: "prod" }, // web
+    healthcheck: { test: ["CMD", "pg_isready"], interval: "5s", retries: 5 },
+  });
+  // web
+  const web = new Service("web", {
+    build: { context: "./app", dockerfile: "Dockerfile", args: { A: "1" }, target: "prod" },
     ports: ["127.0.0.1:8080:80/tcp", 9000, { target: 53, published: 5353, protocol: "udp", hostIp: "127.0.0.1" }],
-    dependsOn: [db, { service: other, condition: "healthy" }] });
-  web.addDependency(cache);          // after both exist; optional 2nd arg condition
+    dependsOn: [db, { service: other, condition: "healthy" }],
+  });
+  web.addDependency(cache); // after both exist; optional 2nd arg condition
 
   const graph = stack.toGraph();
 

@@ -12,7 +12,9 @@ test("validateGraph is pure: a valid graph has no problems", () => {
 });
 
 test("validateGraph reports references to names the graph does not have", () => {
-  const graph = graphWith({ web: { image: "x", dependsOn: { db: { condition: "service_started" } }, volumes: [{ type: "volume", source: "data", target: "/d" }] } });
+  const graph = graphWith({
+    web: { image: "x", dependsOn: { db: { condition: "service_started" } }, volumes: [{ type: "volume", source: "data", target: "/d" }] },
+  });
   expect(validateGraph(graph).map(formatProblem)).toEqual([
     `stack.ts:2:1: service "web": dependsOn.db: refers to service "db", which stack "app" does not have`,
     `stack.ts:2:1: service "web": volumes[0].source: refers to volume "data", which stack "app" does not have`,
@@ -26,8 +28,20 @@ test("validateGraph checks port numbers of graphs from any source", () => {
 
 test("an unset host IP overlaps every address; distinct addresses and protocols do not clash", () => {
   const graph = graphWith({
-    a: { image: "x", ports: [{ target: 80, published: 80, protocol: "tcp", hostIp: "127.0.0.1" }, { target: 53, published: 53, protocol: "udp" }] },
-    b: { image: "x", ports: [{ target: 80, published: 80, protocol: "tcp", hostIp: "127.0.0.2" }, { target: 53, published: 53, protocol: "tcp" }] },
+    a: {
+      image: "x",
+      ports: [
+        { target: 80, published: 80, protocol: "tcp", hostIp: "127.0.0.1" },
+        { target: 53, published: 53, protocol: "udp" },
+      ],
+    },
+    b: {
+      image: "x",
+      ports: [
+        { target: 80, published: 80, protocol: "tcp", hostIp: "127.0.0.2" },
+        { target: 53, published: 53, protocol: "tcp" },
+      ],
+    },
     c: { image: "x", ports: [{ target: 81, published: 80, protocol: "tcp" }] },
   });
   expect(validateGraph(graph).map(formatProblem)).toEqual([

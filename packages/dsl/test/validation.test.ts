@@ -62,6 +62,7 @@ test("constructing a service with malformed props does not throw; toGraph throws
     } catch (e) {
       return e;
     }
+    return undefined;
   })();
   expect(error).toBeInstanceOf(ValidationError);
   expect((error as ValidationError).problems).toEqual([
@@ -113,7 +114,15 @@ test("references to constructs of another stack are reported at the referencing 
   const foreignSecret = new Secret("pw", { file: "./pw.txt" });
   const foreignConfig = new Config("conf", { content: "x" });
   const app = new Stack("app");
-  new Service("web", { image: "nginx", dependsOn: [foreignDb], volumes: [{ source: foreignVolume, target: "/d" }], networks: [foreignNet], secrets: [foreignSecret], configs: [foreignConfig] }); // web-refs
+  // web-refs
+  new Service("web", {
+    image: "nginx",
+    dependsOn: [foreignDb],
+    volumes: [{ source: foreignVolume, target: "/d" }],
+    networks: [foreignNet],
+    secrets: [foreignSecret],
+    configs: [foreignConfig],
+  });
   const where = `${at(__filename, "web-refs")}3: service "web"`;
   expect(problemLines(app)).toEqual([
     expect.stringMatching(/^\S+: service "web": volumes\[0\]\.source: volume "data" belongs to stack "other"/),
@@ -145,7 +154,8 @@ test("a bind mount whose source is not a path is reported; a bare name in a shor
 
 test("invalid durations, negative replicas and malformed cpus or memory are reported with the expected form", () => {
   const stack = new Stack("app");
-  new Service("web", { // bad-values
+  // bad-values
+  new Service("web", {
     image: "nginx",
     healthcheck: { test: "true", interval: "5 seconds", timeout: -1 },
     stopGracePeriod: "soon",
@@ -175,7 +185,9 @@ test("the error message lists every problem of the stack, one per line, after a 
   const stack = new Stack("app");
   new Service("a", {});
   new Service("b", { image: "x", ports: ["99999"] });
-  expect(() => stack.toGraph()).toThrow(/^2 problems in stack "app":\n {2}\S+ service "a": has neither image nor build.*\n {2}\S+ service "b": ports\[0\] "99999"/);
+  expect(() => stack.toGraph()).toThrow(
+    /^2 problems in stack "app":\n {2}\S+ service "a": has neither image nor build.*\n {2}\S+ service "b": ports\[0\] "99999"/,
+  );
 });
 
 test("restart, pullPolicy and deploy.mode outside their choices are reported (for callers without types)", () => {
@@ -192,7 +204,12 @@ test("restart, pullPolicy and deploy.mode outside their choices are reported (fo
 test("graph-level problems name the entry as the user wrote it, even after a range expanded", () => {
   const stack = new Stack("app");
   new Service("api", { image: "api", ports: ["9001:90"] });
-  new Service("web", { image: "nginx", ports: ["8000-8003:80-83", "bad", "9000-9001:90-91"], volumes: ["nope", { type: "bind", source: "src", target: "/src" }] }); // expanded
+  // expanded
+  new Service("web", {
+    image: "nginx",
+    ports: ["8000-8003:80-83", "bad", "9000-9001:90-91"],
+    volumes: ["nope", { type: "bind", source: "src", target: "/src" }],
+  });
   const where = `${at(__filename, "expanded")}3: service "web"`;
   expect(problemLines(stack)).toEqual([
     expect.stringContaining(`${where}: ports[1] "bad":`),

@@ -11,7 +11,9 @@ import type { ObservedContainer } from "./observed";
 export class UnknownServiceError extends Error {
   readonly userError = true;
   constructor(project: string, service: string, known: readonly string[]) {
-    super(`project "${project}" has no running service "${service}"${known.length ? ` (services: ${known.join(", ")})` : " (nothing is deployed; run dsl apply)"}`);
+    super(
+      `project "${project}" has no running service "${service}"${known.length ? ` (services: ${known.join(", ")})` : " (nothing is deployed; run dsl apply)"}`,
+    );
     this.name = "UnknownServiceError";
   }
 }
@@ -26,7 +28,13 @@ export async function projectContainers(engine: Engine, project: string, service
 
 export type Day2Action = "stop" | "start" | "restart";
 
-export async function controlServices(engine: Engine, project: string, action: Day2Action, services: readonly string[] = [], onDone?: (c: ObservedContainer) => void): Promise<ObservedContainer[]> {
+export async function controlServices(
+  engine: Engine,
+  project: string,
+  action: Day2Action,
+  services: readonly string[] = [],
+  onDone?: (c: ObservedContainer) => void,
+): Promise<ObservedContainer[]> {
   const containers = await projectContainers(engine, project, services);
   await Promise.all(
     containers.map(async (c) => {
@@ -44,19 +52,37 @@ export interface LogSource {
   readonly stream: LogStream;
 }
 
-export async function serviceLogs(engine: Engine, project: string, services: readonly string[], options: { follow?: boolean; tail?: number | "all"; timestamps?: boolean }): Promise<LogSource[]> {
+export async function serviceLogs(
+  engine: Engine,
+  project: string,
+  services: readonly string[],
+  options: { follow?: boolean; tail?: number | "all"; timestamps?: boolean },
+): Promise<LogSource[]> {
   const containers = await projectContainers(engine, project, services);
   return Promise.all(containers.map(async (container) => ({ container, stream: await engine.containerLogs(container.id, options) })));
 }
 
 /** Runs a command in a service's container (`index`, default 1), like `docker compose exec`. */
-export async function execInService(engine: Engine, project: string, service: string, command: readonly string[], options: { index?: number; user?: string; workingDir?: string; env?: readonly string[] } = {}): Promise<ExecResult> {
+export async function execInService(
+  engine: Engine,
+  project: string,
+  service: string,
+  command: readonly string[],
+  options: { index?: number; user?: string; workingDir?: string; env?: readonly string[] } = {},
+): Promise<ExecResult> {
   const containers = await projectContainers(engine, project, [service]);
   const index = options.index ?? 1;
   const target = containers.find((c) => c.number === index);
-  if (!target) throw new UnknownServiceError(project, `${service}` + (index !== 1 ? ` #${index}` : ""), containers.map((c) => c.service));
+  if (!target)
+    throw new UnknownServiceError(
+      project,
+      `${service}` + (index !== 1 ? ` #${index}` : ""),
+      containers.map((c) => c.service),
+    );
   if (target.state !== "running") {
-    throw Object.assign(new Error(`service "${service}": container ${target.name} is ${target.state}; start it first (dsl start ${service})`), { userError: true });
+    throw Object.assign(new Error(`service "${service}": container ${target.name} is ${target.state}; start it first (dsl start ${service})`), {
+      userError: true,
+    });
   }
   return engine.exec(target.id, command, { user: options.user, workingDir: options.workingDir, env: options.env });
 }

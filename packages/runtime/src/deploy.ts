@@ -139,9 +139,34 @@ export function planDestroy(observed: Observed, volumes: boolean): Plan {
     after: [],
   }));
   const after = containerSteps.map((s) => s.id);
-  const networkSteps: PlanStep[] = observed.networks.map((n) => ({ id: `network:${n.logicalName}`, op: "remove", kind: "network", resource: n.logicalName, engineName: n.name, existingId: n.id, cause: "destroy", after }));
-  const volumeSteps: PlanStep[] = volumes ? observed.volumes.map((v) => ({ id: `volume:${v.logicalName}`, op: "remove", kind: "volume", resource: v.logicalName, engineName: v.name, cause: "destroy (--volumes)", after })) : [];
-  return { project: observed.project, endpoint: observed.endpoint, steps: [...containerSteps, ...networkSteps, ...volumeSteps], keptVolumes: volumes ? [] : observed.volumes.map((v) => v.name), blockers: [] };
+  const networkSteps: PlanStep[] = observed.networks.map((n) => ({
+    id: `network:${n.logicalName}`,
+    op: "remove",
+    kind: "network",
+    resource: n.logicalName,
+    engineName: n.name,
+    existingId: n.id,
+    cause: "destroy",
+    after,
+  }));
+  const volumeSteps: PlanStep[] = volumes
+    ? observed.volumes.map((v) => ({
+        id: `volume:${v.logicalName}`,
+        op: "remove",
+        kind: "volume",
+        resource: v.logicalName,
+        engineName: v.name,
+        cause: "destroy (--volumes)",
+        after,
+      }))
+    : [];
+  return {
+    project: observed.project,
+    endpoint: observed.endpoint,
+    steps: [...containerSteps, ...networkSteps, ...volumeSteps],
+    keptVolumes: volumes ? [] : observed.volumes.map((v) => v.name),
+    blockers: [],
+  };
 }
 
 export async function destroy(engine: Engine, prepared: Prepared, options: DestroyOptions = {}): Promise<ApplyOutcome> {

@@ -8,7 +8,20 @@ export { diffSpecs, SENSITIVE, type FieldChange } from "./desired/spec";
 export * from "./plan";
 export { observe } from "./observe";
 export { createEngine, EngineError, type Engine, type CreateEngineOptions } from "./engine";
-export { prepare, diff, apply, destroy, planDestroy, PlanBlockedError, PlanChangedError, type Prepared, type PrepareOptions, type ApplyOptions, type ApplyOutcome, type DestroyOptions } from "./deploy";
+export {
+  prepare,
+  diff,
+  apply,
+  destroy,
+  planDestroy,
+  PlanBlockedError,
+  PlanChangedError,
+  type Prepared,
+  type PrepareOptions,
+  type ApplyOptions,
+  type ApplyOutcome,
+  type DestroyOptions,
+} from "./deploy";
 export { execute, ApplyError, type ProgressEvent as ApplyProgressEvent, type ExecuteOptions } from "./apply/executor";
 export { buildImages, ensureImages, ImageError, type BuildImagesOptions, type ImageProgress, type EnsureImagesOptions } from "./apply/images";
 export { acquireLock, LockedError } from "./apply/lock";

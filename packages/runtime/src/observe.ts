@@ -51,9 +51,18 @@ export async function observe(engine: ObserveEngine, project: string, graph?: Gr
     networks,
     volumes,
     // A label-filtered list already returned everything of ours: whatever else holds a name is foreign.
-    foreign: foreignContainers.filter((c) => c.labels[Labels.project] !== project).map(toForeign).sort(byName),
-    foreignNetworks: foreignNetworks.filter((n) => n.labels[Labels.project] !== project).map((n) => n.name).sort(cmp),
-    foreignVolumes: foreignVolumes.filter((v) => v.labels[Labels.project] !== project).map((v) => v.name).sort(cmp),
+    foreign: foreignContainers
+      .filter((c) => c.labels[Labels.project] !== project)
+      .map(toForeign)
+      .sort(byName),
+    foreignNetworks: foreignNetworks
+      .filter((n) => n.labels[Labels.project] !== project)
+      .map((n) => n.name)
+      .sort(cmp),
+    foreignVolumes: foreignVolumes
+      .filter((v) => v.labels[Labels.project] !== project)
+      .map((v) => v.name)
+      .sort(cmp),
     images: imageIds(wanted.images, images),
   };
 }
@@ -92,7 +101,8 @@ export function imageIds(references: readonly string[], images: readonly ImageSu
   for (const ref of [...references].sort(cmp)) {
     const norm = normalizeImageReference(ref);
     // `name:tag@sha256:…` pins the digest: the engine keeps it as `name@sha256:…`.
-    const id = byRef.get(norm) ?? byRef.get(norm.replace(/:[^/@:]+@/, "@")) ?? (/^sha256:[0-9a-f]{64}$/.test(ref) ? images.find((i) => i.id === ref)?.id : undefined);
+    const id =
+      byRef.get(norm) ?? byRef.get(norm.replace(/:[^/@:]+@/, "@")) ?? (/^sha256:[0-9a-f]{64}$/.test(ref) ? images.find((i) => i.id === ref)?.id : undefined);
     if (id) out[ref] = id;
   }
   return out;

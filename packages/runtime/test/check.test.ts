@@ -72,7 +72,10 @@ test("problems in a local file the stack imports are reported there", async () =
 test("the user's tsconfig.json decides the rules (here: noUnusedLocals)", async () => {
   write("stack.ts", GOOD.replace(`const data`, `const unused = 1;\nconst data`));
   expect((await typecheck("stack.ts", { cwd: dir })).diagnostics).toEqual([]);
-  write("tsconfig.json", JSON.stringify({ compilerOptions: { strict: true, noUnusedLocals: true, module: "preserve", moduleResolution: "bundler", types: [] } }));
+  write(
+    "tsconfig.json",
+    JSON.stringify({ compilerOptions: { strict: true, noUnusedLocals: true, module: "preserve", moduleResolution: "bundler", types: [] } }),
+  );
   const result = await typecheck("stack.ts", { cwd: dir });
   expect(result.tsconfig).toBe(path.join(dir, "tsconfig.json"));
   expect(result.diagnostics.map(formatDiagnostic)).toEqual([`stack.ts:3:7: error TS6133: 'unused' is declared but its value is never read.`]);
@@ -96,7 +99,9 @@ test("a 50-service stack: the warm check (nothing changed) takes well under a se
   const lines = [`import { Service, Stack } from "@berth/dsl";`, `const stack = new Stack("big");`];
   for (let i = 0; i < 50; i++) {
     const dep = i > 0 ? `, dependsOn: [s${i - 1}]` : "";
-    lines.push(`const s${i} = new Service("s${i}", { image: "busybox:1.36", init: true, command: ["sleep", "infinity"], environment: { N: ${i} }, ports: ["127.0.0.1:${20000 + i}:80"]${dep} });`);
+    lines.push(
+      `const s${i} = new Service("s${i}", { image: "busybox:1.36", init: true, command: ["sleep", "infinity"], environment: { N: ${i} }, ports: ["127.0.0.1:${20000 + i}:80"]${dep} });`,
+    );
   }
   lines.push(`void s49;`, `export default stack;`);
   write("stack.ts", lines.join("\n"));

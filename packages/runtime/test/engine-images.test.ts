@@ -22,7 +22,7 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const SAMPLE = {
-  "Dockerfile": "FROM scratch\n",
+  Dockerfile: "FROM scratch\n",
   ".dockerignore": "# comment\nsecret.txt\n*.log\n!keep.log\nnode_modules\ndocs/**/*.md\n!docs/README.md\nDockerfile\n",
   "app.sh": "echo app\n",
   "secret.txt": "s3cret\n",
@@ -52,7 +52,7 @@ describe("build context", () => {
   });
 
   it("sends everything when there is no .dockerignore, and refuses a Dockerfile outside the context", async () => {
-    const dir = tree({ "Dockerfile": "FROM scratch\n", "a/b.txt": "b" });
+    const dir = tree({ Dockerfile: "FROM scratch\n", "a/b.txt": "b" });
     dirs.push(dir);
     expect(await contextEntries(dir)).toEqual(["Dockerfile", "a", "a/b.txt"]);
     await expect(contextEntries(dir, { dockerfile: "../Dockerfile" })).rejects.toThrow(/outside the build context/);
@@ -113,7 +113,7 @@ describeEngine("engine adapter: images", () => {
     const tag = fx.trackImage(`${p}-app:latest`);
     const dir = tree({
       ...SAMPLE,
-      "Dockerfile": [
+      Dockerfile: [
         `FROM ${BUSYBOX} AS base`,
         "ARG GREETING=unset",
         "ENV GREETING=$GREETING",
@@ -129,7 +129,13 @@ describeEngine("engine adapter: images", () => {
     });
     dirs.push(dir);
     const events: ProgressEvent[] = [];
-    const { imageId } = await engine.buildImage(dir, { tags: [tag], args: { GREETING: "hello" }, target: "final", labels: { [Labels.project]: p }, onProgress: (e) => events.push(e) });
+    const { imageId } = await engine.buildImage(dir, {
+      tags: [tag],
+      args: { GREETING: "hello" },
+      target: "final",
+      labels: { [Labels.project]: p },
+      onProgress: (e) => events.push(e),
+    });
     expect(imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(events.some((e) => e.stream?.includes("Step"))).toBe(true);
     const img = await engine.inspectImage(tag);
@@ -146,7 +152,7 @@ describeEngine("engine adapter: images", () => {
   });
 
   it("fails a build with the builder's own error message", async () => {
-    const dir = tree({ "Dockerfile": `FROM ${BUSYBOX}\nRUN echo about to fail && exit 3\n` });
+    const dir = tree({ Dockerfile: `FROM ${BUSYBOX}\nRUN echo about to fail && exit 3\n` });
     dirs.push(dir);
     const err = await fx.engine.buildImage(dir, { tags: [fx.trackImage(`${fx.project("fail")}-x:latest`)] }).catch((e: unknown) => e);
     expect(EngineError.isEngineError(err)).toBe(true);
@@ -155,7 +161,7 @@ describeEngine("engine adapter: images", () => {
   });
 
   it("fails a build whose base image is missing without trying forever", async () => {
-    const dir = tree({ "Dockerfile": "FROM 127.0.0.1:9/none:1\n" });
+    const dir = tree({ Dockerfile: "FROM 127.0.0.1:9/none:1\n" });
     dirs.push(dir);
     const err = await fx.engine.buildImage(dir).catch((e: unknown) => e);
     expect((err as EngineError).message).toMatch(/^cannot build image ".*": .*127\.0\.0\.1:9/);

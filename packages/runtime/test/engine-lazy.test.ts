@@ -50,7 +50,13 @@ describeEngine("without dockerode", () => {
     const net = await engine.createNetwork({ Name: `${p}_default`, Labels: labels });
     const vol = await engine.createVolume({ Name: `${p}_data`, Labels: labels });
     expect(vol).toEqual(expect.objectContaining({ name: `${p}_data`, labels }));
-    const id = await engine.createContainer({ name: `${p}-web-1`, Image: BUSYBOX, Cmd: ["sleep", "300"], Labels: labels, HostConfig: { Init: true, NetworkMode: `${p}_default` } });
+    const id = await engine.createContainer({
+      name: `${p}-web-1`,
+      Image: BUSYBOX,
+      Cmd: ["sleep", "300"],
+      Labels: labels,
+      HostConfig: { Init: true, NetworkMode: `${p}_default` },
+    });
     expect((await engine.inspectImage(BUSYBOX))?.id).toMatch(/^sha256:/);
     expect(await engine.inspectImage("berth-test/none-such:1")).toBeUndefined();
     await engine.startContainer(id);
@@ -67,7 +73,10 @@ describeEngine("without dockerode", () => {
     expect(await engine.listNetworks({ labels })).toEqual([]);
     expect(await engine.listVolumes({ labels })).toEqual([]);
     // an engine refusal keeps its status and the engine's own reason
-    await expect(engine.removeContainer(id)).rejects.toMatchObject({ statusCode: 404, message: expect.stringMatching(new RegExp(`^cannot remove container "${id}": No such container`)) });
+    await expect(engine.removeContainer(id)).rejects.toMatchObject({
+      statusCode: 404,
+      message: expect.stringMatching(new RegExp(`^cannot remove container "${id}": No such container`)),
+    });
   });
 
   it("fail with the engine's own message, naming the operation", async () => {

@@ -46,7 +46,7 @@ describeEngine("observe against the engine", () => {
         `    image: ${BUSYBOX}`,
         '    command: ["sleep", "300"]',
         "    init: true",
-        "    volumes: [\"data:/data\"]",
+        '    volumes: ["data:/data"]',
         "  worker:",
         `    image: ${BUSYBOX}`,
         '    command: ["sleep", "300"]',
@@ -95,9 +95,17 @@ describeEngine("observe against the engine", () => {
     await engine.createNetwork({ Name: `${p}_default`, Labels: { [TEST_LABEL]: p } });
     await engine.createVolume({ Name: `${p}_data`, Labels: { [TEST_LABEL]: p } });
     // Ours, with a name that is also a prefix of the clashing ones: must not be reported.
-    await engine.createContainer({ name: `${p}-api-1`, Image: BUSYBOX, Labels: { [Labels.project]: p, [Labels.service]: "api", [Labels.containerNumber]: "1" } });
+    await engine.createContainer({
+      name: `${p}-api-1`,
+      Image: BUSYBOX,
+      Labels: { [Labels.project]: p, [Labels.service]: "api", [Labels.containerNumber]: "1" },
+    });
 
-    const g = graphOf(p, { web: { image: `docker.io/${BUSYBOX}` }, api: { image: "berth-test/not-here:1" }, db: { image: BUSYBOX, containerName: `${other}-fixed` } }, ["data"]);
+    const g = graphOf(
+      p,
+      { web: { image: `docker.io/${BUSYBOX}` }, api: { image: "berth-test/not-here:1" }, db: { image: BUSYBOX, containerName: `${other}-fixed` } },
+      ["data"],
+    );
     const o = await observe(engine, p, g);
 
     expect(o.containers.map((c) => c.name)).toEqual([`${p}-api-1`]);
@@ -114,13 +122,34 @@ describeEngine("observe against the engine", () => {
   it("observes an empty project without a graph: empty lists, no foreign lookups", async () => {
     const p = fx.project("empty");
     const o = await observe(fx.engine, p);
-    expect(o).toEqual({ project: p, endpoint: fx.engine.endpoint, containers: [], networks: [], volumes: [], foreign: [], foreignNetworks: [], foreignVolumes: [], images: {} });
+    expect(o).toEqual({
+      project: p,
+      endpoint: fx.engine.endpoint,
+      containers: [],
+      networks: [],
+      volumes: [],
+      foreign: [],
+      foreignNetworks: [],
+      foreignVolumes: [],
+      images: {},
+    });
   });
 });
 
 describe("observe with a fake engine", () => {
   function container(name: string, labels: Record<string, string>): ContainerSummary {
-    return { id: `id-${name}`, name, image: "img", imageId: "sha256:1", state: "running", status: "Up 1 second (healthy)", health: "healthy", labels, networks: [], created: 0 };
+    return {
+      id: `id-${name}`,
+      name,
+      image: "img",
+      imageId: "sha256:1",
+      state: "running",
+      status: "Up 1 second (healthy)",
+      health: "healthy",
+      labels,
+      networks: [],
+      created: 0,
+    };
   }
 
   /** A fake that answers from fixed lists and counts calls; any other method throws. */
@@ -139,7 +168,12 @@ describe("observe with a fake engine", () => {
     return { engine, calls };
   }
 
-  const svc = (service: string, n: number, extra: Record<string, string> = {}) => ({ [Labels.project]: "p", [Labels.service]: service, [Labels.containerNumber]: String(n), ...extra });
+  const svc = (service: string, n: number, extra: Record<string, string> = {}) => ({
+    [Labels.project]: "p",
+    [Labels.service]: service,
+    [Labels.containerNumber]: String(n),
+    ...extra,
+  });
 
   it("sorts containers by service, replica number and one-off, whatever order the engine used", async () => {
     const { engine } = fake([

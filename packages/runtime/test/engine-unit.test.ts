@@ -39,7 +39,9 @@ describe("resolveConnection", () => {
   });
 
   it("reads TLS certificates when DOCKER_TLS_VERIFY is set, and says which file is missing", () => {
-    expect(() => resolveConnection("tcp://h:2376", { DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: "/nonexistent" })).toThrow(/cannot read the TLS ca\.pem .* from \/nonexistent/);
+    expect(() => resolveConnection("tcp://h:2376", { DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: "/nonexistent" })).toThrow(
+      /cannot read the TLS ca\.pem .* from \/nonexistent/,
+    );
   });
 });
 
@@ -58,7 +60,10 @@ describe("stream framing", () => {
 
   it("reads a progress stream to its end, and fails on the first error event with its message", async () => {
     const events: unknown[] = [];
-    const ok = Readable.from(['{"status":"Pulling fs layer","id":"a1"}\r\n{"status":"Downloading","id":"a1","progressDetail":{"current":5,"total":10}}\n', '{"aux":{"ID":"sha256:ff"}}\n']);
+    const ok = Readable.from([
+      '{"status":"Pulling fs layer","id":"a1"}\r\n{"status":"Downloading","id":"a1","progressDetail":{"current":5,"total":10}}\n',
+      '{"aux":{"ID":"sha256:ff"}}\n',
+    ]);
     expect(await readProgress(ok, (e) => events.push(e))).toEqual({ auxIds: ["sha256:ff"], lastLines: [] });
     expect(events[1]).toEqual({ id: "a1", status: "Downloading", current: 5, total: 10 });
 
@@ -79,21 +84,36 @@ describe("engine answers", () => {
 
   it("takes a container's own name, not a link alias, and sorts its networks", () => {
     const c = toContainerSummary({
-      Id: "x", Names: ["/other/alias", "/blog-web-1"], Image: "nginx", ImageID: "sha256:1", Command: "", Created: 1, Ports: [],
-      Labels: {}, State: "running", Status: "Up", HostConfig: { NetworkMode: "" },
-      NetworkSettings: { Networks: { z: {} as never, a: {} as never } }, Mounts: [],
+      Id: "x",
+      Names: ["/other/alias", "/blog-web-1"],
+      Image: "nginx",
+      ImageID: "sha256:1",
+      Command: "",
+      Created: 1,
+      Ports: [],
+      Labels: {},
+      State: "running",
+      Status: "Up",
+      HostConfig: { NetworkMode: "" },
+      NetworkSettings: { Networks: { z: {} as never, a: {} as never } },
+      Mounts: [],
     });
     expect(c).toMatchObject({ name: "blog-web-1", state: "running", networks: ["a", "z"] });
   });
 
   it("wraps engine failures into EngineErrors naming the operation, object and the engine's reason", () => {
-    const notFound = Object.assign(new Error("(HTTP code 404) no such container - No such container: web "), { statusCode: 404, json: { message: "No such container: web" } });
+    const notFound = Object.assign(new Error("(HTTP code 404) no such container - No such container: web "), {
+      statusCode: 404,
+      json: { message: "No such container: web" },
+    });
     const e = wrapEngineError(notFound, "start container", "web", "unix:///d.sock");
     expect(e).toBeInstanceOf(EngineError);
     expect(e.message).toBe('cannot start container "web": No such container: web');
     expect(isNotFound(e)).toBe(true);
     expect(e.cause).toBe(notFound);
     const refused = Object.assign(new Error("connect ECONNREFUSED /d.sock"), { code: "ECONNREFUSED" });
-    expect(wrapEngineError(refused, "list containers", undefined, "unix:///d.sock").message).toMatch(/^cannot list containers: the Docker engine at unix:\/\/\/d\.sock does not answer/);
+    expect(wrapEngineError(refused, "list containers", undefined, "unix:///d.sock").message).toMatch(
+      /^cannot list containers: the Docker engine at unix:\/\/\/d\.sock does not answer/,
+    );
   });
 });

@@ -155,7 +155,10 @@ describeEngine("engine adapter: containers", () => {
     await engine.startContainer(id);
     expect(await engine.exec(id, ["sh", "-c", "echo out; echo err >&2; exit 3"])).toEqual({ exitCode: 3, stdout: "out\n", stderr: "err\n" });
     expect(await engine.exec(id, ["true"])).toEqual({ exitCode: 0, stdout: "", stderr: "" });
-    expect(await engine.exec(id, ["sh", "-c", 'echo "$A:$(pwd):$(id -u)"'], { env: ["A=b"], workingDir: "/tmp", user: "65534" })).toMatchObject({ exitCode: 0, stdout: "b:/tmp:65534\n" });
+    expect(await engine.exec(id, ["sh", "-c", 'echo "$A:$(pwd):$(id -u)"'], { env: ["A=b"], workingDir: "/tmp", user: "65534" })).toMatchObject({
+      exitCode: 0,
+      stdout: "b:/tmp:65534\n",
+    });
     const tty = await engine.exec(id, ["sh", "-c", "echo tty; exit 2"], { tty: true });
     expect(tty.exitCode).toBe(2);
     expect(tty.stdout.replace(/\r/g, "")).toBe("tty\n");
@@ -255,7 +258,9 @@ describeEngine("engine adapter: networks and volumes", () => {
     const writer = await engine.createContainer(body(p, "writer", "echo kept > /data/file", mounts));
     await engine.startContainer(writer);
     expect(await engine.waitContainer(writer)).toEqual({ exitCode: 0 });
-    expect((await engine.inspectContainer(writer))?.mounts).toEqual([expect.objectContaining({ type: "volume", name: `${p}_data`, destination: "/data", readOnly: false })]);
+    expect((await engine.inspectContainer(writer))?.mounts).toEqual([
+      expect.objectContaining({ type: "volume", name: `${p}_data`, destination: "/data", readOnly: false }),
+    ]);
     await engine.removeContainer(writer);
 
     const reader = await engine.createContainer({ ...body(p, "reader", "cat /data/file", mounts), name: `${p}-reader-1` });
@@ -293,14 +298,23 @@ describeEngine("engine adapter: over a TLS or ssh connection", () => {
       const labels = { [Labels.project]: p };
       const netId = await networks.createNetwork(c, { Name: `${p}_default`, Labels: labels });
       expect((await networks.listNetworks(c, { labels })).map((n) => n.id)).toEqual([netId]);
-      const id = await containers.createContainer(c, { name: `${p}-web-1`, Image: BUSYBOX, Cmd: ["sleep", "300"], Labels: labels, HostConfig: { Init: true, NetworkMode: `${p}_default` } });
+      const id = await containers.createContainer(c, {
+        name: `${p}-web-1`,
+        Image: BUSYBOX,
+        Cmd: ["sleep", "300"],
+        Labels: labels,
+        HostConfig: { Init: true, NetworkMode: `${p}_default` },
+      });
       await containers.startContainer(c, id);
       await containers.startContainer(c, id); // 304
       expect((await containers.listContainers(c, { labels })).map((x) => x.name)).toEqual([`${p}-web-1`]);
       await containers.removeContainer(c, id, { force: true });
       expect(await containers.inspectContainer(c, id)).toBeUndefined(); // 404
       await networks.removeNetwork(c, netId);
-      await expect(networks.removeNetwork(c, netId)).rejects.toMatchObject({ statusCode: 404, message: expect.stringContaining(`cannot remove network "${netId}"`) });
+      await expect(networks.removeNetwork(c, netId)).rejects.toMatchObject({
+        statusCode: 404,
+        message: expect.stringContaining(`cannot remove network "${netId}"`),
+      });
     } finally {
       for (const s of sockets) s.destroy(); // the modem keeps its connections alive
       await new Promise((r) => relay.close(r));

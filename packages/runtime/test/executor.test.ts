@@ -15,21 +15,52 @@ const g: Graph = {
   location: here,
   services: {
     db: { name: "db", location: here, image: "db:1", healthcheck: { test: ["CMD", "true"] } },
-    web: { name: "web", location: here, image: "web:1", dependsOn: { db: { condition: "service_healthy" } }, ports: [{ target: 80, published: 8080, hostIp: "127.0.0.1", protocol: "tcp" }] },
+    web: {
+      name: "web",
+      location: here,
+      image: "web:1",
+      dependsOn: { db: { condition: "service_healthy" } },
+      ports: [{ target: 80, published: 8080, hostIp: "127.0.0.1", protocol: "tcp" }],
+    },
   },
   networks: {},
   volumes: {},
   secrets: {},
   configs: {},
 };
-const observedNothing: Observed = { project: "p", endpoint: "fake", containers: [], networks: [], volumes: [], foreign: [], foreignNetworks: [], foreignVolumes: [], images: {} };
+const observedNothing: Observed = {
+  project: "p",
+  endpoint: "fake",
+  containers: [],
+  networks: [],
+  volumes: [],
+  foreign: [],
+  foreignNetworks: [],
+  foreignVolumes: [],
+  images: {},
+};
 
 /** A fake engine that records calls; any method not given throws, so unexpected calls fail the test. */
 function fakeEngine(overrides: Partial<ApplyEngine>, calls: string[]): ApplyEngine {
   const unexpected = (name: string) => () => {
     throw new Error(`unexpected engine call: ${name}`);
   };
-  const names = ["createNetwork", "removeNetwork", "connectNetwork", "disconnectNetwork", "networkEndpoints", "createVolume", "removeVolume", "createContainer", "startContainer", "unpauseContainer", "stopContainer", "removeContainer", "renameContainer", "inspectContainer"] as const;
+  const names = [
+    "createNetwork",
+    "removeNetwork",
+    "connectNetwork",
+    "disconnectNetwork",
+    "networkEndpoints",
+    "createVolume",
+    "removeVolume",
+    "createContainer",
+    "startContainer",
+    "unpauseContainer",
+    "stopContainer",
+    "removeContainer",
+    "renameContainer",
+    "inspectContainer",
+  ] as const;
   const engine: Record<string, unknown> = { endpoint: "fake" };
   for (const n of names) {
     const impl = (overrides[n] as ((...a: unknown[]) => unknown) | undefined) ?? unexpected(n);
@@ -76,7 +107,21 @@ describe("execute", () => {
     const observed: Observed = {
       ...observedNothing,
       networks: [{ id: "n", name: "p_default", logicalName: "default", driver: "bridge", labels: {} }],
-      containers: [{ id: "old0000000000000", name: "p-web-1", service: "web", number: 1, oneoff: false, state: "running", status: "Up", image: "web:1", imageId: "i", labels: {}, networks: [] }],
+      containers: [
+        {
+          id: "old0000000000000",
+          name: "p-web-1",
+          service: "web",
+          number: 1,
+          oneoff: false,
+          state: "running",
+          status: "Up",
+          image: "web:1",
+          imageId: "i",
+          labels: {},
+          networks: [],
+        },
+      ],
     };
     const engine = fakeEngine(
       {
@@ -85,7 +130,10 @@ describe("execute", () => {
         createContainer: async () => "new",
         stopContainer: async () => undefined,
         startContainer: async (id) => {
-          if (id === "new") throw new Error("driver failed programming external connectivity: Error starting userland proxy: listen tcp4 127.0.0.1:8080: bind: address already in use");
+          if (id === "new")
+            throw new Error(
+              "driver failed programming external connectivity: Error starting userland proxy: listen tcp4 127.0.0.1:8080: bind: address already in use",
+            );
         },
         removeContainer: async () => undefined,
       },
@@ -130,7 +178,9 @@ describe("acquireLock", () => {
     const engine = lockEngine();
     const first = await acquireLock(engine, "blog", { pid: 100, hostname: "h", isAlive: () => true });
     expect([...engine.vols.keys()]).toEqual([expect.stringMatching(/^berth-lock-blog\.[0-9a-f]{12}$/)]);
-    await expect(acquireLock(engine, "blog", { pid: 200, hostname: "h", isAlive: () => true, clock: instant })).rejects.toThrow(/project "blog" is locked by dsl apply \(pid 100 on h, since /);
+    await expect(acquireLock(engine, "blog", { pid: 200, hostname: "h", isAlive: () => true, clock: instant })).rejects.toThrow(
+      /project "blog" is locked by dsl apply \(pid 100 on h, since /,
+    );
     expect(engine.vols.size).toBe(1);
     expect(await acquireLock(engine, "other", { pid: 200, hostname: "h", isAlive: () => true })).toBeDefined(); // another project is free
     await first.release();
@@ -157,7 +207,12 @@ describe("acquireLock", () => {
       if (creates++ === 0) engine.vols.set(b, { "dev.berth.lock.project": "blog", "dev.berth.lock.pid": "200", "dev.berth.lock.host": "h" });
     };
     const sleeps: number[] = [];
-    const lock = await acquireLock(engine, "blog", { pid: 100, hostname: "h", isAlive: () => true, clock: { now: () => 0, sleep: async (ms) => void sleeps.push(ms) } });
+    const lock = await acquireLock(engine, "blog", {
+      pid: 100,
+      hostname: "h",
+      isAlive: () => true,
+      clock: { now: () => 0, sleep: async (ms) => void sleeps.push(ms) },
+    });
     expect(sleeps).toHaveLength(1); // one random pause, then it held
     expect([...engine.vols.values()].map((l) => l["dev.berth.lock.pid"])).toEqual(["100"]);
     await lock.release();
@@ -175,20 +230,54 @@ test("a network the engine still reports active endpoints on is removed once the
   const engine = fakeEngine(
     {
       removeNetwork: async () => {
-        if (refusals-- > 0) throw new Error("cannot remove network \"p_default\": error while removing network: network p_default id abc has active endpoints");
+        if (refusals-- > 0) throw new Error('cannot remove network "p_default": error while removing network: network p_default id abc has active endpoints');
       },
     },
     calls,
   );
   const desired = resolveDesired(g, { dir: "/s", env: {} });
-  const p = { project: "p", endpoint: "fake", keptVolumes: [], blockers: [], steps: [{ id: "network:default", op: "remove" as const, kind: "network" as const, resource: "default", engineName: "p_default", existingId: "abc", cause: "destroy", after: [] }] };
+  const p = {
+    project: "p",
+    endpoint: "fake",
+    keptVolumes: [],
+    blockers: [],
+    steps: [
+      {
+        id: "network:default",
+        op: "remove" as const,
+        kind: "network" as const,
+        resource: "default",
+        engineName: "p_default",
+        existingId: "abc",
+        cause: "destroy",
+        after: [],
+      },
+    ],
+  };
   let t = 0;
   await execute(p, { engine, desired, clock: { now: () => t, sleep: async (ms) => void (t += ms) } });
   expect(calls).toEqual(["removeNetwork abc", "removeNetwork abc", "removeNetwork abc"]);
 });
 
 describe("a network that keeps an endpoint", () => {
-  const removal = { project: "p", endpoint: "fake", keptVolumes: [], blockers: [], steps: [{ id: "network:default", op: "remove" as const, kind: "network" as const, resource: "default", engineName: "p_default", existingId: "abc", cause: "destroy", after: [] }] };
+  const removal = {
+    project: "p",
+    endpoint: "fake",
+    keptVolumes: [],
+    blockers: [],
+    steps: [
+      {
+        id: "network:default",
+        op: "remove" as const,
+        kind: "network" as const,
+        resource: "default",
+        engineName: "p_default",
+        existingId: "abc",
+        cause: "destroy",
+        after: [],
+      },
+    ],
+  };
   const refusal = () => new Error('cannot remove network "p_default": error while removing network: network p_default id abc has active endpoints');
 
   test("whose container is gone (Docker 20.10's stale endpoint) is force-disconnected after 2 s of refusals, then removed", async () => {
@@ -224,8 +313,14 @@ describe("a network that keeps an endpoint", () => {
       calls,
     );
     let t = 0;
-    const err = await execute(removal, { engine, desired: resolveDesired(g, { dir: "/s", env: {} }), clock: { now: () => t, sleep: async (ms) => void (t += ms) } }).catch((e: unknown) => e);
-    expect(String((err as Error).message)).toContain('cannot remove network "p_default": the engine says it has active endpoints but lists none (a Docker Engine bug that lasts until the engine restarts); restart dockerd');
+    const err = await execute(removal, {
+      engine,
+      desired: resolveDesired(g, { dir: "/s", env: {} }),
+      clock: { now: () => t, sleep: async (ms) => void (t += ms) },
+    }).catch((e: unknown) => e);
+    expect(String((err as Error).message)).toContain(
+      'cannot remove network "p_default": the engine says it has active endpoints but lists none (a Docker Engine bug that lasts until the engine restarts); restart dockerd',
+    );
     expect(t).toBe(2_000);
   });
 
@@ -242,15 +337,25 @@ describe("a network that keeps an endpoint", () => {
       calls,
     );
     let t = 0;
-    const err = await execute(removal, { engine, desired: resolveDesired(g, { dir: "/s", env: {} }), clock: { now: () => t, sleep: async (ms) => void (t += ms) } }).catch((e: unknown) => e);
-    expect(String((err as Error).message)).toContain('cannot remove network "p_default": container intruder outside the plan is still attached to it; disconnect or remove it, then run the command again');
+    const err = await execute(removal, {
+      engine,
+      desired: resolveDesired(g, { dir: "/s", env: {} }),
+      clock: { now: () => t, sleep: async (ms) => void (t += ms) },
+    }).catch((e: unknown) => e);
+    expect(String((err as Error).message)).toContain(
+      'cannot remove network "p_default": container intruder outside the plan is still attached to it; disconnect or remove it, then run the command again',
+    );
     expect(calls.some((c) => c.startsWith("disconnectNetwork"))).toBe(false);
   });
 });
 
 test("a container whose second network cannot be attached is removed again, not left under the service's name", async () => {
   const calls: string[] = [];
-  const two: Graph = { ...g, networks: { front: { name: "front", location: here }, back: { name: "back", location: here } }, services: { web: { ...g.services.web, dependsOn: undefined, networks: { front: {}, back: {} } } } };
+  const two: Graph = {
+    ...g,
+    networks: { front: { name: "front", location: here }, back: { name: "back", location: here } },
+    services: { web: { ...g.services.web, dependsOn: undefined, networks: { front: {}, back: {} } } },
+  };
   const desired = resolveDesired(two, { dir: "/s", env: {} });
   const engine = fakeEngine(
     {

@@ -11,7 +11,7 @@ import { sharedDir } from "./helpers/compose-oracle";
 type Schema = { [k: string]: unknown };
 const schema = JSON.parse(fs.readFileSync(path.join(sharedDir(), "compose-spec/compose-spec.json"), "utf8")) as Schema;
 const defs = schema.definitions as Record<string, Schema>;
-const service = (defs.service.properties as Record<string, Schema>);
+const service = defs.service.properties as Record<string, Schema>;
 const keysOf = (node: Schema): string[] => Object.keys((node.properties as object | undefined) ?? {});
 const objectAlternative = (node: Schema): Schema => (node.oneOf as Schema[]).find((alt) => alt.type === "object") as Schema;
 

@@ -65,15 +65,21 @@ describe("problems are one line with the file and the line", () => {
   });
 
   test("misspelled keys are found in nested places too (build, healthcheck, top-level sections)", () => {
-    expect(importError("services:\n  web:\n    build:\n      contxt: .\n")).toBe(`compose.yml: unknown key "contxt" at services.web.build (line 4); did you mean "context"?`);
-    expect(importError("services:\n  web:\n    image: a\nvolume:\n  data:\n")).toBe(`compose.yml: unknown key "volume" at the top level (line 4); did you mean "volumes"?`);
+    expect(importError("services:\n  web:\n    build:\n      contxt: .\n")).toBe(
+      `compose.yml: unknown key "contxt" at services.web.build (line 4); did you mean "context"?`,
+    );
+    expect(importError("services:\n  web:\n    image: a\nvolume:\n  data:\n")).toBe(
+      `compose.yml: unknown key "volume" at the top level (line 4); did you mean "volumes"?`,
+    );
   });
 
   test("an invalid port says what is wrong with it", () => {
     expect(importError("services:\n  web:\n    image: a\n    ports:\n      - '70000:80'\n")).toBe(
       `compose.yml: invalid port "70000:80" at services.web.ports[0] (line 5): host port 70000 is outside 0–65535`,
     );
-    expect(importError("services:\n  web:\n    image: a\n    ports: ['http']\n")).toMatch(/^compose\.yml: invalid port "http" at services\.web\.ports\[0\] \(line 4\): expected/);
+    expect(importError("services:\n  web:\n    image: a\n    ports: ['http']\n")).toMatch(
+      /^compose\.yml: invalid port "http" at services\.web\.ports\[0\] \(line 4\): expected/,
+    );
   });
 
   test("an undefined variable without a default fails; with a default, or from .env, it does not", () => {
@@ -91,14 +97,18 @@ describe("problems are one line with the file and the line", () => {
   });
 
   test("a top-level section the DSL has no construct for is not dropped silently", () => {
-    expect(importError("services:\n  web:\n    image: a\nmodels:\n  llm:\n    model: ai/smollm2\n")).toBe(`compose.yml: top-level "models" is not supported by the DSL yet at the top level (line 4)`);
+    expect(importError("services:\n  web:\n    image: a\nmodels:\n  llm:\n    model: ai/smollm2\n")).toBe(
+      `compose.yml: top-level "models" is not supported by the DSL yet at the top level (line 4)`,
+    );
   });
 
   test("a reference to a volume, network, secret or service the file does not declare", () => {
     expect(importError("services:\n  web:\n    image: a\n    volumes:\n      - data:/data\n")).toBe(
       `compose.yml: volume "data" is not declared under the top-level volumes at services.web.volumes[0] (line 5)`,
     );
-    expect(importError("services:\n  web:\n    image: a\n    depends_on: [db]\n")).toBe(`compose.yml: service "db" is not declared under the top-level services at services.web.depends_on[0] (line 4)`);
+    expect(importError("services:\n  web:\n    image: a\n    depends_on: [db]\n")).toBe(
+      `compose.yml: service "db" is not declared under the top-level services at services.web.depends_on[0] (line 4)`,
+    );
   });
 });
 
@@ -191,7 +201,12 @@ describe("the generated code", () => {
     fs.writeFileSync(file, "# project: blog\nname: shop\nservices:\n  web:\n    image: a\n");
     expect(importCompose(file, { cwd: dir }).project).toBe("shop");
     fs.writeFileSync(file, "services:\n  web:\n    image: a\n");
-    expect(importCompose(file, { cwd: dir }).project).toBe(path.basename(dir).toLowerCase().replace(/[^a-z0-9_-]/g, ""));
+    expect(importCompose(file, { cwd: dir }).project).toBe(
+      path
+        .basename(dir)
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]/g, ""),
+    );
   });
 
   test("YAML 1.1 as docker-compose reads it: yes is true, 0755 is octal, y stays a string", () => {

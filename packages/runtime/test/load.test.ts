@@ -46,7 +46,10 @@ test("the card's one-liner joins the stack of the file, named after the folder w
 test("local imports and tsconfig paths are bundled; locations point into the imported file", async () => {
   write("tsconfig.json", JSON.stringify({ compilerOptions: { baseUrl: ".", paths: { "@lib/*": ["lib/*"] } } }));
   write("lib/db.ts", `import { Service } from "@berth/dsl";\n\nexport function db() {\n  return new Service("db", { image: "postgres:16" });\n}\n`);
-  const file = write("stack.ts", `import { Stack, Service } from "@berth/dsl";\nimport { db } from "@lib/db";\nconst s = new Stack("app");\nnew Service("web", { image: "nginx", dependsOn: [db()] });\nexport default s;\n`);
+  const file = write(
+    "stack.ts",
+    `import { Stack, Service } from "@berth/dsl";\nimport { db } from "@lib/db";\nconst s = new Stack("app");\nnew Service("web", { image: "nginx", dependsOn: [db()] });\nexport default s;\n`,
+  );
   const { graph } = await load(file, { cwd: dir });
   expect(Object.keys(graph.services).sort()).toEqual(["db", "web"]);
   expect(graph.services.db.location).toEqual({ file: "lib/db.ts", line: 4, column: 10 });
@@ -63,7 +66,10 @@ test("a syntax error is reported at the user's line with the offending code", as
 
 test("an exception thrown by user code is reported at the user's line, not at generated code", async () => {
   write("helpers.ts", `export function must(v: string | undefined): string {\n  if (!v) throw new Error("IMAGE is not set");\n  return v;\n}\n`);
-  const file = write("stack.ts", `import { Service } from "@berth/dsl";\nimport { must } from "./helpers";\n\nnew Service("web", { image: must(undefined) });\n`);
+  const file = write(
+    "stack.ts",
+    `import { Service } from "@berth/dsl";\nimport { must } from "./helpers";\n\nnew Service("web", { image: must(undefined) });\n`,
+  );
   const err = await loadError(file);
   expect(err.message.split("\n")[0]).toBe("helpers.ts:2:17: Error: IMAGE is not set");
   expect(err.message).toContain("stack.ts:4:29");
@@ -83,7 +89,10 @@ test("a missing file, and a folder instead of a file, are clear user errors", as
 });
 
 test("two stacks without a default export is an error that names both", async () => {
-  const file = write("stack.ts", `import { Stack, Service } from "@berth/dsl";\nnew Stack("a"); new Service("x", { image: "i" });\nnew Stack("b"); new Service("y", { image: "i" });\n`);
+  const file = write(
+    "stack.ts",
+    `import { Stack, Service } from "@berth/dsl";\nnew Stack("a"); new Service("x", { image: "i" });\nnew Stack("b"); new Service("y", { image: "i" });\n`,
+  );
   expect((await loadError(file)).message).toBe('stack.ts: defines 2 stacks ("a", "b"); export default the one to deploy');
 });
 

@@ -13,7 +13,17 @@ function graph(services: Record<string, Partial<ServiceSpec>>, extra: Partial<Gr
 }
 
 function empty(): Observed {
-  return { project: "blog", endpoint: "unix:///test.sock", containers: [], networks: [], volumes: [], foreign: [], foreignNetworks: [], foreignVolumes: [], images: {} };
+  return {
+    project: "blog",
+    endpoint: "unix:///test.sock",
+    containers: [],
+    networks: [],
+    volumes: [],
+    foreign: [],
+    foreignNetworks: [],
+    foreignVolumes: [],
+    images: {},
+  };
 }
 
 /** What the engine would hold after a perfect apply of `g`. */
@@ -45,8 +55,18 @@ function converged(g: Graph, patch: (c: ObservedContainer) => Partial<ObservedCo
 
 const blog = graph(
   {
-    db: { image: "postgres:16", volumes: [{ type: "volume", source: "pgdata", target: "/var/lib/postgresql/data" }], healthcheck: { test: ["CMD", "pg_isready"] } },
-    web: { image: "nginx:1.27", environment: { LOG_LEVEL: "info", DB_PASSWORD: "s3cret" }, sensitive: ["environment.DB_PASSWORD"], dependsOn: { db: { condition: "service_healthy" } }, init: true },
+    db: {
+      image: "postgres:16",
+      volumes: [{ type: "volume", source: "pgdata", target: "/var/lib/postgresql/data" }],
+      healthcheck: { test: ["CMD", "pg_isready"] },
+    },
+    web: {
+      image: "nginx:1.27",
+      environment: { LOG_LEVEL: "info", DB_PASSWORD: "s3cret" },
+      sensitive: ["environment.DB_PASSWORD"],
+      dependsOn: { db: { condition: "service_healthy" } },
+      init: true,
+    },
   },
   { volumes: { pgdata: { name: "pgdata", location: here } } },
 );
@@ -79,7 +99,10 @@ describe("plan", () => {
 
   test("a changed environment value recreates exactly that service and names the field", () => {
     const before = converged(blog);
-    const changed = graph({ ...blog.services, web: { ...blog.services.web, environment: { LOG_LEVEL: "debug", DB_PASSWORD: "s3cret" } } }, { volumes: blog.volumes });
+    const changed = graph(
+      { ...blog.services, web: { ...blog.services.web, environment: { LOG_LEVEL: "debug", DB_PASSWORD: "s3cret" } } },
+      { volumes: blog.volumes },
+    );
     const p = plan(resolveDesired(changed, { dir: "/stack", env: {} }), before);
     expect(p.steps.map((s) => `${s.op} ${s.id}`)).toEqual(["recreate service:web:1", "wait wait:db"]);
     expect(formatPlan(p)).toContain('~ service  web      recreate: environment.LOG_LEVEL "info" → "debug"');
@@ -87,7 +110,10 @@ describe("plan", () => {
   });
 
   test("dependsOn restart: true restarts the running dependent after its recreated dependency is healthy; without it, or when nothing is recreated, no restart", () => {
-    const withRestart = graph({ ...blog.services, web: { ...blog.services.web, dependsOn: { db: { condition: "service_healthy", restart: true } } } }, { volumes: blog.volumes });
+    const withRestart = graph(
+      { ...blog.services, web: { ...blog.services.web, dependsOn: { db: { condition: "service_healthy", restart: true } } } },
+      { volumes: blog.volumes },
+    );
     const dbChanged = graph({ ...withRestart.services, db: { ...withRestart.services.db, environment: { POSTGRES_DB: "blog" } } }, { volumes: blog.volumes });
     const p = plan(resolveDesired(dbChanged, { dir: "/stack", env: {} }), converged(withRestart));
     expect(p.steps.map((s) => `${s.op} ${s.id} after ${s.after.join(",")}`)).toEqual([
@@ -103,14 +129,28 @@ describe("plan", () => {
     expect(plan(resolveDesired(plainChanged, { dir: "/stack", env: {} }), converged(blog)).steps.map((s) => s.op)).toEqual(["recreate"]);
     expect(isEmptyPlan(plan(resolveDesired(withRestart, { dir: "/stack", env: {} }), converged(withRestart)))).toBe(true);
     // a dependent that is recreated anyway (or stopped) is not restarted as well
-    const bothChanged = graph({ ...dbChanged.services, web: { ...dbChanged.services.web, environment: { LOG_LEVEL: "debug", DB_PASSWORD: "s3cret" } } }, { volumes: blog.volumes });
-    expect(plan(resolveDesired(bothChanged, { dir: "/stack", env: {} }), converged(withRestart)).steps.map((s) => `${s.op} ${s.id}`)).toEqual(["recreate service:db:1", "recreate service:web:1", "wait wait:db"]);
+    const bothChanged = graph(
+      { ...dbChanged.services, web: { ...dbChanged.services.web, environment: { LOG_LEVEL: "debug", DB_PASSWORD: "s3cret" } } },
+      { volumes: blog.volumes },
+    );
+    expect(plan(resolveDesired(bothChanged, { dir: "/stack", env: {} }), converged(withRestart)).steps.map((s) => `${s.op} ${s.id}`)).toEqual([
+      "recreate service:db:1",
+      "recreate service:web:1",
+      "wait wait:db",
+    ]);
     const stopped = converged(withRestart, (c) => (c.service === "web" ? { state: "exited", status: "Exited (0) 1 minute ago" } : {}));
-    expect(plan(resolveDesired(dbChanged, { dir: "/stack", env: {} }), stopped).steps.map((s) => `${s.op} ${s.id}`)).toEqual(["recreate service:db:1", "start service:web:1", "wait wait:db"]);
+    expect(plan(resolveDesired(dbChanged, { dir: "/stack", env: {} }), stopped).steps.map((s) => `${s.op} ${s.id}`)).toEqual([
+      "recreate service:db:1",
+      "start service:web:1",
+      "wait wait:db",
+    ]);
   });
 
   test("a changed sensitive value is named but never shown, in the text or in the JSON", () => {
-    const changed = graph({ ...blog.services, web: { ...blog.services.web, environment: { LOG_LEVEL: "info", DB_PASSWORD: "hunter2" } } }, { volumes: blog.volumes });
+    const changed = graph(
+      { ...blog.services, web: { ...blog.services.web, environment: { LOG_LEVEL: "info", DB_PASSWORD: "hunter2" } } },
+      { volumes: blog.volumes },
+    );
     const p = plan(resolveDesired(changed, { dir: "/stack", env: {} }), converged(blog));
     expect(formatPlan(p)).toContain("recreate: environment.DB_PASSWORD (sensitive) changed");
     const json = JSON.stringify(p);
@@ -176,7 +216,9 @@ describe("plan", () => {
   test("the same input gives byte-identical output whatever the engine's listing order", () => {
     const observed = converged(blog);
     const a = formatPlan(plan(resolveDesired(blog, { dir: "/stack", env: {} }), observed, { forceRecreate: true }));
-    const b = formatPlan(plan(resolveDesired(blog, { dir: "/stack", env: {} }), { ...observed, containers: [...observed.containers].reverse() }, { forceRecreate: true }));
+    const b = formatPlan(
+      plan(resolveDesired(blog, { dir: "/stack", env: {} }), { ...observed, containers: [...observed.containers].reverse() }, { forceRecreate: true }),
+    );
     expect(a).toBe(b);
   });
 });

@@ -34,12 +34,18 @@ describeEngine("Swarm target on a single-node swarm", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-swarm-"));
 
   beforeAll(async () => {
-    if (!HOST) throw new Error("BERTH_SWARM_DOCKER_HOST is not set: run the tests with `npm test` (it starts a private single-node swarm engine), or set BERTH_SKIP_ENGINE_TESTS=1 to skip them");
+    if (!HOST)
+      throw new Error(
+        "BERTH_SWARM_DOCKER_HOST is not set: run the tests with `npm test` (it starts a private single-node swarm engine), or set BERTH_SKIP_ENGINE_TESTS=1 to skip them",
+      );
     engine = createEngine({ host: HOST });
     try {
       await engine.version();
     } catch (err) {
-      throw new Error(`no Docker engine answers at BERTH_SWARM_DOCKER_HOST=${HOST}: start it with\n  BERTH_TEST_ENGINE_DIR=$PWD/.test-engine-swarm BERTH_TEST_ENGINE_PRIVATE=1 BERTH_TEST_ENGINE_SWARM=1 bash scripts/test-engine.sh start\n${(err as Error).message}`);
+      throw new Error(
+        `no Docker engine answers at BERTH_SWARM_DOCKER_HOST=${HOST}: start it with\n  BERTH_TEST_ENGINE_DIR=$PWD/.test-engine-swarm BERTH_TEST_ENGINE_PRIVATE=1 BERTH_TEST_ENGINE_SWARM=1 bash scripts/test-engine.sh start\n${(err as Error).message}`,
+        { cause: err },
+      );
     }
     if (!(await engine.inspectSwarm())) throw new Error(`the engine at ${HOST} is not a swarm manager (the test engine should have run docker swarm init)`);
     const bb = await engine.inspectImage(BUSYBOX);
@@ -92,16 +98,26 @@ describeEngine("Swarm target on a single-node swarm", () => {
     expect(again.result).toBe("no-changes");
 
     let shown = "";
-    const retag = await applySwarm(engine, prepared(stack, { web: sleeper({ deploy, image: BUSYBOX_2 }) }), { onPlan: (p) => (shown = formatSwarmPlan(p)), pollMs: 200 });
+    const retag = await applySwarm(engine, prepared(stack, { web: sleeper({ deploy, image: BUSYBOX_2 }) }), {
+      onPlan: (p) => (shown = formatSwarmPlan(p)),
+      pollMs: 200,
+    });
     expect(retag.result).toBe("applied");
     expect(shown).toContain(`rolling update of 3 tasks (2 at a time, start-first, on failure pause): image "${BUSYBOX}" → "${BUSYBOX_2}"`);
     expect((await running(stack, "web")).map((t) => t.image)).toEqual([BUSYBOX_2, BUSYBOX_2, BUSYBOX_2]);
 
-    const env = await applySwarm(engine, prepared(stack, { web: sleeper({ deploy, image: BUSYBOX_2, environment: { GREETING: "hi" } }) }), { onPlan: (p) => (shown = formatSwarmPlan(p)), pollMs: 200 });
+    const env = await applySwarm(engine, prepared(stack, { web: sleeper({ deploy, image: BUSYBOX_2, environment: { GREETING: "hi" } }) }), {
+      onPlan: (p) => (shown = formatSwarmPlan(p)),
+      pollMs: 200,
+    });
     expect(env.result).toBe("applied");
     expect(shown).toContain('environment.GREETING "hello" → "hi"');
 
-    const scaled = await applySwarm(engine, prepared(stack, { web: sleeper({ deploy: { ...deploy, replicas: 1 }, image: BUSYBOX_2, environment: { GREETING: "hi" } }) }), { pollMs: 200 });
+    const scaled = await applySwarm(
+      engine,
+      prepared(stack, { web: sleeper({ deploy: { ...deploy, replicas: 1 }, image: BUSYBOX_2, environment: { GREETING: "hi" } }) }),
+      { pollMs: 200 },
+    );
     expect(scaled.plan.steps.map((s) => s.changes)).toEqual([[{ path: "replicas", before: 3, after: 1, sensitive: false }]]);
     expect(scaled.plan.steps[0].rolling).toBeUndefined();
     expect(await running(stack, "web")).toHaveLength(1);
@@ -123,7 +139,10 @@ describeEngine("Swarm target on a single-node swarm", () => {
     const deploy = { replicas: 2, updateConfig: { failureAction: "rollback" as const, monitor: "3s" } };
     await applySwarm(engine, prepared(stack, { app: sleeper({ deploy }) }), { pollMs: 200 });
     const t0 = Date.now();
-    const failing = applySwarm(engine, prepared(stack, { app: sleeper({ deploy, command: ["sh", "-c", "echo boom; exit 1"] }) }), { pollMs: 200, waitTimeoutMs: 90_000 });
+    const failing = applySwarm(engine, prepared(stack, { app: sleeper({ deploy, command: ["sh", "-c", "echo boom; exit 1"] }) }), {
+      pollMs: 200,
+      waitTimeoutMs: 90_000,
+    });
     await expect(failing).rejects.toThrow(/the update failed and Swarm rolled back to the previous spec.*task: non-zero exit \(1\)/s);
     expect(Date.now() - t0).toBeLessThan(90_000);
     const svc = await engine.inspectService(`${stack}_app`);
@@ -133,7 +152,10 @@ describeEngine("Swarm target on a single-node swarm", () => {
 
   test("a new service whose tasks cannot start fails the apply with the task error instead of waiting forever", async () => {
     const stack = stackName("crash");
-    const failing = applySwarm(engine, prepared(stack, { app: sleeper({ command: ["sh", "-c", "exit 1"], deploy: { restartPolicy: { delay: "1s" } } }) }), { pollMs: 200, waitTimeoutMs: 60_000 });
+    const failing = applySwarm(engine, prepared(stack, { app: sleeper({ command: ["sh", "-c", "exit 1"], deploy: { restartPolicy: { delay: "1s" } } }) }), {
+      pollMs: 200,
+      waitTimeoutMs: 60_000,
+    });
     await expect(failing).rejects.toThrow(/bts-crash-\w+_app: tasks keep failing .*task: non-zero exit \(1\)/);
   }, 120_000);
 
@@ -141,7 +163,10 @@ describeEngine("Swarm target on a single-node swarm", () => {
     const stack = stackName("build");
     const ctx = path.join(dir, stack);
     fs.mkdirSync(ctx);
-    fs.writeFileSync(path.join(ctx, "Dockerfile"), `FROM ${BUSYBOX}\nCOPY msg /msg\nCMD ["sh", "-c", "trap 'exit 0' TERM; cat /msg; while true; do sleep 1; done"]\n`);
+    fs.writeFileSync(
+      path.join(ctx, "Dockerfile"),
+      `FROM ${BUSYBOX}\nCOPY msg /msg\nCMD ["sh", "-c", "trap 'exit 0' TERM; cat /msg; while true; do sleep 1; done"]\n`,
+    );
     fs.writeFileSync(path.join(ctx, "msg"), "one\n");
     const image = `${stack}-app:1`;
     const p = () => prepared(stack, { app: { image, build: { context: `./${stack}` }, stopGracePeriod: "2s" } });
@@ -167,7 +192,13 @@ describeEngine("Swarm target on a single-node swarm", () => {
     const stack = stackName("cli");
     await applySwarm(engine, prepared(stack, { web: sleeper({ deploy: { replicas: 2 } }) }), { pollMs: 200 });
     const ps = await docker(["stack", "ps", stack, "--format", "{{.Name}} {{.DesiredState}} {{.CurrentState}}"]);
-    expect(ps.stdout.trim().split("\n").map((l) => l.split(" ").slice(0, 2).join(" ")).sort()).toEqual([`${stack}_web.1 Running`, `${stack}_web.2 Running`]);
+    expect(
+      ps.stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.split(" ").slice(0, 2).join(" "))
+        .sort(),
+    ).toEqual([`${stack}_web.1 Running`, `${stack}_web.2 Running`]);
     await docker(["stack", "rm", stack]);
     expect(await engine.listServices({ labels: { "com.docker.stack.namespace": stack } })).toEqual([]);
     // Right away again: the removed overlay network still lingers on the node for a moment.
@@ -220,8 +251,19 @@ describeEngine("Swarm target on a single-node swarm", () => {
     );
     const out: string[] = [];
     let plan: SwarmPlan | undefined;
-    await applySwarm(engine, p, { onPlan: (x) => { plan = x; out.push(formatSwarmPlan(x)); }, onStep: (e) => out.push(JSON.stringify(e)), pollMs: 200 });
-    const p2 = prepared(stack, { app: sleeper({ environment: { API_KEY: "n3w-t0ps3cret" }, sensitive: ["environment.API_KEY"], secrets: [{ source: "token" }] }) }, { secrets: p.graph.secrets });
+    await applySwarm(engine, p, {
+      onPlan: (x) => {
+        plan = x;
+        out.push(formatSwarmPlan(x));
+      },
+      onStep: (e) => out.push(JSON.stringify(e)),
+      pollMs: 200,
+    });
+    const p2 = prepared(
+      stack,
+      { app: sleeper({ environment: { API_KEY: "n3w-t0ps3cret" }, sensitive: ["environment.API_KEY"], secrets: [{ source: "token" }] }) },
+      { secrets: p.graph.secrets },
+    );
     await applySwarm(engine, p2, { onPlan: (x) => out.push(formatSwarmPlan(x), JSON.stringify(x)), onStep: (e) => out.push(JSON.stringify(e)), pollMs: 200 });
     const all = [...out, JSON.stringify(plan)].join("\n");
     expect(all).toContain("environment.API_KEY (sensitive) changed");

@@ -81,7 +81,18 @@ function observed(spec: SwarmServiceSpec = deployedByDockerStack(), labels: Reco
     swarm: { id: "swarm1", defaultAddrPool: [] },
     services: [svc],
     foreignServices: [],
-    networks: [{ id: "1mvw1su10fks", name: "sw_default", driver: "overlay", scope: "swarm", internal: false, attachable: false, labels: { "com.docker.stack.namespace": "sw" }, subnets: [] }],
+    networks: [
+      {
+        id: "1mvw1su10fks",
+        name: "sw_default",
+        driver: "overlay",
+        scope: "swarm",
+        internal: false,
+        attachable: false,
+        labels: { "com.docker.stack.namespace": "sw" },
+        subnets: [],
+      },
+    ],
     secrets: [{ id: "182xyrlwn6qy", name: "sw_db_password_1ec1c26b", labels: { "com.docker.stack.namespace": "sw" }, createdAt: "" }],
     configs: [],
   };
@@ -90,7 +101,10 @@ function observed(spec: SwarmServiceSpec = deployedByDockerStack(), labels: Reco
 describe("dsl synth --target swarm", () => {
   test("writes a stack file with deploy keys, overlay networks and versioned secrets, and leaves out what Swarm ignores, each with a warning at the user's line", () => {
     const g = graph(
-      { web: web({ dependsOn: { db: { condition: "service_started" } }, containerName: "web1", restart: "always", networks: { back: {} } }), db: { image: BUSYBOX } },
+      {
+        web: web({ dependsOn: { db: { condition: "service_started" } }, containerName: "web1", restart: "always", networks: { back: {} } }),
+        db: { image: BUSYBOX },
+      },
       { secrets, networks: { back: { name: "back", location: { file: "stack.ts", line: 2, column: 14 } } } },
     );
     const { yaml, diagnostics } = synthSwarm(g, { contentHash: () => "1ec1c26b" });
@@ -112,7 +126,9 @@ describe("dsl synth --target swarm", () => {
   test("a port bound to one host address is an error: Swarm would publish it on every interface", () => {
     const g = graph({ web: { image: BUSYBOX, ports: [{ target: 80, published: 8080, hostIp: "127.0.0.1", protocol: "tcp" }] } });
     const { diagnostics } = synthSwarm(g);
-    expect(diagnostics).toEqual([expect.objectContaining({ level: "error", message: expect.stringMatching(/^stack\.ts:3:1: service "web": ports\[0\] binds 127\.0\.0\.1/) })]);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ level: "error", message: expect.stringMatching(/^stack\.ts:3:1: service "web": ports\[0\] binds 127\.0\.0\.1/) }),
+    ]);
   });
 
   test("ports are written in the long form with their publish mode", () => {
@@ -146,12 +162,24 @@ describe("planSwarm", () => {
     const plan = planSwarm(desiredOf(graph({ web: web({ environment: { GREETING: "hi", DB_PASSWORD: "x" } }) }, { secrets })), observed());
     expect(plan.steps).toHaveLength(1);
     const step = plan.steps[0];
-    expect(step).toMatchObject({ op: "update", existingId: "svc1", version: 42, rolling: { tasks: 3, parallelism: 1, order: "start-first", failureAction: "rollback" } });
-    expect(formatSwarmPlan(plan)).toContain('~ service  web      rolling update of 3 tasks (1 at a time, start-first, on failure rollback): environment.GREETING "hello" → "hi"');
+    expect(step).toMatchObject({
+      op: "update",
+      existingId: "svc1",
+      version: 42,
+      rolling: { tasks: 3, parallelism: 1, order: "start-first", failureAction: "rollback" },
+    });
+    expect(formatSwarmPlan(plan)).toContain(
+      '~ service  web      rolling update of 3 tasks (1 at a time, start-first, on failure rollback): environment.GREETING "hello" → "hi"',
+    );
   });
 
   test("scaling 3 → 1 changes replicas only, in place", () => {
-    const plan = planSwarm(desiredOf(graph({ web: web({ deploy: { replicas: 1, updateConfig: { parallelism: 1, order: "start-first", failureAction: "rollback" } } }) }, { secrets })), observed());
+    const plan = planSwarm(
+      desiredOf(
+        graph({ web: web({ deploy: { replicas: 1, updateConfig: { parallelism: 1, order: "start-first", failureAction: "rollback" } } }) }, { secrets }),
+      ),
+      observed(),
+    );
     expect(plan.steps[0].changes).toEqual([{ path: "replicas", before: 3, after: 1, sensitive: false }]);
     expect(plan.steps[0].rolling).toBeUndefined();
     expect(formatSwarmPlan(plan)).toContain("~ service  web      scale 3 → 1\n");
@@ -159,7 +187,10 @@ describe("planSwarm", () => {
 
   test("a new secret content rotates to a new versioned name, updates the service, and removes the old version last; no value is ever printed", () => {
     files["/stack/pw2.txt"] = "n3w-s3cret";
-    const g2 = graph({ web: web({ environment: { GREETING: "hello", DB_PASSWORD: "p4ss" } }) }, { secrets: { db_password: { ...secrets.db_password, file: "./pw2.txt" } } });
+    const g2 = graph(
+      { web: web({ environment: { GREETING: "hello", DB_PASSWORD: "p4ss" } }) },
+      { secrets: { db_password: { ...secrets.db_password, file: "./pw2.txt" } } },
+    );
     const plan = planSwarm(desiredOf(g2), observed());
     const text = formatSwarmPlan(plan);
     const json = JSON.stringify(plan);
@@ -182,7 +213,9 @@ describe("planSwarm", () => {
   });
 
   test("is blocked, with the reason, when the engine is not a swarm manager or a name belongs to someone else", () => {
-    expect(planSwarm(desiredOf(g), { ...observed(), swarm: undefined }).blockers).toEqual([expect.stringContaining('is not a swarm manager: run "docker swarm init"')]);
+    expect(planSwarm(desiredOf(g), { ...observed(), swarm: undefined }).blockers).toEqual([
+      expect.stringContaining('is not a swarm manager: run "docker swarm init"'),
+    ]);
     const clash = planSwarm(desiredOf(g), { ...observed(), services: [], foreignServices: ["sw_web"] });
     expect(clash.blockers).toEqual([expect.stringContaining('a service named "sw_web" exists outside stack "sw"')]);
   });

@@ -6,7 +6,19 @@ import type { Engine, SwarmService, SwarmTask } from "../src/engine/types";
 import { ConvergeError, waitForService, type WaitInput } from "../src/swarm";
 
 function task(id: string, patch: Partial<SwarmTask> = {}): SwarmTask {
-  return { id, serviceId: "s1", nodeId: "node1", slot: 1, desiredState: "running", state: "running", message: "started", image: "app:2", createdAt: "", timestamp: "2026-01-01T00:00:00Z", ...patch };
+  return {
+    id,
+    serviceId: "s1",
+    nodeId: "node1",
+    slot: 1,
+    desiredState: "running",
+    state: "running",
+    message: "started",
+    image: "app:2",
+    createdAt: "",
+    timestamp: "2026-01-01T00:00:00Z",
+    ...patch,
+  };
 }
 
 function service(updateStatus?: SwarmService["updateStatus"]): SwarmService {
@@ -31,12 +43,22 @@ function clock() {
   return { now: () => t, sleep: async (ms: number) => void (t += ms) };
 }
 
-const update: WaitInput = { serviceId: "s1", engineName: "shop_web", replicas: 2, before: new Set(["old1", "old2"]), newTasks: true, updateStartedBefore: "T0" };
+const update: WaitInput = {
+  serviceId: "s1",
+  engineName: "shop_web",
+  replicas: 2,
+  before: new Set(["old1", "old2"]),
+  newTasks: true,
+  updateStartedBefore: "T0",
+};
 
 test("a rolling update is done when Swarm says completed and every running task is a new one", async () => {
   const engine = scripted([
     { svc: service({ state: "updating", message: "", startedAt: "T1" }), tasks: [task("old1"), task("new2", { slot: 2 })] },
-    { svc: service({ state: "completed", message: "update completed", startedAt: "T1" }), tasks: [task("new1"), task("new2", { slot: 2 }), task("old1", { desiredState: "shutdown", state: "shutdown" })] },
+    {
+      svc: service({ state: "completed", message: "update completed", startedAt: "T1" }),
+      tasks: [task("new1"), task("new2", { slot: 2 }), task("old1", { desiredState: "shutdown", state: "shutdown" })],
+    },
   ]);
   await expect(waitForService(engine, update, { timeoutMs: 10_000, ...clock() })).resolves.toBeUndefined();
 });
@@ -44,7 +66,9 @@ test("a rolling update is done when Swarm says completed and every running task 
 test("an old 'completed' status from an earlier update does not count: the wait goes on until the new tasks run", async () => {
   const c = clock();
   const engine = scripted([{ svc: service({ state: "completed", message: "", startedAt: "T0" }), tasks: [task("old1"), task("old2", { slot: 2 })] }]);
-  await expect(waitForService(engine, update, { timeoutMs: 5_000, ...c })).rejects.toThrow("service shop_web did not converge within 5s (2 tasks running of 2)");
+  await expect(waitForService(engine, update, { timeoutMs: 5_000, ...c })).rejects.toThrow(
+    "service shop_web did not converge within 5s (2 tasks running of 2)",
+  );
   expect(c.now()).toBeGreaterThanOrEqual(5_000);
 });
 
@@ -52,7 +76,11 @@ test("a paused update fails at once with the failing task's error", async () => 
   const engine = scripted([
     {
       svc: service({ state: "paused", message: "update paused due to failure or early termination of task abc", startedAt: "T1" }),
-      tasks: [task("old1"), task("old2", { slot: 2 }), task("new1", { desiredState: "shutdown", state: "failed", error: "task: non-zero exit (1)", exitCode: 1 })],
+      tasks: [
+        task("old1"),
+        task("old2", { slot: 2 }),
+        task("new1", { desiredState: "shutdown", state: "failed", error: "task: non-zero exit (1)", exitCode: 1 }),
+      ],
     },
   ]);
   const err = await waitForService(engine, update, { timeoutMs: 60_000, ...clock() }).catch((e: unknown) => e);
@@ -66,20 +94,32 @@ test("a rolled-back update fails once the rollback completes, and says so", asyn
   const failed = task("new1", { desiredState: "shutdown", state: "failed", error: "task: non-zero exit (1)" });
   const engine = scripted([
     { svc: service({ state: "rollback_started", message: "update rolled back due to failure", startedAt: "T1" }), tasks: [task("old2", { slot: 2 }), failed] },
-    { svc: service({ state: "rollback_completed", message: "rollback completed", startedAt: "T1" }), tasks: [task("old2", { slot: 2 }), task("back1"), failed] },
+    {
+      svc: service({ state: "rollback_completed", message: "rollback completed", startedAt: "T1" }),
+      tasks: [task("old2", { slot: 2 }), task("back1"), failed],
+    },
   ]);
   const seen: string[] = [];
-  const err = (await waitForService(engine, update, { timeoutMs: 60_000, onWaiting: (m) => seen.push(m), ...clock() }).catch((e: unknown) => e)) as ConvergeError;
+  const err = (await waitForService(engine, update, { timeoutMs: 60_000, onWaiting: (m) => seen.push(m), ...clock() }).catch(
+    (e: unknown) => e,
+  )) as ConvergeError;
   expect(err.rolledBack).toBe(true);
-  expect(err.message).toContain("the update failed and Swarm rolled back to the previous spec (rollback completed); last task error: shop_web.1 (task new1) failed: task: non-zero exit (1)");
+  expect(err.message).toContain(
+    "the update failed and Swarm rolled back to the previous spec (rollback completed); last task error: shop_web.1 (task new1) failed: task: non-zero exit (1)",
+  );
   expect(seen).toEqual(["shop_web: rolling back (update rolled back due to failure)"]);
 });
 
 test("a new service must stay running for the stable time: a task that runs for an instant and exits does not count", async () => {
   const c = clock();
   const flap = { svc: service(), tasks: [task("t1")] };
-  const dead = { svc: service(), tasks: [task("t1", { desiredState: "shutdown", state: "failed", error: "task: non-zero exit (1)" }), task("t2", { state: "starting" })] };
+  const dead = {
+    svc: service(),
+    tasks: [task("t1", { desiredState: "shutdown", state: "failed", error: "task: non-zero exit (1)" }), task("t2", { state: "starting" })],
+  };
   const engine = scripted([flap, dead, dead, dead]);
   const input: WaitInput = { serviceId: "s1", engineName: "shop_web", replicas: 1, before: new Set(), newTasks: true, stableMs: 3000 };
-  await expect(waitForService(engine, input, { timeoutMs: 4_000, ...c })).rejects.toThrow(/did not converge within 4s .*last task error: shop_web\.1 \(task t1\) failed: task: non-zero exit \(1\)/);
+  await expect(waitForService(engine, input, { timeoutMs: 4_000, ...c })).rejects.toThrow(
+    /did not converge within 4s .*last task error: shop_web\.1 \(task t1\) failed: task: non-zero exit \(1\)/,
+  );
 });

@@ -33,8 +33,7 @@ function readBack(graph: Graph): Record<string, unknown> {
 }
 
 type Svc = Record<string, unknown>;
-const serviceOf = (printed: Record<string, unknown>, name: string) =>
-  (normalizeReadback(printed, cwd).services as Record<string, Svc>)[name];
+const serviceOf = (printed: Record<string, unknown>, name: string) => (normalizeReadback(printed, cwd).services as Record<string, Svc>)[name];
 
 describe("the shared folder", () => {
   it("sits beside the repository (or at $BERTH_SHARED)", () => {
@@ -87,7 +86,9 @@ describe("synth read back by docker-compose 1.29", () => {
     expect(app.command).toEqual(spec.command);
     expect(app.environment).toEqual(spec.environment);
     expect(app.ports).toEqual(
-      spec.ports?.map((p) => canonicalPort({ target: p.target, published: p.published, host_ip: p.hostIp, protocol: p.protocol, mode: p.mode })).map(dropUndefined),
+      spec.ports
+        ?.map((p) => canonicalPort({ target: p.target, published: p.published, host_ip: p.hostIp, protocol: p.protocol, mode: p.mode }))
+        .map(dropUndefined),
     );
     expect((app.volumes as Svc[]).map((v) => v.target)).toEqual(spec.volumes?.map((v) => v.target));
     expect((app.volumes as Svc[])[3]).toEqual({ type: "bind", source: path.join(cwd, "logs"), target: "/logs", read_only: false });
@@ -143,4 +144,3 @@ function errorOf(f: () => unknown): string {
 function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
-

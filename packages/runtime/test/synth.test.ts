@@ -89,10 +89,10 @@ describe("synth", () => {
 
   it("escapes `$` in values as `$$` so compose does not interpolate them, but leaves keys and `extra` alone", () => {
     const graph = graphOf("p", {
-      services: { s: svc("s", { image: "x", environment: { "K$": "a$b" }, extra: { "x-raw": "${KEEP}" } }) },
+      services: { s: svc("s", { image: "x", environment: { K$: "a$b" }, extra: { "x-raw": "${KEEP}" } }) },
     });
     const s = toComposeModel(graph).services.s;
-    expect(s.environment).toEqual({ "K$": "a$$b" });
+    expect(s.environment).toEqual({ K$: "a$$b" });
     expect(s["x-raw"]).toBe("${KEEP}");
   });
 
@@ -132,8 +132,17 @@ describe("the YAML 1.1 quoting rule", () => {
     expect(isPlainSafe(trap)).toBe(false);
   });
 
-  it.each(["nginx", "nginx:1.25", "registry.example.com/app@sha256:abc", "/var/lib/data", "node.role", "a-b_c", "yesterday", "Nope", "http://x:80/y", "./conf", "../up"])(
-    "writes %j plain",
-    (s) => expect(isPlainSafe(s)).toBe(true),
-  );
+  it.each([
+    "nginx",
+    "nginx:1.25",
+    "registry.example.com/app@sha256:abc",
+    "/var/lib/data",
+    "node.role",
+    "a-b_c",
+    "yesterday",
+    "Nope",
+    "http://x:80/y",
+    "./conf",
+    "../up",
+  ])("writes %j plain", (s) => expect(isPlainSafe(s)).toBe(true));
 });

@@ -21,6 +21,9 @@ export async function buildCommand(services: string[], opts: BuildCommandOptions
   });
   if (opts.json) writeJson(io, { project: prepared.desired.project, built: built.map((s) => ({ service: s, image: prepared.desired.services[s].image })) });
   else if (!built.length) io.stdout.write(`Nothing to build: no service of "${prepared.desired.project}" has a build.\n`);
-  else io.stdout.write(`Built ${built.length} ${built.length === 1 ? "image" : "images"} in ${((Date.now() - started) / 1000).toFixed(1)}s: ${built.map((s) => prepared.desired.services[s].image).join(", ")}.\n`);
+  else
+    io.stdout.write(
+      `Built ${built.length} ${built.length === 1 ? "image" : "images"} in ${((Date.now() - started) / 1000).toFixed(1)}s: ${built.map((s) => prepared.desired.services[s].image).join(", ")}.\n`,
+    );
   return 0;
 }

@@ -31,7 +31,10 @@ export async function checkCommand(file: string | undefined, opts: CheckCommandO
   const c = paint(useColor(io, io.stdout, opts));
   for (const d of result.diagnostics) {
     const [first, ...rest] = formatDiagnostic(d).split("\n");
-    const head = first.replace(/: (error|warning) (TS\d+):/, (_m, cat: string, code: string) => `: ${cat === "error" ? c.red(cat) : c.yellow(cat)} ${c.dim(code)}:`);
+    const head = first.replace(
+      /: (error|warning) (TS\d+):/,
+      (_m, cat: string, code: string) => `: ${cat === "error" ? c.red(cat) : c.yellow(cat)} ${c.dim(code)}:`,
+    );
     io.stdout.write(`${[head, ...rest.map((l) => `    ${l}`)].join("\n")}\n`);
   }
   const n = result.diagnostics.length;

@@ -16,7 +16,16 @@ async function projectOf(opts: EngineOptions, io: Io): Promise<string> {
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join("   ").trimEnd()).join("\n") + "\n";
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
+          .join("   ")
+          .trimEnd(),
+      )
+      .join("\n") + "\n"
+  );
 }
 
 /** `dsl ps`: the project's services and their containers. */
@@ -24,7 +33,18 @@ export async function psCommand(opts: EngineOptions, io: Io): Promise<number> {
   const project = await projectOf(opts, io);
   const containers = await projectContainers(engineFor(opts, io), project);
   if (opts.json) {
-    writeJson(io, { project, containers: containers.map((c) => ({ service: c.service, number: c.number, name: c.name, state: c.state, status: c.status, health: c.health, image: c.image })) });
+    writeJson(io, {
+      project,
+      containers: containers.map((c) => ({
+        service: c.service,
+        number: c.number,
+        name: c.name,
+        state: c.state,
+        status: c.status,
+        health: c.health,
+        image: c.image,
+      })),
+    });
     return 0;
   }
   if (!containers.length) {
@@ -75,9 +95,15 @@ export interface ExecCommandOptions extends EngineOptions {
 /** `dsl exec <service> -- <command…>`: runs it in the service's container; exits with the command's exit code. */
 export async function execCommand(service: string, args: string[], opts: ExecCommandOptions, io: Io): Promise<number> {
   const command = afterDashes(args);
-  if (!command.length) throw Object.assign(new Error(`dsl exec ${service}: no command given; e.g. dsl exec ${service} -- sh -c 'echo hi'`), { userError: true });
+  if (!command.length)
+    throw Object.assign(new Error(`dsl exec ${service}: no command given; e.g. dsl exec ${service} -- sh -c 'echo hi'`), { userError: true });
   const project = await projectOf(opts, io);
-  const res = await execInService(engineFor(opts, io), project, service, command, { index: opts.index ? Number(opts.index) : undefined, user: opts.user, workingDir: opts.workdir, env: opts.env });
+  const res = await execInService(engineFor(opts, io), project, service, command, {
+    index: opts.index ? Number(opts.index) : undefined,
+    user: opts.user,
+    workingDir: opts.workdir,
+    env: opts.env,
+  });
   if (opts.json) writeJson(io, res);
   else {
     io.stdout.write(res.stdout);
@@ -111,7 +137,11 @@ export async function runCommand(service: string, args: string[], opts: RunComma
     },
   });
   if (opts.json) {
-    const text = (s: string) => out.filter((o) => o.stream === s).map((o) => o.text).join("");
+    const text = (s: string) =>
+      out
+        .filter((o) => o.stream === s)
+        .map((o) => o.text)
+        .join("");
     writeJson(io, { container: res.container, exitCode: res.exitCode, stdout: text("stdout"), stderr: text("stderr") });
   }
   return res.exitCode;

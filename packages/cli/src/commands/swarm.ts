@@ -95,7 +95,10 @@ function progress(io: Io, opts: GlobalOptions): (e: SwarmProgressEvent) => void 
     const what = `${s.kind} ${s.engineName}`;
     const converge = s.cause === "converge";
     if (e.status === "waiting") io.stdout.write(`  … ${e.message ?? `waiting for ${s.engineName}`}\n`);
-    else if (e.status === "done") io.stdout.write(`  ${c.green("✓")} ${what} ${converge ? "converged" : verb[s.op]}${e.message ? ` (${e.message})` : ""} ${c.dim(`${((e.elapsedMs ?? 0) / 1000).toFixed(1)}s`)}\n`);
+    else if (e.status === "done")
+      io.stdout.write(
+        `  ${c.green("✓")} ${what} ${converge ? "converged" : verb[s.op]}${e.message ? ` (${e.message})` : ""} ${c.dim(`${((e.elapsedMs ?? 0) / 1000).toFixed(1)}s`)}\n`,
+      );
     else if (e.status === "failed") io.stdout.write(`  ${c.red("✗")} ${what}: ${e.message ?? "failed"}\n`);
   };
 }
@@ -106,7 +109,12 @@ function report(io: Io, opts: GlobalOptions, plan: SwarmPlan, result: string, st
     return;
   }
   const s = summarizeSwarm(plan);
-  if (result === "no-changes") io.stdout.write(verb === "Destroy" ? `Nothing to destroy: stack "${plan.stack}" has nothing on the swarm.\n` : `No changes: stack "${plan.stack}" on ${plan.endpoint} matches the stack.\n`);
+  if (result === "no-changes")
+    io.stdout.write(
+      verb === "Destroy"
+        ? `Nothing to destroy: stack "${plan.stack}" has nothing on the swarm.\n`
+        : `No changes: stack "${plan.stack}" on ${plan.endpoint} matches the stack.\n`,
+    );
   else if (result === "declined") io.stdout.write(`${verb} cancelled; nothing was changed.\n`);
   else if (result === "dry-run") io.stdout.write("Dry run: nothing was changed.\n");
   else io.stdout.write(`${verb} complete: ${s.add} added, ${s.change} changed, ${s.remove} removed in ${((Date.now() - started) / 1000).toFixed(1)}s.\n`);
@@ -146,7 +154,16 @@ export async function swarmDestroyCommand(file: string | undefined, opts: ApplyC
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join("   ").trimEnd()).join("\n") + "\n";
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
+          .join("   ")
+          .trimEnd(),
+      )
+      .join("\n") + "\n"
+  );
 }
 
 function ago(since: string, now: number): string {
@@ -173,7 +190,10 @@ export async function swarmPsCommand(opts: EngineOptions, io: Io): Promise<numbe
   for (const s of status.services) {
     const want = s.mode === "global" ? "global" : `${s.running}/${s.replicas}`;
     io.stdout.write(`\nservice ${s.service} (${s.engineName})  ${want} running  ${s.image}${s.updateState ? `  update ${s.updateState}` : ""}\n`);
-    const rows = [["TASK", "ID", "NODE", "DESIRED", "CURRENT", "ERROR"], ...s.tasks.map((t) => [t.name, t.id.slice(0, 12), t.node, t.desiredState, `${t.currentState} ${ago(t.since, now)}`.trim(), t.error ?? ""])];
+    const rows = [
+      ["TASK", "ID", "NODE", "DESIRED", "CURRENT", "ERROR"],
+      ...s.tasks.map((t) => [t.name, t.id.slice(0, 12), t.node, t.desiredState, `${t.currentState} ${ago(t.since, now)}`.trim(), t.error ?? ""]),
+    ];
     io.stdout.write(table(rows).replace(/^(?=.)/gm, "  "));
   }
   return 0;

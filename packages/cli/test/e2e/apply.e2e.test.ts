@@ -49,9 +49,15 @@ describeEngine("dsl apply / diff / destroy on a real engine", () => {
     expect(dsl(["apply", "--yes", file]).code).toBe(0);
     const t1 = (await engineNow(fx.docker)) + 0.5;
     // (the same event filters do see a first apply: the proof below is not vacuous)
-    expect(await events(fx.docker, t0, t1, [`label=com.docker.compose.project=${project}`])).toEqual(expect.arrayContaining([`container create ${project}-web-1`, `container start ${project}-db-1`]));
-    const lockEventsOf = async (since: number, until: number) => (await volumeEvents(fx.docker, since, until)).filter((e) => e.includes(` berth-lock-${project}.`));
-    expect(await lockEventsOf(t0, t1)).toEqual([expect.stringMatching(new RegExp(`^volume create berth-lock-${project}\\.[0-9a-f]{12}$`)), expect.stringMatching(/^volume destroy /)]);
+    expect(await events(fx.docker, t0, t1, [`label=com.docker.compose.project=${project}`])).toEqual(
+      expect.arrayContaining([`container create ${project}-web-1`, `container start ${project}-db-1`]),
+    );
+    const lockEventsOf = async (since: number, until: number) =>
+      (await volumeEvents(fx.docker, since, until)).filter((e) => e.includes(` berth-lock-${project}.`));
+    expect(await lockEventsOf(t0, t1)).toEqual([
+      expect.stringMatching(new RegExp(`^volume create berth-lock-${project}\\.[0-9a-f]{12}$`)),
+      expect.stringMatching(/^volume destroy /),
+    ]);
     const before = await snapshot(fx.docker, project);
     expect(before.containers).toHaveLength(2);
     expect(before.networks).toHaveLength(1);
@@ -99,7 +105,9 @@ describeEngine("dsl apply / diff / destroy on a real engine", () => {
     const after = await snapshot(fx.docker, project);
     expect(containerOf(after, "web").id).not.toBe(containerOf(before, "web").id);
     expect(containerOf(after, "web").running).toBe(true);
-    expect(await fx.docker(["container", "inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", containerOf(after, "web").id])).toContain("LOG_LEVEL=debug");
+    expect(await fx.docker(["container", "inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", containerOf(after, "web").id])).toContain(
+      "LOG_LEVEL=debug",
+    );
     expect(containerOf(after, "db")).toEqual(containerOf(before, "db"));
     expect(after.networks).toEqual(before.networks);
     expect(dsl(["diff", "--exit-code", file]).code).toBe(0);
@@ -176,7 +184,12 @@ describeEngine("dsl apply / diff / destroy on a real engine", () => {
       expect(text).not.toContain("old-pass");
     }
     expect(outputs[0].stdout).toContain("environment.PASSWORD (sensitive) changed");
-    expect(JSON.parse(outputs[1].stdout).steps[0].changes).toContainEqual({ path: "environment.PASSWORD", before: "(sensitive)", after: "(sensitive)", sensitive: true });
+    expect(JSON.parse(outputs[1].stdout).steps[0].changes).toContainEqual({
+      path: "environment.PASSWORD",
+      before: "(sensitive)",
+      after: "(sensitive)",
+      sensitive: true,
+    });
     // AND the container did get the new value
     const web = containerOf(await snapshot(fx.docker, project), "web");
     expect(await fx.docker(["container", "inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", web.id])).toContain("PASSWORD=hunter2");

@@ -54,7 +54,9 @@ export default stack;
     expect(typo.code).toBe(1);
     expect(typo.stderr).toContain(`project "${project}" has no service "ap" (services: app, db, worker)`);
 
-    const plain = writeStack(`import { Service, Stack } from "@berth/dsl";\nconst s = new Stack(${JSON.stringify(project)});\nnew Service("db", { image: ${JSON.stringify(BUSYBOX)} });\nexport default s;\n`);
+    const plain = writeStack(
+      `import { Service, Stack } from "@berth/dsl";\nconst s = new Stack(${JSON.stringify(project)});\nnew Service("db", { image: ${JSON.stringify(BUSYBOX)} });\nexport default s;\n`,
+    );
     const none = dsl(["-f", plain, "build"]);
     expect(none.code).toBe(0);
     expect(none.stdout).toBe(`Nothing to build: no service of "${project}" has a build.\n`);

@@ -98,7 +98,10 @@ describeEngine("dsl apply against conflicts on a real engine", () => {
     const project = fx.project("lockwait");
     const file = writeStack(stackSource(project, 18225));
     expect(dsl(["synth", file]).code).toBe(0);
-    const results = await Promise.all([dslAsync(["apply", "--yes", "--lock-timeout", "60s", file]), dslAsync(["apply", "--yes", "--lock-timeout", "60s", file])]);
+    const results = await Promise.all([
+      dslAsync(["apply", "--yes", "--lock-timeout", "60s", file]),
+      dslAsync(["apply", "--yes", "--lock-timeout", "60s", file]),
+    ]);
     expect(results.map((r) => r.code)).toEqual([0, 0]);
     expect(results.map((r) => r.stdout).join("\n")).toMatch(/No changes|Apply complete/);
     const snap = await snapshot(fx.docker, project);

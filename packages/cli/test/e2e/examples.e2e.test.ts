@@ -39,7 +39,10 @@ describeEngine("examples applied from nothing", () => {
 
       // THEN every service runs, once, and the published port answers
       const before = await snapshot(fx.docker, project);
-      for (const c of before.containers) builtImages.push(...(c.service === "app" || c.service === "web" ? [await fx.docker(["container", "inspect", "--format", "{{.Config.Image}}", c.id])] : []));
+      for (const c of before.containers)
+        builtImages.push(
+          ...(c.service === "app" || c.service === "web" ? [await fx.docker(["container", "inspect", "--format", "{{.Config.Image}}", c.id])] : []),
+        );
       expect(before.containers.map((c) => c.service).sort()).toEqual(services);
       expect(before.containers.every((c) => c.running)).toBe(true);
       const res = await httpGet(port);

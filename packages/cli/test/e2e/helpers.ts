@@ -80,7 +80,15 @@ export async function snapshot(docker: Docker, project: string): Promise<Snapsho
   const filter = ["--filter", `label=${PROJECT_LABEL}=${project}`];
   const ids = (await docker(["ps", "-aq", "--no-trunc", ...filter])).split("\n").filter(Boolean);
   const containers: ContainerSnap[] = ids.length
-    ? (JSON.parse(await docker(["container", "inspect", ...ids])) as Array<{ Id: string; Name: string; Created: string; State: { StartedAt: string; Running: boolean; Status: string }; Config: { Labels: Record<string, string> } }>).map((c) => ({
+    ? (
+        JSON.parse(await docker(["container", "inspect", ...ids])) as Array<{
+          Id: string;
+          Name: string;
+          Created: string;
+          State: { StartedAt: string; Running: boolean; Status: string };
+          Config: { Labels: Record<string, string> };
+        }>
+      ).map((c) => ({
         name: c.Name.replace(/^\//, ""),
         id: c.Id,
         service: c.Config.Labels["com.docker.compose.service"],
@@ -92,10 +100,19 @@ export async function snapshot(docker: Docker, project: string): Promise<Snapsho
     : [];
   const netIds = (await docker(["network", "ls", "-q", "--no-trunc", ...filter])).split("\n").filter(Boolean);
   const networks = netIds.length
-    ? (JSON.parse(await docker(["network", "inspect", ...netIds])) as Array<{ Id: string; Name: string; Created: string }>).map((n) => ({ name: n.Name, id: n.Id, created: n.Created }))
+    ? (JSON.parse(await docker(["network", "inspect", ...netIds])) as Array<{ Id: string; Name: string; Created: string }>).map((n) => ({
+        name: n.Name,
+        id: n.Id,
+        created: n.Created,
+      }))
     : [];
   const volNames = (await docker(["volume", "ls", "-q", ...filter])).split("\n").filter(Boolean);
-  const volumes = volNames.length ? (JSON.parse(await docker(["volume", "inspect", ...volNames])) as Array<{ Name: string; CreatedAt: string }>).map((v) => ({ name: v.Name, created: v.CreatedAt })) : [];
+  const volumes = volNames.length
+    ? (JSON.parse(await docker(["volume", "inspect", ...volNames])) as Array<{ Name: string; CreatedAt: string }>).map((v) => ({
+        name: v.Name,
+        created: v.CreatedAt,
+      }))
+    : [];
   const byName = <T extends { name: string }>(xs: T[]) => xs.sort((a, b) => a.name.localeCompare(b.name));
   return { containers: byName(containers), networks: byName(networks), volumes: byName(volumes) };
 }
@@ -116,12 +133,31 @@ export async function lockVolumes(run: EngineFixture["run"], project: string): P
 
 /** Volume events between `since` and `until`: `volume create <name>` (a volume's actor is its name). */
 export async function volumeEvents(docker: Docker, since: number, until: number): Promise<string[]> {
-  const out = await docker(["events", "--since", since.toFixed(3), "--until", until.toFixed(3), "--filter", "type=volume", "--format", "{{.Type}} {{.Action}} {{.Actor.ID}}"]);
+  const out = await docker([
+    "events",
+    "--since",
+    since.toFixed(3),
+    "--until",
+    until.toFixed(3),
+    "--filter",
+    "type=volume",
+    "--format",
+    "{{.Type}} {{.Action}} {{.Actor.ID}}",
+  ]);
   return out.split("\n").filter(Boolean);
 }
 
 export async function events(docker: Docker, since: number, until: number, filters: readonly string[]): Promise<string[]> {
-  const out = await docker(["events", "--since", since.toFixed(3), "--until", until.toFixed(3), ...filters.flatMap((f) => ["--filter", f]), "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.name}}"]);
+  const out = await docker([
+    "events",
+    "--since",
+    since.toFixed(3),
+    "--until",
+    until.toFixed(3),
+    ...filters.flatMap((f) => ["--filter", f]),
+    "--format",
+    "{{.Type}} {{.Action}} {{.Actor.Attributes.name}}",
+  ]);
   return out.split("\n").filter(Boolean);
 }
 
@@ -173,29 +209,37 @@ const trapped = (cmd: string) => `#!/bin/sh\ntrap 'exit 0' TERM INT\n${cmd} &\nw
  */
 const STAND_INS: Record<string, { files: Record<string, string>; tail: string[] }> = {
   "nginx:1.27-alpine": {
-    files: { "entry": trapped("httpd -f -p 80 -h /usr/share/nginx/html"), "index.html": "stand-in nginx\n" },
-    tail: ["RUN mkdir -p /usr/share/nginx/html /etc/nginx/conf.d", "COPY index.html /usr/share/nginx/html/index.html", "COPY entry /usr/local/bin/nginx-entry", 'CMD ["nginx-entry"]'],
+    files: { entry: trapped("httpd -f -p 80 -h /usr/share/nginx/html"), "index.html": "stand-in nginx\n" },
+    tail: [
+      "RUN mkdir -p /usr/share/nginx/html /etc/nginx/conf.d",
+      "COPY index.html /usr/share/nginx/html/index.html",
+      "COPY entry /usr/local/bin/nginx-entry",
+      'CMD ["nginx-entry"]',
+    ],
   },
   "php:8.3-fpm-alpine": {
-    files: { "entry": trapped("sleep 3600") },
+    files: { entry: trapped("sleep 3600") },
     tail: ["RUN mkdir -p /var/www/html", "COPY entry /usr/local/bin/php-fpm", 'CMD ["php-fpm"]'],
   },
   "postgres:16-alpine": {
-    files: { "entry": trapped("sleep 3600"), "pg_isready": "#!/bin/sh\nexit 0\n" },
+    files: { entry: trapped("sleep 3600"), pg_isready: "#!/bin/sh\nexit 0\n" },
     tail: ["COPY entry /usr/local/bin/postgres", "COPY pg_isready /usr/local/bin/pg_isready", 'CMD ["postgres"]'],
   },
   "mongo:7": {
-    files: { "entry": trapped("sleep 3600"), "mongosh": "#!/bin/sh\nexit 0\n" },
+    files: { entry: trapped("sleep 3600"), mongosh: "#!/bin/sh\nexit 0\n" },
     tail: ["COPY entry /usr/local/bin/mongod", "COPY mongosh /usr/local/bin/mongosh", 'CMD ["mongod"]'],
   },
   "node:20-alpine": {
-    files: { "node": "#!/bin/sh\ntrap 'exit 0' TERM INT\nmkdir -p /tmp/www && echo \"stand-in node $*\" > /tmp/www/index.html\nhttpd -f -p \"${PORT:-3000}\" -h /tmp/www &\nwait\n" },
+    files: {
+      node: '#!/bin/sh\ntrap \'exit 0\' TERM INT\nmkdir -p /tmp/www && echo "stand-in node $*" > /tmp/www/index.html\nhttpd -f -p "${PORT:-3000}" -h /tmp/www &\nwait\n',
+    },
     tail: ["COPY node /usr/local/bin/node"],
   },
   "python:3.12-slim": {
     files: {
-      "pip": "#!/bin/sh\nexit 0\n",
-      "gunicorn": "#!/bin/sh\ntrap 'exit 0' TERM INT\nport=8000\nwhile [ $# -gt 0 ]; do [ \"$1\" = --bind ] && port=${2##*:}; shift; done\nmkdir -p /tmp/www && echo 'stand-in gunicorn' > /tmp/www/index.html\nhttpd -f -p \"$port\" -h /tmp/www &\nwait\n",
+      pip: "#!/bin/sh\nexit 0\n",
+      gunicorn:
+        "#!/bin/sh\ntrap 'exit 0' TERM INT\nport=8000\nwhile [ $# -gt 0 ]; do [ \"$1\" = --bind ] && port=${2##*:}; shift; done\nmkdir -p /tmp/www && echo 'stand-in gunicorn' > /tmp/www/index.html\nhttpd -f -p \"$port\" -h /tmp/www &\nwait\n",
     },
     tail: ["COPY pip /usr/local/bin/pip", "COPY gunicorn /usr/local/bin/gunicorn"],
   },
@@ -206,7 +250,10 @@ export const STAND_IN_LABEL = "dev.berth.test-image=stand-in";
 /** Builds every stand-in image that is missing (idempotent; cheap when they exist). */
 export async function ensureStandInImages(docker: Docker): Promise<void> {
   for (const [tag, spec] of Object.entries(STAND_INS)) {
-    const exists = await docker(["image", "inspect", "--format", "{{.Id}}", tag]).then(() => true, () => false);
+    const exists = await docker(["image", "inspect", "--format", "{{.Id}}", tag]).then(
+      () => true,
+      () => false,
+    );
     if (exists) continue;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-standin-"));
     for (const [name, text] of Object.entries(spec.files)) fs.writeFileSync(path.join(dir, name), text, { mode: 0o755 });

@@ -25,7 +25,10 @@ export default stack;
     expect(res.code).toBe(3);
     expect(res.stdout).toBe("hello x\n");
     expect(res.stderr).toBe("oops\n");
-    const oneOffs = async () => (await fx.docker(["ps", "-aq", "--filter", `label=${PROJECT_LABEL}=${project}`, "--filter", "label=com.docker.compose.oneoff=True"])).split("\n").filter(Boolean);
+    const oneOffs = async () =>
+      (await fx.docker(["ps", "-aq", "--filter", `label=${PROJECT_LABEL}=${project}`, "--filter", "label=com.docker.compose.oneoff=True"]))
+        .split("\n")
+        .filter(Boolean);
     expect(await oneOffs()).toEqual([]);
 
     // without --rm the one-off stays, on the project's network and without the service's published port; apply leaves it alone, destroy removes it

@@ -23,7 +23,10 @@ export interface BuiltGraph {
   readonly problems: Problem[];
 }
 
-export function buildGraph(stack: { readonly name: string; readonly location: SourceLocation; readonly target?: "compose" | "swarm" }, members: readonly StackMember[]): BuiltGraph {
+export function buildGraph(
+  stack: { readonly name: string; readonly location: SourceLocation; readonly target?: "compose" | "swarm" },
+  members: readonly StackMember[],
+): BuiltGraph {
   const problems: Problem[] = [];
   const sections: Record<string, Record<string, object>> = { services: {}, networks: {}, volumes: {}, secrets: {}, configs: {} };
   const firsts = new Map<string, StackMember>();

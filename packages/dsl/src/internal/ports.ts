@@ -85,8 +85,7 @@ export function normalizePorts(ports: readonly PortProps[] | undefined, ctx: Syn
       else add({ target: port, protocol: "tcp" }, path);
       return;
     }
-    const error =
-      checkPort(port.target, "container") ?? (port.published === undefined ? undefined : checkPort(port.published, "host"));
+    const error = checkPort(port.target, "container") ?? (port.published === undefined ? undefined : checkPort(port.published, "host"));
     const protocol = port.protocol ?? "tcp";
     if (error) ctx.report(error, path, toJson(port));
     else if (!PROTOCOLS.includes(protocol)) ctx.report(`protocol "${protocol}" is not one of tcp, udp, sctp`, path, toJson(port));

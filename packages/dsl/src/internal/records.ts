@@ -2,9 +2,7 @@
 import type { JsonValue } from "../graph";
 
 /** A copy with values stringified, or undefined for an absent or empty record. */
-export function stringRecord(
-  record: Readonly<Record<string, string | number | boolean>> | undefined,
-): Record<string, string> | undefined {
+export function stringRecord(record: Readonly<Record<string, string | number | boolean>> | undefined): Record<string, string> | undefined {
   if (!record) return undefined;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(record)) out[k] = String(v);

@@ -83,7 +83,15 @@ export function checkPortConflicts(graph: Graph): Problem[] {
       seen.push({ service, port });
       if (!other) return;
       const by = other.service === service ? "this service" : `service "${other.service.name}" (${formatLocation(other.service.location)})`;
-      out.push(problem("service", service, `host port ${port.published}/${port.protocol} is also published by ${by} as ${showPort(other.port)}`, `ports[${i}]`, showPort(port)));
+      out.push(
+        problem(
+          "service",
+          service,
+          `host port ${port.published}/${port.protocol} is also published by ${by} as ${showPort(other.port)}`,
+          `ports[${i}]`,
+          showPort(port),
+        ),
+      );
     });
   }
   return out;

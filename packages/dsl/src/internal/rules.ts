@@ -69,12 +69,21 @@ function checkDeploy(s: ServiceSpec, out: Problem[]): void {
   if (!isCount(d.replicas)) out.push(problem("service", s, "replicas must be a non-negative integer", "deploy.replicas", d.replicas));
   // An engine name is unique: a fixed container name leaves room for one container only (compose refuses it too).
   if (s.containerName !== undefined && (d.replicas ?? 1) > 1) {
-    out.push(problem("service", s, `containerName "${s.containerName}" allows one container, not ${d.replicas}; drop containerName or set replicas to 1`, "deploy.replicas", d.replicas));
+    out.push(
+      problem(
+        "service",
+        s,
+        `containerName "${s.containerName}" allows one container, not ${d.replicas}; drop containerName or set replicas to 1`,
+        "deploy.replicas",
+        d.replicas,
+      ),
+    );
   }
   for (const which of ["limits", "reservations"] as const) {
     const r = d.resources?.[which];
     const path = `deploy.resources.${which}`;
-    if (r?.cpus !== undefined && !/^\d+(\.\d+)?$/.test(r.cpus)) out.push(problem("service", s, `expected a non-negative number of CPUs like "0.5"`, `${path}.cpus`, r.cpus));
+    if (r?.cpus !== undefined && !/^\d+(\.\d+)?$/.test(r.cpus))
+      out.push(problem("service", s, `expected a non-negative number of CPUs like "0.5"`, `${path}.cpus`, r.cpus));
     if (!isCount(r?.memory)) out.push(problem("service", s, "expected a non-negative number of bytes", `${path}.memory`, r?.memory));
     if (!isCount(r?.pids)) out.push(problem("service", s, "expected a non-negative integer", `${path}.pids`, r?.pids));
   }
@@ -99,11 +108,22 @@ function checkService(s: ServiceSpec, out: Problem[]): void {
   }
   (s.volumes ?? []).forEach((m, i) => {
     if (m.type === "bind" && !isHostPath(m.source)) {
-      out.push(problem("service", s, `bind source is not a host path; expected ${HOST_PATH_EXPECTED} (for a named volume pass the Volume object)`, `volumes[${i}].source`, m.source));
+      out.push(
+        problem(
+          "service",
+          s,
+          `bind source is not a host path; expected ${HOST_PATH_EXPECTED} (for a named volume pass the Volume object)`,
+          `volumes[${i}].source`,
+          m.source,
+        ),
+      );
     }
   });
   (s.ports ?? []).forEach((p, i) => {
-    for (const [what, n] of [["container", p.target], ["host", p.published]] as const) {
+    for (const [what, n] of [
+      ["container", p.target],
+      ["host", p.published],
+    ] as const) {
       if (n !== undefined && !(Number.isInteger(n) && n >= 0 && n <= 65535)) {
         out.push(problem("service", s, `${what} port ${n} is outside 0–65535`, `ports[${i}]`, n));
       }

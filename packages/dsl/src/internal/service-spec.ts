@@ -3,7 +3,17 @@ import type { Config, Secret } from "../file-resources";
 import type { DependsOnSpec, FileGrantSpec, HealthcheckSpec, ServiceNetworkSpec, ServiceSpec, SourceLocation } from "../graph";
 import type { Network } from "../network";
 import { isSensitive } from "../sensitive";
-import type { ConfigGrant, Dependency, DependencyCondition, DependencyProps, EnvironmentValue, HealthcheckProps, NetworkAttachment, SecretGrant, ServiceProps } from "../service-props";
+import type {
+  ConfigGrant,
+  Dependency,
+  DependencyCondition,
+  DependencyProps,
+  EnvironmentValue,
+  HealthcheckProps,
+  NetworkAttachment,
+  SecretGrant,
+  ServiceProps,
+} from "../service-props";
 import { BRANDS, hasBrand } from "./brand";
 import { duration, normalizeDeploy } from "./deploy";
 import type { MemberIdentity, SynthContext } from "./member";
@@ -17,10 +27,7 @@ const CONDITIONS: Readonly<Record<DependencyCondition, DependsOnSpec["condition"
   completed: "service_completed_successfully",
 };
 
-function environment(
-  env: Readonly<Record<string, EnvironmentValue>> | undefined,
-  sensitivePaths: string[],
-): Record<string, string | null> | undefined {
+function environment(env: Readonly<Record<string, EnvironmentValue>> | undefined, sensitivePaths: string[]): Record<string, string | null> | undefined {
   if (!env) return undefined;
   const out: Record<string, string | null> = {};
   for (const [key, value] of Object.entries(env)) {
@@ -116,11 +123,7 @@ function networks(nets: readonly (Network | NetworkAttachment)[] | undefined, ct
 
 type Grant = SecretGrant | ConfigGrant;
 
-function grants(
-  items: readonly (Secret | Config | Grant)[] | undefined,
-  field: "secret" | "config",
-  ctx: SynthContext,
-): FileGrantSpec[] | undefined {
+function grants(items: readonly (Secret | Config | Grant)[] | undefined, field: "secret" | "config", ctx: SynthContext): FileGrantSpec[] | undefined {
   if (!items) return undefined;
   const key = field === "secret" ? BRANDS.secret : BRANDS.config;
   const out: FileGrantSpec[] = [];

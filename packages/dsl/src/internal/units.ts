@@ -1,6 +1,6 @@
 /** Parsers for the value forms compose accepts: durations, byte sizes, CPU counts. */
 
-const DURATION_UNITS: Readonly<Record<string, number>> = { h: 3_600_000_000, m: 60_000_000, s: 1_000_000, ms: 1000, us: 1, "µs": 1 };
+const DURATION_UNITS: Readonly<Record<string, number>> = { h: 3_600_000_000, m: 60_000_000, s: 1_000_000, ms: 1000, us: 1, µs: 1 };
 const DURATION = /^(?:\d+(?:\.\d+)?(?:h|m|s|ms|us|µs))+$/;
 const DURATION_PART = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs)/g;
 
@@ -17,7 +17,13 @@ export function formatDuration(micros: number): string {
   if (micros === 0) return "0s";
   let rest = micros;
   let out = "";
-  for (const [unit, size] of [["h", 3_600_000_000], ["m", 60_000_000], ["s", 1_000_000], ["ms", 1000], ["us", 1]] as const) {
+  for (const [unit, size] of [
+    ["h", 3_600_000_000],
+    ["m", 60_000_000],
+    ["s", 1_000_000],
+    ["ms", 1000],
+    ["us", 1],
+  ] as const) {
     const n = Math.floor(rest / size);
     if (n > 0) out += `${n}${unit}`;
     rest -= n * size;
@@ -37,7 +43,18 @@ export function normalizeDuration(value: string | number): string | undefined {
   return micros === undefined ? undefined : formatDuration(micros);
 }
 
-const BYTE_UNITS: Readonly<Record<string, number>> = { "": 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, t: 1024 ** 4, tb: 1024 ** 4 };
+const BYTE_UNITS: Readonly<Record<string, number>> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  t: 1024 ** 4,
+  tb: 1024 ** 4,
+};
 
 export const BYTES_EXPECTED = `a byte size like "512M", "1g" or "64kb", or a number of bytes`;
 

@@ -108,7 +108,13 @@ function mounts(desired: DesiredState, list: readonly MountSpec[] | undefined) {
       mountList.push({ Type: "bind", Source: m.source, Target: m.target, ReadOnly: m.readOnly === true });
     } else if (m.type === "volume") {
       const engineName = desired.volumes[m.source]?.engineName ?? `${desired.project}_${m.source}`;
-      mountList.push({ Type: "volume", Source: engineName, Target: m.target, ReadOnly: m.readOnly === true, VolumeOptions: m.noCopy ? { NoCopy: true } : undefined });
+      mountList.push({
+        Type: "volume",
+        Source: engineName,
+        Target: m.target,
+        ReadOnly: m.readOnly === true,
+        VolumeOptions: m.noCopy ? { NoCopy: true } : undefined,
+      });
     } else {
       mountList.push({ Type: "tmpfs", Target: m.target, TmpfsOptions: m.size ? { SizeBytes: m.size } : undefined });
     }
@@ -150,7 +156,13 @@ export interface ContainerFile {
  * same paths as the bind-mounted ones. Secrets default to mode 0444 owned by root, as compose.
  */
 export function contentFiles(desired: DesiredState, spec: ServiceSpec): ContainerFile[] {
-  return contentGrants(desired, spec).map(({ kind, grant: g, content }) => ({ path: grantTarget(kind, g), content, mode: g.mode ?? 0o444, uid: Number(g.uid ?? 0), gid: Number(g.gid ?? 0) }));
+  return contentGrants(desired, spec).map(({ kind, grant: g, content }) => ({
+    path: grantTarget(kind, g),
+    content,
+    mode: g.mode ?? 0o444,
+    uid: Number(g.uid ?? 0),
+    gid: Number(g.gid ?? 0),
+  }));
 }
 
 /** The files as one tar, to extract at `/` (the engine makes the parent folders). */

@@ -44,7 +44,11 @@ function actionFor(svc: DesiredService, present: boolean, opts: EnsureImagesOpti
 }
 
 /** What would be pulled or built, without doing it (for previews). */
-export function imagesToFetch(desired: DesiredState, present: Readonly<Record<string, string>>, opts: EnsureImagesOptions = {}): { service: DesiredService; action: ImageAction | "missing" }[] {
+export function imagesToFetch(
+  desired: DesiredState,
+  present: Readonly<Record<string, string>>,
+  opts: EnsureImagesOptions = {},
+): { service: DesiredService; action: ImageAction | "missing" }[] {
   const out: { service: DesiredService; action: ImageAction | "missing" }[] = [];
   const seen = new Set<string>();
   // Built services first: a service that only names the image another one builds must not pull it.
@@ -64,25 +68,43 @@ export async function ensureImages(engine: Engine, desired: DesiredState, opts: 
   const present = imageIds(refs, await engine.listImages({ references: refs }));
   const todo = imagesToFetch(desired, present, opts);
   for (const { service: svc, action } of todo) {
-    if (action === "missing") throw new ImageError(`${formatLocation(svc.location)}: service "${svc.name}": image ${svc.image} is not present and pull policy is "never"`);
+    if (action === "missing")
+      throw new ImageError(`${formatLocation(svc.location)}: service "${svc.name}": image ${svc.image} is not present and pull policy is "never"`);
     await fetchImage(engine, svc, action, opts.onProgress);
   }
   return todo.length;
 }
 
 /** One pull or build, reported as started / done; a failure names the service and its line. */
-async function fetchImage(engine: Engine, svc: DesiredService, action: ImageAction, onProgress: ((p: ImageProgress) => void) | undefined, build: { noCache?: boolean; pull?: boolean } = {}): Promise<void> {
+async function fetchImage(
+  engine: Engine,
+  svc: DesiredService,
+  action: ImageAction,
+  onProgress: ((p: ImageProgress) => void) | undefined,
+  build: { noCache?: boolean; pull?: boolean } = {},
+): Promise<void> {
   const report = (status: "started" | "done", event?: ProgressEvent) => onProgress?.({ service: svc.name, image: svc.image, action, status, event });
   report("started");
   try {
     if (action === "pull") await engine.pullImage(svc.image, { onProgress: (e) => report("started", e) });
     else {
       const b = svc.build!;
-      await engine.buildImage(b.context, { dockerfile: b.dockerfile, args: b.args, target: b.target, tags: [svc.image], noCache: build.noCache, pull: build.pull, onProgress: (e) => report("started", e) });
+      await engine.buildImage(b.context, {
+        dockerfile: b.dockerfile,
+        args: b.args,
+        target: b.target,
+        tags: [svc.image],
+        noCache: build.noCache,
+        pull: build.pull,
+        onProgress: (e) => report("started", e),
+      });
     }
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    throw new ImageError(`${formatLocation(svc.location)}: service "${svc.name}": ${action === "pull" ? `pulling ${svc.image}` : `building ${svc.image}`} failed: ${msg}`, { cause: err });
+    throw new ImageError(
+      `${formatLocation(svc.location)}: service "${svc.name}": ${action === "pull" ? `pulling ${svc.image}` : `building ${svc.image}`} failed: ${msg}`,
+      { cause: err },
+    );
   }
   report("done");
 }

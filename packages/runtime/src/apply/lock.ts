@@ -76,7 +76,10 @@ export async function acquireLock(engine: LockEngine, project: string, options: 
   const deadline = clock.now() + (options.timeoutMs ?? 0);
   const holder = `${options.purpose ?? "dsl apply"} (pid ${pid} on ${hostname}, since ${new Date(clock.now()).toISOString()})`;
   const mine = `${lockPrefix(project)}${randomBytes(6).toString("hex")}`;
-  const body = { Name: mine, Labels: { [LOCK_PROJECT_LABEL]: project, [LOCK_HOLDER_LABEL]: holder, [LOCK_PID_LABEL]: String(pid), [LOCK_HOST_LABEL]: hostname } };
+  const body = {
+    Name: mine,
+    Labels: { [LOCK_PROJECT_LABEL]: project, [LOCK_HOLDER_LABEL]: holder, [LOCK_PID_LABEL]: String(pid), [LOCK_HOST_LABEL]: hostname },
+  };
   let seen = new Set<string>();
   for (;;) {
     await engine.createVolume(body);

@@ -69,7 +69,9 @@ async function recreate(ctx: StepContext, step: PlanStep): Promise<string> {
     await startNew(ctx, step, newId);
   } catch (err) {
     await rollback(engine, { oldId, newId, name: step.engineName, wasRunning });
-    throw err instanceof Error ? new Error(`${err.message} (rolled back: the previous container ${step.engineName} is ${wasRunning ? "running again" : "back"})`, { cause: err }) : err;
+    throw err instanceof Error
+      ? new Error(`${err.message} (rolled back: the previous container ${step.engineName} is ${wasRunning ? "running again" : "back"})`, { cause: err })
+      : err;
   }
   await engine.removeContainer(oldId, { force: true });
   return "recreated";
@@ -91,7 +93,8 @@ async function waitFor(ctx: StepContext, step: PlanStep): Promise<string> {
     const failed = verdicts.find((v) => v.startsWith("fail:"));
     if (failed) throw new Error(`service "${svc.name}": ${failed.slice(5)}`);
     if (verdicts.every((v) => v === "ok")) return step.cause;
-    if (ctx.clock.now() > deadline) throw new Error(`service "${svc.name}": not ${step.cause} after ${Math.round((ctx.waitTimeoutMs ?? 300_000) / 1000)}s (${verdicts.join(", ")})`);
+    if (ctx.clock.now() > deadline)
+      throw new Error(`service "${svc.name}": not ${step.cause} after ${Math.round((ctx.waitTimeoutMs ?? 300_000) / 1000)}s (${verdicts.join(", ")})`);
     await ctx.clock.sleep(250);
   }
 }
@@ -110,7 +113,12 @@ function judge(step: PlanStep, s: Awaited<ReturnType<ApplyEngine["inspectContain
 }
 
 function resourceLabels(ctx: StepContext, kind: "network" | "volume", name: string, user?: Readonly<Record<string, string>>) {
-  return { ...user, [Labels.project]: ctx.desired.project, [kind === "network" ? Labels.network : Labels.volume]: name, [Labels.version]: COMPOSE_VERSION_LABEL_VALUE };
+  return {
+    ...user,
+    [Labels.project]: ctx.desired.project,
+    [kind === "network" ? Labels.network : Labels.volume]: name,
+    [Labels.version]: COMPOSE_VERSION_LABEL_VALUE,
+  };
 }
 
 /**
@@ -136,12 +144,19 @@ async function removeNetwork(ctx: StepContext, idOrName: string, name: string): 
         const { live, stale } = await endpointsOf(ctx, idOrName);
         for (const e of stale) await ctx.engine.disconnectNetwork(idOrName, e.name, true);
         if (stale.length) continue;
-        if (!live.length) throw new Error(`cannot remove network "${name}": the engine says it has active endpoints but lists none (a Docker Engine bug that lasts until the engine restarts); restart dockerd, then run the command again: nothing else is left`, { cause: err });
+        if (!live.length)
+          throw new Error(
+            `cannot remove network "${name}": the engine says it has active endpoints but lists none (a Docker Engine bug that lasts until the engine restarts); restart dockerd, then run the command again: nothing else is left`,
+            { cause: err },
+          );
       }
       if (waited > 10_000) {
         const { live } = await endpointsOf(ctx, idOrName);
         if (!live.length) throw err;
-        throw new Error(`cannot remove network "${name}": ${live.length === 1 ? "container" : "containers"} ${live.map((e) => e.name).join(", ")} outside the plan ${live.length === 1 ? "is" : "are"} still attached to it; disconnect or remove ${live.length === 1 ? "it" : "them"}, then run the command again`, { cause: err });
+        throw new Error(
+          `cannot remove network "${name}": ${live.length === 1 ? "container" : "containers"} ${live.map((e) => e.name).join(", ")} outside the plan ${live.length === 1 ? "is" : "are"} still attached to it; disconnect or remove ${live.length === 1 ? "it" : "them"}, then run the command again`,
+          { cause: err },
+        );
       }
       await ctx.clock.sleep(250);
     }
@@ -158,9 +173,24 @@ async function endpointsOf(ctx: StepContext, network: string) {
 async function networkStep(ctx: StepContext, step: PlanStep): Promise<string | undefined> {
   if (step.op === "remove") return void (await removeNetwork(ctx, step.existingId ?? step.engineName, step.engineName));
   const n = ctx.desired.networks[step.resource];
-  const ipam = n.ipam && { Driver: n.ipam.driver ?? "default", Config: (n.ipam.config ?? []).map((c) => ({ Subnet: c.subnet, Gateway: c.gateway, IPRange: c.ipRange })) };
+  const ipam = n.ipam && {
+    Driver: n.ipam.driver ?? "default",
+    Config: (n.ipam.config ?? []).map((c) => ({ Subnet: c.subnet, Gateway: c.gateway, IPRange: c.ipRange })),
+  };
   await ctx.engine.createNetwork(
-    JSON.parse(JSON.stringify({ Name: n.engineName, Driver: n.driver ?? "bridge", Options: n.driverOpts, Internal: n.internal, Attachable: n.attachable, EnableIPv6: n.enableIpv6, IPAM: ipam, Labels: resourceLabels(ctx, "network", n.name, n.labels), CheckDuplicate: true })),
+    JSON.parse(
+      JSON.stringify({
+        Name: n.engineName,
+        Driver: n.driver ?? "bridge",
+        Options: n.driverOpts,
+        Internal: n.internal,
+        Attachable: n.attachable,
+        EnableIPv6: n.enableIpv6,
+        IPAM: ipam,
+        Labels: resourceLabels(ctx, "network", n.name, n.labels),
+        CheckDuplicate: true,
+      }),
+    ),
   );
   return undefined;
 }
@@ -168,7 +198,11 @@ async function networkStep(ctx: StepContext, step: PlanStep): Promise<string | u
 async function volumeStep(ctx: StepContext, step: PlanStep): Promise<string | undefined> {
   if (step.op === "remove") return void (await ctx.engine.removeVolume(step.engineName));
   const v = ctx.desired.volumes[step.resource];
-  await ctx.engine.createVolume(JSON.parse(JSON.stringify({ Name: v.engineName, Driver: v.driver ?? "local", DriverOpts: v.driverOpts, Labels: resourceLabels(ctx, "volume", v.name, v.labels) })));
+  await ctx.engine.createVolume(
+    JSON.parse(
+      JSON.stringify({ Name: v.engineName, Driver: v.driver ?? "local", DriverOpts: v.driverOpts, Labels: resourceLabels(ctx, "volume", v.name, v.labels) }),
+    ),
+  );
   return undefined;
 }
 

@@ -27,7 +27,9 @@ export function dslPackageDir(): string {
 function sourceFiles(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") ? [path.join(dir, e.name)] : []))
+    .flatMap((e) =>
+      e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") ? [path.join(dir, e.name)] : [],
+    )
     .sort();
 }
 
@@ -48,7 +50,18 @@ export function dslDeclarations(): { readonly index: string; readonly hash: stri
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Project, ts } = require("ts-morph") as typeof import("ts-morph");
   const project = new Project({
-    compilerOptions: { declaration: true, emitDeclarationOnly: true, strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, rootDir: srcDir, outDir, skipLibCheck: true, types: [] , lib: ["lib.es2022.d.ts"] },
+    compilerOptions: {
+      declaration: true,
+      emitDeclarationOnly: true,
+      strict: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.CommonJS,
+      rootDir: srcDir,
+      outDir,
+      skipLibCheck: true,
+      types: [],
+      lib: ["lib.es2022.d.ts"],
+    },
     skipAddingFilesFromTsConfig: true,
   });
   project.addSourceFilesAtPaths(path.join(srcDir, "**/*.ts"));

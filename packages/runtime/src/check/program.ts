@@ -42,7 +42,10 @@ export function runCheck(abs: string, tsconfig: string | undefined, dslIndex: st
   project.resolveSourceFileDependencies();
   const dslDir = path.dirname(dslIndex);
   const isUser = (f: string) => !f.includes("/node_modules/") && !f.startsWith(dslDir + path.sep);
-  const inputs = project.getSourceFiles().map((f) => f.getFilePath() as string).filter((f) => isUser(f) || f === dslIndex);
+  const inputs = project
+    .getSourceFiles()
+    .map((f) => f.getFilePath() as string)
+    .filter((f) => isUser(f) || f === dslIndex);
   const diagnostics: Located[] = [];
   for (const d of project.getPreEmitDiagnostics() as Diagnostic[]) {
     const sf = d.getSourceFile();

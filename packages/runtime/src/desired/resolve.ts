@@ -246,7 +246,9 @@ function requireGrantedValues(graph: Graph, files: StackFiles): void {
       if (!users.length) continue;
       const what = kind === "secrets" ? "secret" : "config";
       const by = users.map((u) => `"${u.name}"`).join(", ");
-      throw new LoadError(`${formatLocation(spec.location)}: ${what} "${name}": environment variable ${spec.environment} is not set (service ${by} uses it); set it, or take the ${what} from a file`);
+      throw new LoadError(
+        `${formatLocation(spec.location)}: ${what} "${name}": environment variable ${spec.environment} is not set (service ${by} uses it); set it, or take the ${what} from a file`,
+      );
     }
   }
 }

@@ -68,9 +68,16 @@ export class Client {
     const o = this.connection.options;
     try {
       if (o.socketPath !== undefined) return await httpJson<T>({ socketPath: o.socketPath }, req.method, withQuery(req.path, query), req.body, req.tar);
-      if (o.protocol === "http" && !o.ca) return await httpJson<T>({ host: o.host, port: Number(o.port) }, req.method, withQuery(req.path, query), req.body, req.tar);
+      if (o.protocol === "http" && !o.ca)
+        return await httpJson<T>({ host: o.host, port: Number(o.port) }, req.method, withQuery(req.path, query), req.body, req.tar);
       // The modem appends `_query` to a path that ends in "?"; a `_body` of {} makes it send no body; `file` is sent as application/tar.
-      return await this.dial<T>({ path: `${req.path}?`, method: req.method, options: { _query: query, _body: req.body ?? {} }, ...(req.tar ? { file: req.tar } : {}), statusCodes: ANY_2XX });
+      return await this.dial<T>({
+        path: `${req.path}?`,
+        method: req.method,
+        options: { _query: query, _body: req.body ?? {} },
+        ...(req.tar ? { file: req.tar } : {}),
+        statusCodes: ANY_2XX,
+      });
     } catch (err) {
       const status = (err as { statusCode?: number } | undefined)?.statusCode;
       if (status !== undefined && req.ok?.includes(status)) return undefined;

@@ -76,8 +76,8 @@ function certificates(env: ConnectionEnv): Pick<Dockerode.DockerOptions, "ca" | 
 }
 
 function invalid(raw: string, cause?: unknown): EngineError {
-  return new EngineError(
-    `invalid Docker host "${raw}": expected unix:///path/to/docker.sock, tcp://host:port or ssh://user@host`,
-    { cause, operation: "connect" },
-  );
+  return new EngineError(`invalid Docker host "${raw}": expected unix:///path/to/docker.sock, tcp://host:port or ssh://user@host`, {
+    cause,
+    operation: "connect",
+  });
 }

@@ -20,7 +20,10 @@ export async function listContainers(client: Client, options: ListContainersOpti
   const labels = labelFilter(options.labels);
   if (labels.length) filters.label = labels;
   if (options.names?.length) filters.name = exactNameFilter(options.names, true);
-  const rows = await client.get<Parameters<typeof toContainerSummary>[0][]>("list containers", "/containers/json", { all: options.all === true ? "true" : undefined, filters });
+  const rows = await client.get<Parameters<typeof toContainerSummary>[0][]>("list containers", "/containers/json", {
+    all: options.all === true ? "true" : undefined,
+    filters,
+  });
   const wanted = options.names ? new Set(options.names) : undefined;
   return rows
     .map(toContainerSummary)
@@ -31,7 +34,11 @@ export async function listContainers(client: Client, options: ListContainersOpti
 const at = (id: string) => `/containers/${encodeURIComponent(id)}`;
 
 export async function inspectContainer(client: Client, idOrName: string): Promise<ContainerDetails | undefined> {
-  const info = await client.request<Parameters<typeof toContainerDetails>[0]>("inspect container", idOrName, { method: "GET", path: `${at(idOrName)}/json`, ok: [404] });
+  const info = await client.request<Parameters<typeof toContainerDetails>[0]>("inspect container", idOrName, {
+    method: "GET",
+    path: `${at(idOrName)}/json`,
+    ok: [404],
+  });
   return info && toContainerDetails(info);
 }
 
@@ -83,7 +90,11 @@ export async function removeContainer(client: Client, id: string, options: { rea
 }
 
 export async function waitContainer(client: Client, id: string, condition: "not-running" | "next-exit" | "removed" = "not-running"): Promise<WaitResult> {
-  const r = await client.send<{ StatusCode: number; Error?: { Message?: string } | null }>("wait for container", id, { method: "POST", path: `${at(id)}/wait`, query: { condition } });
+  const r = await client.send<{ StatusCode: number; Error?: { Message?: string } | null }>("wait for container", id, {
+    method: "POST",
+    path: `${at(id)}/wait`,
+    query: { condition },
+  });
   return { exitCode: r.StatusCode, ...(r.Error?.Message ? { error: r.Error.Message } : {}) };
 }
 

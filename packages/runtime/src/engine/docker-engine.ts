@@ -22,7 +22,10 @@ export function createEngine(options: CreateEngineOptions = {}): Engine {
   return {
     endpoint: c.endpoint,
     version: async () => {
-      const v = await c.send<{ Version: string; ApiVersion: string; Os: string; Arch: string }>("read the version of the engine at", c.endpoint, { method: "GET", path: "/version" });
+      const v = await c.send<{ Version: string; ApiVersion: string; Os: string; Arch: string }>("read the version of the engine at", c.endpoint, {
+        method: "GET",
+        path: "/version",
+      });
       return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch };
     },
     listContainers: (o) => containers.listContainers(c, o),

@@ -38,7 +38,11 @@ export async function buildImage(client: Client, contextDir: string, options: Bu
   try {
     tar = await packContext(contextDir, { dockerfile: options.dockerfile });
   } catch (err) {
-    throw new EngineError(`cannot build image "${object}": cannot read the build context ${contextDir}: ${(err as Error).message}`, { cause: err, operation: "build image", object });
+    throw new EngineError(`cannot build image "${object}": cannot read the build context ${contextDir}: ${(err as Error).message}`, {
+      cause: err,
+      operation: "build image",
+      object,
+    });
   }
   const query = {
     ...(options.tags?.length ? { t: [...options.tags] } : {}),
@@ -64,7 +68,10 @@ export async function buildImage(client: Client, contextDir: string, options: Bu
 
 /** Without an `aux` event (old engines), the id is in `Successfully built 0123456789ab`. */
 async function builtIdFromOutput(client: Client, lines: readonly string[], object: string): Promise<string> {
-  const short = lines.map((l) => /^Successfully built ([0-9a-f]+)/.exec(l.trim())?.[1]).filter(Boolean).pop();
+  const short = lines
+    .map((l) => /^Successfully built ([0-9a-f]+)/.exec(l.trim())?.[1])
+    .filter(Boolean)
+    .pop();
   const details = short ? await inspectImage(client, short) : undefined;
   if (!details) throw new EngineError(`cannot build image "${object}": the engine did not say which image it built`, { operation: "build image", object });
   return details.id;

@@ -15,7 +15,10 @@ function filters(options: ListOptions, anchoredNames: boolean): Record<string, s
 export async function listNetworks(client: Client, options: ListOptions = {}): Promise<NetworkSummary[]> {
   const rows = await client.get<Parameters<typeof toNetworkSummary>[0][]>("list networks", "/networks", { filters: filters(options, true) });
   const wanted = options.names ? new Set(options.names) : undefined;
-  return rows.map(toNetworkSummary).filter((n) => !wanted || wanted.has(n.name)).sort(byName);
+  return rows
+    .map(toNetworkSummary)
+    .filter((n) => !wanted || wanted.has(n.name))
+    .sort(byName);
 }
 
 const netAt = (id: string) => `/networks/${encodeURIComponent(id)}`;
@@ -38,11 +41,19 @@ export async function connectNetwork(client: Client, network: string, container:
 }
 
 export async function disconnectNetwork(client: Client, network: string, container: string, force = false): Promise<void> {
-  await client.request("disconnect", `${container}" from network "${network}`, { method: "POST", path: `${netAt(network)}/disconnect`, body: { Container: container, Force: force } });
+  await client.request("disconnect", `${container}" from network "${network}`, {
+    method: "POST",
+    path: `${netAt(network)}/disconnect`,
+    body: { Container: container, Force: force },
+  });
 }
 
 export async function networkEndpoints(client: Client, network: string): Promise<NetworkEndpoint[] | undefined> {
-  const n = await client.request<{ Containers?: Record<string, { Name?: string }> }>("inspect network", network, { method: "GET", path: netAt(network), ok: [404] });
+  const n = await client.request<{ Containers?: Record<string, { Name?: string }> }>("inspect network", network, {
+    method: "GET",
+    path: netAt(network),
+    ok: [404],
+  });
   if (!n) return undefined;
   return Object.entries(n.Containers ?? {})
     .map(([containerId, e]) => ({ containerId, name: e.Name ?? "" }))
@@ -52,11 +63,20 @@ export async function networkEndpoints(client: Client, network: string): Promise
 export async function listVolumes(client: Client, options: ListOptions = {}): Promise<VolumeSummary[]> {
   const res = await client.get<{ Volumes?: Parameters<typeof toVolumeSummary>[0][] }>("list volumes", "/volumes", { filters: filters(options, false) });
   const wanted = options.names ? new Set(options.names) : undefined;
-  return (res.Volumes ?? []).map(toVolumeSummary).filter((v) => !wanted || wanted.has(v.name)).sort(byName);
+  return (res.Volumes ?? [])
+    .map(toVolumeSummary)
+    .filter((v) => !wanted || wanted.has(v.name))
+    .sort(byName);
 }
 
 export async function createVolume(client: Client, options: VolumeCreateOptions): Promise<VolumeSummary> {
-  return toVolumeSummary(await client.send<Parameters<typeof toVolumeSummary>[0]>("create volume", options.Name ?? "(anonymous)", { method: "POST", path: "/volumes/create", body: options }));
+  return toVolumeSummary(
+    await client.send<Parameters<typeof toVolumeSummary>[0]>("create volume", options.Name ?? "(anonymous)", {
+      method: "POST",
+      path: "/volumes/create",
+      body: options,
+    }),
+  );
 }
 
 export async function removeVolume(client: Client, name: string, force = false): Promise<void> {

@@ -22,7 +22,15 @@ import type {
 } from "./types";
 
 /** One API write; `query` goes in the URL, `body` as JSON. 304 (already so) answers undefined. */
-async function send<T>(client: Client, operation: string, object: string | undefined, path: string, method: "POST" | "DELETE", body?: object, query?: Record<string, string | number>): Promise<T> {
+async function send<T>(
+  client: Client,
+  operation: string,
+  object: string | undefined,
+  path: string,
+  method: "POST" | "DELETE",
+  body?: object,
+  query?: Record<string, string | number>,
+): Promise<T> {
   return (await client.request<T>(operation, object, { method, path, body, query, ok: [304] })) as T;
 }
 
@@ -98,7 +106,9 @@ function toService(s: RawService): SwarmService {
     labels: { ...(s.Spec.Labels ?? {}) },
     spec: s.Spec,
     ...(s.PreviousSpec ? { previousSpec: s.PreviousSpec } : {}),
-    ...(s.UpdateStatus ? { updateStatus: { state: s.UpdateStatus.State ?? "", message: s.UpdateStatus.Message ?? "", startedAt: s.UpdateStatus.StartedAt } } : {}),
+    ...(s.UpdateStatus
+      ? { updateStatus: { state: s.UpdateStatus.State ?? "", message: s.UpdateStatus.Message ?? "", startedAt: s.UpdateStatus.StartedAt } }
+      : {}),
     createdAt: s.CreatedAt ?? "",
     updatedAt: s.UpdatedAt ?? "",
   };
@@ -121,7 +131,15 @@ export async function createService(client: Client, spec: SwarmServiceSpec): Pro
 
 /** `version` is the index the spec was read at: the engine refuses the update when the service changed since. */
 export async function updateService(client: Client, id: string, version: number, spec: SwarmServiceSpec): Promise<readonly string[]> {
-  const res = await send<{ Warnings?: string[] | null }>(client, "update service", spec.Name ?? id, `/services/${encodeURIComponent(id)}/update`, "POST", spec, { version });
+  const res = await send<{ Warnings?: string[] | null }>(
+    client,
+    "update service",
+    spec.Name ?? id,
+    `/services/${encodeURIComponent(id)}/update`,
+    "POST",
+    spec,
+    { version },
+  );
   return res?.Warnings ?? [];
 }
 

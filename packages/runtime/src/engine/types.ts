@@ -317,8 +317,21 @@ export interface SwarmService {
 
 /** Task states as the engine spells them. */
 export type TaskState =
-  | "new" | "allocated" | "pending" | "assigned" | "accepted" | "preparing" | "ready" | "starting"
-  | "running" | "complete" | "shutdown" | "failed" | "rejected" | "remove" | "orphaned";
+  | "new"
+  | "allocated"
+  | "pending"
+  | "assigned"
+  | "accepted"
+  | "preparing"
+  | "ready"
+  | "starting"
+  | "running"
+  | "complete"
+  | "shutdown"
+  | "failed"
+  | "rejected"
+  | "remove"
+  | "orphaned";
 
 export interface SwarmTask {
   readonly id: string;

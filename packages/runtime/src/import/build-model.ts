@@ -73,7 +73,10 @@ class Registry implements MapContext {
   /** Set when a service joins `default` without declaring it (compose's implicit network). */
   implicitDefault = false;
 
-  constructor(readonly source: ComposeSource, read: ReadFile) {
+  constructor(
+    readonly source: ComposeSource,
+    read: ReadFile,
+  ) {
     for (const name of Object.keys(read.services)) this.claim("service", name);
     for (const [section, kind] of SECTIONS) {
       for (const name of Object.keys(isObj(read.file[section]) ? (read.file[section] as Obj) : {})) this.claim(kind, name);
@@ -117,8 +120,7 @@ function resourceDecls(read: ReadFile, registry: Registry): Decl[] {
   if (registry.implicitDefault) out.push({ kind: "network", name: "default", ident: registry.ident("network", "default") });
   for (const [section, kind] of SECTIONS) {
     for (const [name, value] of Object.entries(isObj(read.file[section]) ? (read.file[section] as Obj) : {})) {
-      const props =
-        kind === "network" ? networkProps(value) : kind === "volume" ? volumeProps(value) : fileResourceProps(value, kind, name, read.source);
+      const props = kind === "network" ? networkProps(value) : kind === "volume" ? volumeProps(value) : fileResourceProps(value, kind, name, read.source);
       out.push({ kind, name, ident: registry.ident(kind, name), props });
     }
   }

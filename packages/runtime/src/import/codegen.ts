@@ -49,9 +49,7 @@ function write(w: CodeBlockWriter, e: Expr, column: number): void {
   const isList = Array.isArray(e);
   w.write(isList ? "[" : "{").newLine();
   w.indent(() => {
-    const entries: [string | undefined, Expr][] = isList
-      ? (e as readonly Expr[]).map((x) => [undefined, x])
-      : Object.entries(e as Record<string, Expr>);
+    const entries: [string | undefined, Expr][] = isList ? (e as readonly Expr[]).map((x) => [undefined, x]) : Object.entries(e as Record<string, Expr>);
     for (const [k, v] of entries) {
       const prefix = k === undefined ? "" : `${key(k)}: `;
       w.write(prefix);
@@ -106,8 +104,18 @@ export function generateStack(model: StackModel, header: string): string {
   });
   const file = project.createSourceFile("/stack.ts", "");
   const classes = [...new Set(["Stack", ...model.constructs.map((c) => CLASS[c.kind])])].sort();
-  file.addImportDeclaration({ leadingTrivia: `/**\n${header.split("\n").map((l) => ` * ${l}`.trimEnd()).join("\n")}\n */\n`, moduleSpecifier: "@berth/dsl", namedImports: classes });
-  file.addVariableStatement({ declarationKind: VariableDeclarationKind.Const, declarations: [{ name: "stack", initializer: `new Stack(${JSON.stringify(model.project)})` }] });
+  file.addImportDeclaration({
+    leadingTrivia: `/**\n${header
+      .split("\n")
+      .map((l) => ` * ${l}`.trimEnd())
+      .join("\n")}\n */\n`,
+    moduleSpecifier: "@berth/dsl",
+    namedImports: classes,
+  });
+  file.addVariableStatement({
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [{ name: "stack", initializer: `new Stack(${JSON.stringify(model.project)})` }],
+  });
   let previous: ConstructDecl["kind"] | undefined;
   for (const decl of model.constructs) {
     // Resources in one group, each service on its own, as the hand-written examples do.

@@ -27,7 +27,23 @@ export function listOrDict(value: unknown, separator = "="): Obj {
 
 const MAPPINGS = ["environment", "labels", "sysctls", "ulimits", "depends_on", "storage_opt", "annotations", "networks"];
 const BY_TARGET = ["volumes", "devices"];
-const UNIQUE_LISTS = ["cap_add", "cap_drop", "expose", "external_links", "volumes_from", "profiles", "secrets", "configs", "links", "security_opt", "dns", "dns_search", "env_file", "tmpfs", "device_cgroup_rules"];
+const UNIQUE_LISTS = [
+  "cap_add",
+  "cap_drop",
+  "expose",
+  "external_links",
+  "volumes_from",
+  "profiles",
+  "secrets",
+  "configs",
+  "links",
+  "security_opt",
+  "dns",
+  "dns_search",
+  "env_file",
+  "tmpfs",
+  "device_cgroup_rules",
+];
 const SUB_OBJECTS = ["healthcheck", "logging", "deploy", "blkio_config"];
 
 const asList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);

@@ -46,7 +46,9 @@ export function importCompose(file: string, options: ImportOptions = {}): Import
   try {
     text = fs.readFileSync(abs, "utf8");
   } catch (err) {
-    throw new ImportError(`${path.relative(cwd, abs) || abs}: cannot read the compose file (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+    throw new ImportError(`${path.relative(cwd, abs) || abs}: cannot read the compose file (${(err as NodeJS.ErrnoException).code ?? String(err)})`, {
+      cause: err,
+    });
   }
   const model = rebaseModel(composeToModel(text, abs, options), path.dirname(abs), path.resolve(cwd, options.outDir ?? path.dirname(abs)));
   const header = `Imported from ${path.basename(abs)} by \`dsl import\`. Edit freely: \`dsl synth\` writes the compose file back.`;

@@ -19,7 +19,11 @@ export function parseDotEnv(text: string): Record<string, string> {
     if (!m) continue;
     let value = m[2];
     if (/^'.*'$/.test(value)) value = value.slice(1, -1);
-    else if (/^".*"$/.test(value)) value = value.slice(1, -1).replace(/\\n/g, "\n").replace(/\\(["\\])/g, "$1");
+    else if (/^".*"$/.test(value))
+      value = value
+        .slice(1, -1)
+        .replace(/\\n/g, "\n")
+        .replace(/\\(["\\])/g, "$1");
     else value = value.replace(/\s+#.*$/, "");
     out[m[1]] = value;
   }

@@ -2,11 +2,12 @@
 import type { ConstructKind } from "./model";
 
 const RESERVED = new Set(
-  ("break case catch class const continue debugger default delete do else enum export extends false finally for function if " +
+  (
+    "break case catch class const continue debugger default delete do else enum export extends false finally for function if " +
     "import in instanceof new null return super switch this throw true try typeof var void while with yield let static " +
     "implements interface package private protected public await as async of undefined NaN Infinity arguments eval " +
-    "stack Stack Service Network Volume Secret Config sensitive require module exports process")
-    .split(" "),
+    "stack Stack Service Network Volume Secret Config sensitive require module exports process"
+  ).split(" "),
 );
 
 /** `db-data` → `dbData`, `nc_data` → `ncData`, `2fa` → `2fa` (made valid by {@link Namer}). */

@@ -16,7 +16,9 @@ function service(props: Props, move: (p: string) => string): Props {
   if (isProps(props.build) && typeof props.build.context === "string") out.build = { ...props.build, context: move(props.build.context) };
   if (Array.isArray(props.envFiles)) out.envFiles = (props.envFiles as string[]).map(move);
   if (Array.isArray(props.volumes)) {
-    out.volumes = (props.volumes as Expr[]).map((m) => (isProps(m) && m.type === "bind" && typeof m.source === "string" ? { ...m, source: move(m.source) } : m));
+    out.volumes = (props.volumes as Expr[]).map((m) =>
+      isProps(m) && m.type === "bind" && typeof m.source === "string" ? { ...m, source: move(m.source) } : m,
+    );
   }
   return out;
 }

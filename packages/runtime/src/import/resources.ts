@@ -12,7 +12,10 @@ function external(v: Obj): [string, Mapped | undefined][] {
   const ext = v.external;
   const extName = isObj(ext) ? ext.name : undefined;
   if (ext === undefined || ext === false) return [];
-  return [["external", true], ["externalName", opt(extName ?? v.name, str)]];
+  return [
+    ["external", true],
+    ["externalName", opt(extName ?? v.name, str)],
+  ];
 }
 
 /** Keys copied to `extra` verbatim, and the rest mapped; `{}` props become undefined (no second argument). */
@@ -33,17 +36,25 @@ export function networkProps(v: unknown): Props {
   if (v.ipam !== undefined) {
     const okConfig = (c: unknown) => onlyKeys(c, ["subnet", "gateway", "ip_range"]);
     const i = v.ipam;
-    ipam = onlyKeys(i, ["driver", "config"]) && (i.config === undefined || (Array.isArray(i.config) && i.config.every(okConfig)))
-      ? object([
-          ["driver", opt(i.driver, str)],
-          [
-            "config",
-            opt(i.config, (c) =>
-              (c as Obj[]).map((e) => object([["subnet", opt(e.subnet, str)], ["gateway", opt(e.gateway, str)], ["ipRange", opt(e.ip_range, str)]]) as Expr),
-            ),
-          ],
-        ])
-      : UNMODELED;
+    ipam =
+      onlyKeys(i, ["driver", "config"]) && (i.config === undefined || (Array.isArray(i.config) && i.config.every(okConfig)))
+        ? object([
+            ["driver", opt(i.driver, str)],
+            [
+              "config",
+              opt(i.config, (c) =>
+                (c as Obj[]).map(
+                  (e) =>
+                    object([
+                      ["subnet", opt(e.subnet, str)],
+                      ["gateway", opt(e.gateway, str)],
+                      ["ipRange", opt(e.ip_range, str)],
+                    ]) as Expr,
+                ),
+              ),
+            ],
+          ])
+        : UNMODELED;
     if (ipam === UNMODELED) {
       extra.ipam = v.ipam;
       ipam = undefined;
@@ -82,7 +93,11 @@ export function volumeProps(v: unknown): Props {
 /** Secrets and configs have no `extra`: a key the DSL cannot say fails the import at its line. */
 export function fileResourceProps(v: unknown, kind: "secret" | "config", name: string, source: ComposeSource): Props {
   const section = `${kind}s`;
-  if (!isObj(v)) throw source.error(`expected a mapping with ${kind === "secret" ? "file, environment or external" : "file, environment, content or external"}`, [section, name]);
+  if (!isObj(v))
+    throw source.error(`expected a mapping with ${kind === "secret" ? "file, environment or external" : "file, environment, content or external"}`, [
+      section,
+      name,
+    ]);
   const allowed = ["file", "environment", "external", "labels", ...(kind === "config" ? ["content"] : []), ...(v.external ? ["name"] : [])];
   for (const key of Object.keys(v)) {
     if (!allowed.includes(key)) {

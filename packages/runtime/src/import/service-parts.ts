@@ -13,7 +13,12 @@ export function portProblem(text: string): string | undefined {
   const m = PORT.exec(text);
   if (!m) return `expected "[host-ip:][host-port:]container-port[/tcp|udp|sctp]"`;
   const [, , , hostStart, hostEnd, start, end] = m;
-  for (const [n, what] of [[hostStart, "host"], [hostEnd, "host"], [start, "container"], [end, "container"]] as const) {
+  for (const [n, what] of [
+    [hostStart, "host"],
+    [hostEnd, "host"],
+    [start, "container"],
+    [end, "container"],
+  ] as const) {
     if (n !== undefined && n !== "" && Number(n) > 65535) return `${what} port ${n} is outside 0–65535`;
   }
   if (end !== undefined && Number(end) < Number(start)) return `container port range ${start}-${end} ends before it starts`;
@@ -76,7 +81,12 @@ function shortMount(text: string, ctx: MapContext, path: Path): Mapped {
   const options = mode.split(",");
   if (isHostPath(source)) {
     if (!options.every((o) => o === "ro" || o === "rw")) return UNMODELED;
-    return object([["type", "bind"], ["source", source], ["target", target], ["readOnly", options.includes("ro") ? true : undefined]]);
+    return object([
+      ["type", "bind"],
+      ["source", source],
+      ["target", target],
+      ["readOnly", options.includes("ro") ? true : undefined],
+    ]);
   }
   if (!options.every((o) => ["ro", "rw", "nocopy"].includes(o))) return UNMODELED;
   return object([
@@ -168,7 +178,10 @@ export function dependsOn(v: unknown, ctx: MapContext, path: Path): Mapped {
     const service = ctx.ref("service", name, [...path, Array.isArray(v) ? v.indexOf(name) : name]);
     if (!onlyKeys(o, ["condition", "restart", "required"])) return UNMODELED;
     const condition = o.condition === undefined ? "started" : CONDITIONS[String(o.condition)];
-    if (condition === undefined) throw ctx.source.error(`unknown condition "${String(o.condition)}"`, [...path, name, "condition"], { hint: `; expected one of ${Object.keys(CONDITIONS).join(", ")}` });
+    if (condition === undefined)
+      throw ctx.source.error(`unknown condition "${String(o.condition)}"`, [...path, name, "condition"], {
+        hint: `; expected one of ${Object.keys(CONDITIONS).join(", ")}`,
+      });
     const restart = o.restart === "true" ? true : o.restart === "false" ? false : o.restart;
     if (condition === "started" && restart === undefined && o.required === undefined) {
       out.push(service);

@@ -55,12 +55,19 @@ function healthcheck(v: unknown): Mapped {
 function limits(v: unknown): Mapped {
   if (!onlyKeys(v, ["cpus", "memory", "pids"])) return UNMODELED;
   const scalar = (x: unknown): Mapped => (typeof x === "string" || typeof x === "number" ? x : UNMODELED);
-  return object([["cpus", opt(v.cpus, scalar)], ["memory", opt(v.memory, scalar)], ["pids", opt(v.pids, int)]]);
+  return object([
+    ["cpus", opt(v.cpus, scalar)],
+    ["memory", opt(v.memory, scalar)],
+    ["pids", opt(v.pids, int)],
+  ]);
 }
 
 function updateConfig(v: unknown): Mapped {
   if (!onlyKeys(v, ["parallelism", "delay", "failure_action", "monitor", "max_failure_ratio", "order"])) return UNMODELED;
-  const oneOf = (...allowed: string[]) => (x: unknown): Mapped => (allowed.includes(String(x)) ? String(x) : UNMODELED);
+  const oneOf =
+    (...allowed: string[]) =>
+    (x: unknown): Mapped =>
+      allowed.includes(String(x)) ? String(x) : UNMODELED;
   return object([
     ["parallelism", opt(v.parallelism, int)],
     ["delay", opt(v.delay, duration)],
@@ -82,7 +89,14 @@ function deploy(v: unknown): Mapped {
   return object([
     ["mode", opt(v.mode, (x) => (x === "replicated" || x === "global" ? x : UNMODELED))],
     ["replicas", opt(v.replicas, int)],
-    ["resources", res && object([["limits", opt(res.limits, limits)], ["reservations", opt(res.reservations, limits)]])],
+    [
+      "resources",
+      res &&
+        object([
+          ["limits", opt(res.limits, limits)],
+          ["reservations", opt(res.reservations, limits)],
+        ]),
+    ],
     ["labels", opt(v.labels, stringRecord)],
     [
       "restartPolicy",

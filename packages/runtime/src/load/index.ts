@@ -31,7 +31,11 @@ export interface LoadResult {
  * starting with a letter or digit.
  */
 export function projectNameFromDir(dir: string): string {
-  const name = path.basename(path.resolve(dir)).toLowerCase().replace(/[^a-z0-9_-]/g, "").replace(/^[_-]+/, "");
+  const name = path
+    .basename(path.resolve(dir))
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, "")
+    .replace(/^[_-]+/, "");
   return name || "default";
 }
 

@@ -60,7 +60,8 @@ function describe(g: Group): string {
   if (recreated.length) parts.push(`recreate${recreated.length > 1 ? ` ${recreated.length}` : ""}: ${recreated[0].cause}`);
   if (started.length) parts.push(`start: ${started.map((s) => s.cause).join("; ")}`);
   if (restarted.length) parts.push(`restart${restarted.length > 1 ? ` ${restarted.length}` : ""}: ${restarted[0].cause}`);
-  if (removed.length) parts.push(`${plural(removed.length, "container")} removed${/^(scale|service not enabled)/.test(removed[0].cause) ? ` (${removed[0].cause})` : ""}`);
+  if (removed.length)
+    parts.push(`${plural(removed.length, "container")} removed${/^(scale|service not enabled)/.test(removed[0].cause) ? ` (${removed[0].cause})` : ""}`);
   return parts.join("; ");
 }
 

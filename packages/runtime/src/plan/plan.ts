@@ -46,12 +46,7 @@ function readSpecLabel(c: ObservedContainer): CanonicalSpec | undefined {
 }
 
 /** Why a kept container must be recreated, or undefined when it is up to date. */
-function recreateReason(
-  svc: DesiredService,
-  c: ObservedContainer,
-  observed: Observed,
-  force: boolean,
-): { cause: string; changes?: FieldChange[] } | undefined {
+function recreateReason(svc: DesiredService, c: ObservedContainer, observed: Observed, force: boolean): { cause: string; changes?: FieldChange[] } | undefined {
   if (c.labels[Labels.configHash] !== svc.hash) {
     const before = readSpecLabel(c);
     if (!before) return { cause: "made without a recorded spec (by docker-compose?): recreate to adopt it" };
@@ -105,13 +100,31 @@ function serviceSteps(ctx: Ctx, svc: DesiredService, containers: readonly Observ
   const base = { kind: "service" as const, resource: svc.name, image: svc.image, after: [] as string[] };
   for (const c of sorted.slice(svc.replicas)) {
     const cause = svc.replicas === 0 ? "service not enabled (profiles)" : `scale down to ${svc.replicas}`;
-    ctx.steps.push({ ...base, id: `service:${svc.name}:${c.number}:${c.id.slice(0, 12)}`, op: "remove", number: c.number, engineName: c.name, existingId: c.id, cause, ...stopInfo(svc) });
+    ctx.steps.push({
+      ...base,
+      id: `service:${svc.name}:${c.number}:${c.id.slice(0, 12)}`,
+      op: "remove",
+      number: c.number,
+      engineName: c.name,
+      existingId: c.id,
+      cause,
+      ...stopInfo(svc),
+    });
   }
   for (const c of kept) {
     const id = `service:${svc.name}:${c.number}`;
     const why = recreateReason(svc, c, observed, ctx.options.forceRecreate === true);
     if (why) {
-      ctx.steps.push({ ...base, id, op: "recreate", number: c.number, engineName: containerName(desired.project, svc, c.number), existingId: c.id, ...why, ...stopInfo(svc) });
+      ctx.steps.push({
+        ...base,
+        id,
+        op: "recreate",
+        number: c.number,
+        engineName: containerName(desired.project, svc, c.number),
+        existingId: c.id,
+        ...why,
+        ...stopInfo(svc),
+      });
     } else if (c.state !== "running" && !(ctx.jobs.has(svc.name) && c.state === "exited" && exitCode(c) === 0)) {
       ctx.steps.push({ ...base, id, op: "start", number: c.number, engineName: c.name, existingId: c.id, cause: `container ${c.name} is ${c.state}` });
     }
@@ -125,10 +138,20 @@ function serviceSteps(ctx: Ctx, svc: DesiredService, containers: readonly Observ
     const foreign = observed.foreign.find((f) => f.name === engineName);
     if (foreign) {
       const owner = foreign.project ? `project "${foreign.project}"` : "no compose project";
-      ctx.blockers.push({ resource: `service:${svc.name}`, message: `service "${svc.name}": a container named "${engineName}" already exists and is not part of "${desired.project}" (it belongs to ${owner}); Berth will not touch it: rename or remove it, or set containerName` });
+      ctx.blockers.push({
+        resource: `service:${svc.name}`,
+        message: `service "${svc.name}": a container named "${engineName}" already exists and is not part of "${desired.project}" (it belongs to ${owner}); Berth will not touch it: rename or remove it, or set containerName`,
+      });
       continue;
     }
-    ctx.steps.push({ ...base, id: `service:${svc.name}:${next}`, op: "create", number: next, engineName, cause: kept.length || next > 1 ? `replica ${next} of ${svc.replicas}` : "new" });
+    ctx.steps.push({
+      ...base,
+      id: `service:${svc.name}:${next}`,
+      op: "create",
+      number: next,
+      engineName,
+      cause: kept.length || next > 1 ? `replica ${next} of ${svc.replicas}` : "new",
+    });
   }
 }
 
@@ -143,11 +166,25 @@ function restartSteps(ctx: Ctx, byService: Map<string, ObservedContainer[]>): vo
   const touched = new Set(ctx.steps.filter((s) => s.kind === "service").map((s) => `${s.resource}:${s.number}`));
   for (const svc of Object.values(ctx.desired.services)) {
     if (ctx.options.services && !ctx.options.services.includes(svc.name)) continue;
-    const deps = Object.entries(svc.dependsOn).filter(([dep, spec]) => spec.restart === true && recreated.has(dep)).map(([dep]) => dep);
+    const deps = Object.entries(svc.dependsOn)
+      .filter(([dep, spec]) => spec.restart === true && recreated.has(dep))
+      .map(([dep]) => dep);
     if (!deps.length) continue;
     const running = (byService.get(svc.name) ?? []).filter((c) => c.number <= svc.replicas && c.state === "running" && !touched.has(`${svc.name}:${c.number}`));
     for (const c of running) {
-      ctx.steps.push({ id: `service:${svc.name}:${c.number}`, op: "restart", kind: "service", resource: svc.name, number: c.number, engineName: c.name, existingId: c.id, image: svc.image, cause: `${deps.join(", ")} recreated (dependsOn restart: true)`, after: [], ...stopInfo(svc) });
+      ctx.steps.push({
+        id: `service:${svc.name}:${c.number}`,
+        op: "restart",
+        kind: "service",
+        resource: svc.name,
+        number: c.number,
+        engineName: c.name,
+        existingId: c.id,
+        image: svc.image,
+        cause: `${deps.join(", ")} recreated (dependsOn restart: true)`,
+        after: [],
+        ...stopInfo(svc),
+      });
     }
   }
 }
@@ -162,7 +199,10 @@ function resourceSteps(ctx: Ctx, kind: "network" | "volume"): void {
     if (w.external || byLogical.has(w.name)) continue;
     if (foreign.includes(w.engineName)) {
       if (kind === "volume") continue; // compose reuses a same-named volume (it warns); user data is never replaced
-      ctx.blockers.push({ resource: `${kind}:${w.name}`, message: `${kind} "${w.engineName}" already exists and is not part of "${desired.project}"; Berth will not touch it: remove it, or declare it external` });
+      ctx.blockers.push({
+        resource: `${kind}:${w.name}`,
+        message: `${kind} "${w.engineName}" already exists and is not part of "${desired.project}"; Berth will not touch it: remove it, or declare it external`,
+      });
       continue;
     }
     ctx.steps.push({ id: `${kind}:${w.name}`, op: "create", kind, resource: w.name, engineName: w.engineName, cause: "new", after: [] });
@@ -176,13 +216,33 @@ function orphanSteps(ctx: Ctx, byService: Map<string, ObservedContainer[]>): str
     if (desired.services[service]) continue;
     for (const c of containers) {
       const id = `service:${service}:${c.number}:${c.id.slice(0, 12)}`;
-      ctx.steps.push({ id, op: "remove", kind: "service", resource: service, number: c.number, engineName: c.name, existingId: c.id, cause: "no longer in the stack", after: [], ...stopInfo(undefined) });
+      ctx.steps.push({
+        id,
+        op: "remove",
+        kind: "service",
+        resource: service,
+        number: c.number,
+        engineName: c.name,
+        existingId: c.id,
+        cause: "no longer in the stack",
+        after: [],
+        ...stopInfo(undefined),
+      });
       removed.push(id);
     }
   }
   for (const n of observed.networks) {
     if (desired.networks[n.logicalName]) continue;
-    ctx.steps.push({ id: `network:${n.logicalName}`, op: "remove", kind: "network", resource: n.logicalName, engineName: n.name, existingId: n.id, cause: "no longer in the stack", after: [] });
+    ctx.steps.push({
+      id: `network:${n.logicalName}`,
+      op: "remove",
+      kind: "network",
+      resource: n.logicalName,
+      engineName: n.name,
+      existingId: n.id,
+      cause: "no longer in the stack",
+      after: [],
+    });
   }
   return removed;
 }
@@ -195,7 +255,15 @@ function keptVolumeSteps(ctx: Ctx): string[] {
       kept.push(v.name);
       continue;
     }
-    ctx.steps.push({ id: `volume:${v.logicalName}`, op: "remove", kind: "volume", resource: v.logicalName, engineName: v.name, cause: "no longer in the stack (--volumes)", after: [] });
+    ctx.steps.push({
+      id: `volume:${v.logicalName}`,
+      op: "remove",
+      kind: "volume",
+      resource: v.logicalName,
+      engineName: v.name,
+      cause: "no longer in the stack (--volumes)",
+      after: [],
+    });
   }
   return kept;
 }
@@ -247,7 +315,16 @@ function linkSteps(ctx: Ctx): PlanStep[] {
       if (spec.condition !== "service_started") {
         const waitId = `wait:${dep}`;
         if (!waits.has(waitId)) {
-          waits.set(waitId, { id: waitId, op: "wait", kind: "service", resource: dep, engineName: dep, cause: spec.condition === "service_healthy" ? "healthy" : "completed successfully", condition: spec.condition, after: ofService(dep) });
+          waits.set(waitId, {
+            id: waitId,
+            op: "wait",
+            kind: "service",
+            resource: dep,
+            engineName: dep,
+            cause: spec.condition === "service_healthy" ? "healthy" : "completed successfully",
+            condition: spec.condition,
+            after: ofService(dep),
+          });
         }
         after.add(waitId);
       }

@@ -59,7 +59,11 @@ function createResource(step: SwarmStep, opts: SwarmExecuteOptions): Promise<voi
       return;
     }
     const f = step.kind === "secret" ? d.secrets[step.resource] : d.configs[step.resource];
-    const body = { Name: f.engineName, Labels: { ...stackLabels(d.stack, f.labels), [StackLabels.logical]: f.name }, Data: (f.data ?? Buffer.alloc(0)).toString("base64") };
+    const body = {
+      Name: f.engineName,
+      Labels: { ...stackLabels(d.stack, f.labels), [StackLabels.logical]: f.name },
+      Data: (f.data ?? Buffer.alloc(0)).toString("base64"),
+    };
     if (step.kind === "secret") await opts.engine.createSecret(body);
     else await opts.engine.createConfig(body);
   });
@@ -72,7 +76,9 @@ function createNetwork(d: SwarmDesired, n: SwarmDesired["networks"][string], eng
     ...(n.attachable !== undefined ? { Attachable: n.attachable } : {}),
     ...(n.internal !== undefined ? { Internal: n.internal } : {}),
     ...(n.driverOpts ? { Options: { ...n.driverOpts } } : {}),
-    ...(n.ipam?.config?.length ? { IPAM: { Driver: n.ipam.driver ?? "default", Config: n.ipam.config.map((c) => ({ Subnet: c.subnet, Gateway: c.gateway, IPRange: c.ipRange })) } } : {}),
+    ...(n.ipam?.config?.length
+      ? { IPAM: { Driver: n.ipam.driver ?? "default", Config: n.ipam.config.map((c) => ({ Subnet: c.subnet, Gateway: c.gateway, IPRange: c.ipRange })) } }
+      : {}),
     Labels: stackLabels(d.stack, n.labels),
   });
 }
@@ -125,7 +131,13 @@ async function applyService(step: SwarmStep, ids: Readonly<Record<string, string
     before = new Set((await opts.engine.listTasks({ services: [serviceId] })).map((t) => t.id));
     const warnings = await opts.engine.updateService(serviceId, step.version ?? 0, body).catch((err: Error) => {
       if (!/out of sequence/.test(err.message)) throw err;
-      throw Object.assign(new Error(`${svc.engineName} changed on the swarm after the plan was made (version ${step.version}); nothing was overwritten: run the command again to see the new plan (${err.message})`, { cause: err }), { userError: true });
+      throw Object.assign(
+        new Error(
+          `${svc.engineName} changed on the swarm after the plan was made (version ${step.version}); nothing was overwritten: run the command again to see the new plan (${err.message})`,
+          { cause: err },
+        ),
+        { userError: true },
+      );
     });
     return warnings.length ? warnings.join("; ") : undefined;
   });
@@ -190,14 +202,26 @@ export async function executeSwarm(plan: SwarmPlan, opts: SwarmExecuteOptions): 
   const of = (op: SwarmStep["op"], kinds: readonly SwarmStep["kind"][]) => plan.steps.filter((s) => s.op === op && kinds.includes(s.kind));
   await Promise.all(of("create", ["network", "secret", "config"]).map((s) => createResource(s, opts)));
   const services = [...of("create", ["service"]), ...of("update", ["service"])];
-  const ids = services.some((s) => (opts.desired.services[s.resource].spec.secrets?.length ?? 0) + (opts.desired.services[s.resource].spec.configs?.length ?? 0) > 0) ? await fileIds(opts.engine) : {};
+  const ids = services.some(
+    (s) => (opts.desired.services[s.resource].spec.secrets?.length ?? 0) + (opts.desired.services[s.resource].spec.configs?.length ?? 0) > 0,
+  )
+    ? await fileIds(opts.engine)
+    : {};
   const results = await Promise.allSettled(services.map((s) => applyService(s, ids, opts)));
   const failures = results.flatMap((r) => (r.status === "rejected" ? [(r.reason as Error).message] : []));
   const rolledBack = results.flatMap((r) => (r.status === "rejected" && r.reason instanceof ConvergeError && r.reason.rolledBack ? [r.reason.service] : []));
   if (failures.length) throw new SwarmApplyError(failures, rolledBack);
   const removed = of("remove", ["service"]);
   await Promise.all(removed.map((s) => removeStep(s, opts)));
-  if (removed.length) await untilGone(() => tasksLeft(opts.engine, removed.map((s) => s.existingId ?? s.engineName)), 60_000);
+  if (removed.length)
+    await untilGone(
+      () =>
+        tasksLeft(
+          opts.engine,
+          removed.map((s) => s.existingId ?? s.engineName),
+        ),
+      60_000,
+    );
   const networks = of("remove", ["network"]);
   await Promise.all([...networks, ...of("remove", ["secret", "config"])].map((s) => removeStep(s, opts)));
   // A removed overlay network lingers on the node for a moment; a new one of that name could not be made until it is gone.

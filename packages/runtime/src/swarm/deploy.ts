@@ -29,7 +29,11 @@ export interface SwarmDiffOptions {
 }
 
 /** What `apply --target swarm` would do; built images are not built (an existing local image stands in). */
-export async function diffSwarm(engine: Engine, prepared: Prepared, opts: SwarmDiffOptions & { images?: Record<string, string> } = {}): Promise<{ plan: SwarmPlan; desired: SwarmDesired; observed: SwarmObserved }> {
+export async function diffSwarm(
+  engine: Engine,
+  prepared: Prepared,
+  opts: SwarmDiffOptions & { images?: Record<string, string> } = {},
+): Promise<{ plan: SwarmPlan; desired: SwarmDesired; observed: SwarmObserved }> {
   const images = opts.images ?? (await swarmImages(engine, prepared.desired, { build: false }));
   const desired = resolveSwarm(prepared.graph, prepared.desired, { images, readFile: opts.readFile });
   const observed = await observeSwarm(engine, desired.stack);
@@ -77,7 +81,11 @@ export async function applySwarm(engine: Engine, prepared: Prepared, options: Sw
   if (options.confirm && !(await options.confirm(first))) return { plan: first, result: "declined" };
   return locked(engine, prepared.graph.project, "dsl apply --target swarm", options.lockTimeoutMs, async () => {
     const { plan, desired } = await diffSwarm(engine, prepared, { ...options, images });
-    if (!sameSteps(first, plan)) throw Object.assign(new Error("the stack changed on the swarm while the plan was being confirmed; nothing was done: run the command again to see the new plan"), { userError: true });
+    if (!sameSteps(first, plan))
+      throw Object.assign(
+        new Error("the stack changed on the swarm while the plan was being confirmed; nothing was done: run the command again to see the new plan"),
+        { userError: true },
+      );
     await executeSwarm(plan, { engine, desired, onProgress: options.onStep, waitTimeoutMs: options.waitTimeoutMs, pollMs: options.pollMs });
     return { plan, result: "applied" as const };
   });
@@ -87,13 +95,50 @@ export async function applySwarm(engine: Engine, prepared: Prepared, options: Sw
 export function planSwarmDestroy(observed: SwarmObserved): SwarmPlan {
   const stack = observed.stack;
   const logical = (name: string) => (name.startsWith(`${stack}_`) ? name.slice(stack.length + 1) : name);
-  const services: SwarmStep[] = observed.services.map((s) => ({ id: `service:${logical(s.name)}`, op: "remove", kind: "service", resource: logical(s.name), engineName: s.name, existingId: s.id, cause: "destroy", after: [] }));
+  const services: SwarmStep[] = observed.services.map((s) => ({
+    id: `service:${logical(s.name)}`,
+    op: "remove",
+    kind: "service",
+    resource: logical(s.name),
+    engineName: s.name,
+    existingId: s.id,
+    cause: "destroy",
+    after: [],
+  }));
   const after = services.map((s) => s.id);
-  const owned = <T extends { name: string; labels: Readonly<Record<string, string>> }>(xs: readonly T[]) => xs.filter((x) => x.labels[StackLabels.namespace] === stack);
+  const owned = <T extends { name: string; labels: Readonly<Record<string, string>> }>(xs: readonly T[]) =>
+    xs.filter((x) => x.labels[StackLabels.namespace] === stack);
   const rest: SwarmStep[] = [
-    ...owned(observed.networks).map((n) => ({ id: `network:${logical(n.name)}`, op: "remove" as const, kind: "network" as const, resource: logical(n.name), engineName: n.name, existingId: n.id, cause: "destroy", after })),
-    ...owned(observed.secrets).map((x) => ({ id: `secret:${x.name}`, op: "remove" as const, kind: "secret" as const, resource: x.labels[StackLabels.logical] ?? logical(x.name), engineName: x.name, existingId: x.id, cause: "destroy", after })),
-    ...owned(observed.configs).map((x) => ({ id: `config:${x.name}`, op: "remove" as const, kind: "config" as const, resource: x.labels[StackLabels.logical] ?? logical(x.name), engineName: x.name, existingId: x.id, cause: "destroy", after })),
+    ...owned(observed.networks).map((n) => ({
+      id: `network:${logical(n.name)}`,
+      op: "remove" as const,
+      kind: "network" as const,
+      resource: logical(n.name),
+      engineName: n.name,
+      existingId: n.id,
+      cause: "destroy",
+      after,
+    })),
+    ...owned(observed.secrets).map((x) => ({
+      id: `secret:${x.name}`,
+      op: "remove" as const,
+      kind: "secret" as const,
+      resource: x.labels[StackLabels.logical] ?? logical(x.name),
+      engineName: x.name,
+      existingId: x.id,
+      cause: "destroy",
+      after,
+    })),
+    ...owned(observed.configs).map((x) => ({
+      id: `config:${x.name}`,
+      op: "remove" as const,
+      kind: "config" as const,
+      resource: x.labels[StackLabels.logical] ?? logical(x.name),
+      engineName: x.name,
+      existingId: x.id,
+      cause: "destroy",
+      after,
+    })),
   ];
   return { stack, endpoint: observed.endpoint, steps: [...services, ...rest], blockers: [], warnings: [] };
 }

@@ -90,7 +90,10 @@ function files(graph: Graph, desired: DesiredState, kind: "secret" | "config", r
         throw new LoadError(`${formatLocation(spec.location)}: ${kind} "${name}": cannot read ${r.file}: ${(err as Error).message}`, { cause: err });
       }
     } else if (r?.content !== undefined) data = Buffer.from(r.content, "utf8");
-    else throw new LoadError(`${formatLocation(spec.location)}: ${kind} "${name}": ${spec.environment ? `environment variable ${spec.environment} is not set` : "has neither file nor content"}`);
+    else
+      throw new LoadError(
+        `${formatLocation(spec.location)}: ${kind} "${name}": ${spec.environment ? `environment variable ${spec.environment} is not set` : "has neither file nor content"}`,
+      );
     out[name] = { kind, name, engineName: versioned(graph.project, name, contentHash8(data)), external: false, labels: spec.labels, data };
   }
   return out;
@@ -118,10 +121,21 @@ export function resolveSwarm(graph: Graph, desired: DesiredState, opts: SwarmRes
   const networks: Record<string, SwarmDesiredNetwork> = {};
   for (const [name, n] of Object.entries(desired.networks)) {
     const g = graph.networks[name];
-    networks[name] = { name, engineName: n.engineName, external: n.external, location: n.location, internal: n.internal, attachable: n.attachable, driverOpts: n.driverOpts, labels: n.labels, ipam: g?.ipam };
+    networks[name] = {
+      name,
+      engineName: n.engineName,
+      external: n.external,
+      location: n.location,
+      internal: n.internal,
+      attachable: n.attachable,
+      driverOpts: n.driverOpts,
+      labels: n.labels,
+      ipam: g?.ipam,
+    };
   }
   const volumes: Record<string, SpecContext["volumes"][string]> = {};
-  for (const [name, v] of Object.entries(desired.volumes)) volumes[name] = { engineName: v.engineName, external: v.external, driver: v.driver, driverOpts: v.driverOpts };
+  for (const [name, v] of Object.entries(desired.volumes))
+    volumes[name] = { engineName: v.engineName, external: v.external, driver: v.driver, driverOpts: v.driverOpts };
   return {
     stack: graph.project,
     services,

@@ -29,7 +29,8 @@ export const IGNORED_SERVICE_KEYS: readonly (readonly [keyof ServiceSpec, string
 
 function serviceDiagnostics(s: ServiceSpec, out: SwarmDiagnostic[]): void {
   const at = `${formatLocation(s.location)}: service "${s.name}"`;
-  const warn = (message: string, stackFileOnly = false) => out.push({ level: "warning", message: `${at}: ${message}`, ...(stackFileOnly ? { stackFileOnly } : {}) });
+  const warn = (message: string, stackFileOnly = false) =>
+    out.push({ level: "warning", message: `${at}: ${message}`, ...(stackFileOnly ? { stackFileOnly } : {}) });
   const error = (message: string) => out.push({ level: "error", message: `${at}: ${message}` });
   if (s.build) {
     warn(
@@ -45,18 +46,22 @@ function serviceDiagnostics(s: ServiceSpec, out: SwarmDiagnostic[]): void {
   }
   s.ports?.forEach((p, i) => {
     if (p.hostIp !== undefined && !ANY_ADDRESS.has(p.hostIp)) {
-      error(`ports[${i}] binds ${p.hostIp}, but Swarm publishes on every interface of every node and cannot bind one address: remove hostIp (and mind that the port becomes reachable from outside), or leave the port out`);
+      error(
+        `ports[${i}] binds ${p.hostIp}, but Swarm publishes on every interface of every node and cannot bind one address: remove hostIp (and mind that the port becomes reachable from outside), or leave the port out`,
+      );
     }
   });
   for (const [net, opts] of Object.entries(s.networks ?? {})) {
     if (opts.ipv4Address || opts.ipv6Address) warn(`networks.${net}: a static address is ignored by Swarm and left out`);
   }
   s.volumes?.forEach((m, i) => {
-    if (m.type === "bind" && m.createHostPath !== undefined) warn(`volumes[${i}]: createHostPath is not supported by Swarm (the host path must exist on the node) and is left out`);
+    if (m.type === "bind" && m.createHostPath !== undefined)
+      warn(`volumes[${i}]: createHostPath is not supported by Swarm (the host path must exist on the node) and is left out`);
   });
   if (s.healthcheck?.startInterval) warn("healthcheck.startInterval is not supported by Swarm and is left out");
   const res = s.deploy?.resources;
-  if (res?.limits?.pids !== undefined || res?.reservations?.pids !== undefined) warn("deploy.resources pids limits are not supported by Swarm and are left out");
+  if (res?.limits?.pids !== undefined || res?.reservations?.pids !== undefined)
+    warn("deploy.resources pids limits are not supported by Swarm and are left out");
 }
 
 /** Every problem the graph has as a Swarm stack, in graph order (services, then networks, secrets, configs). */
@@ -66,10 +71,16 @@ export function swarmDiagnostics(graph: Graph): SwarmDiagnostic[] {
   for (const name of Object.keys(graph.networks).sort()) {
     const n = graph.networks[name];
     if (!n.external && n.driver !== undefined && n.driver !== "overlay") {
-      out.push({ level: "error", message: `${formatLocation(n.location)}: network "${name}": driver "${n.driver}" cannot span the nodes of a swarm: use "overlay" (or leave driver unset)` });
+      out.push({
+        level: "error",
+        message: `${formatLocation(n.location)}: network "${name}": driver "${n.driver}" cannot span the nodes of a swarm: use "overlay" (or leave driver unset)`,
+      });
     }
   }
-  for (const [kind, map] of [["secret", graph.secrets], ["config", graph.configs]] as const) {
+  for (const [kind, map] of [
+    ["secret", graph.secrets],
+    ["config", graph.configs],
+  ] as const) {
     for (const name of Object.keys(map).sort()) {
       const f = map[name] as { environment?: string; content?: string; external?: boolean; location: Graph["location"] };
       if (f.external) continue;

@@ -48,7 +48,9 @@ function describe(s: SwarmStep): string {
   if (s.rolling) {
     const r = s.rolling;
     const tasks = r.tasks ? `${r.tasks} task${r.tasks === 1 ? "" : "s"}` : "every task";
-    parts.push(`rolling update of ${tasks} (${r.parallelism} at a time, ${r.order}${r.delay ? `, ${seconds(r.delay)} apart` : ""}, on failure ${r.failureAction})`);
+    parts.push(
+      `rolling update of ${tasks} (${r.parallelism} at a time, ${r.order}${r.delay ? `, ${seconds(r.delay)} apart` : ""}, on failure ${r.failureAction})`,
+    );
   } else if (rest.length) parts.push("in place");
   const head = parts.join("; ");
   return rest.length ? `${head}: ${rest.map(formatChange).join("; ")}` : head;
@@ -70,6 +72,12 @@ export function formatSwarmPlan(plan: SwarmPlan, options: SwarmFormatOptions = {
   }
   for (const b of plan.blockers) lines.push(paint(31)(`  ! ${b}`));
   const sum = summarizeSwarm(plan);
-  lines.push(steps.length ? `Plan: ${sum.add} to add, ${sum.change} to change, ${sum.remove} to remove.` : plan.blockers.length ? "Nothing can be applied until the problems above are fixed." : "No changes.");
+  lines.push(
+    steps.length
+      ? `Plan: ${sum.add} to add, ${sum.change} to change, ${sum.remove} to remove.`
+      : plan.blockers.length
+        ? "Nothing can be applied until the problems above are fixed."
+        : "No changes.",
+  );
   return `${lines.join("\n")}\n`;
 }

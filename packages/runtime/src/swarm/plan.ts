@@ -24,7 +24,10 @@ function planNetworks(d: SwarmDesired, o: SwarmObserved, acc: Acc): void {
   for (const n of Object.values(d.networks).sort((a, b) => a.name.localeCompare(b.name))) {
     const found = o.networks.find((x) => x.name === n.engineName);
     if (n.external) {
-      if (!found) acc.blockers.push(`network "${n.name}" is external, but no network "${n.engineName}" exists: create it (docker network create -d overlay ${n.engineName})`);
+      if (!found)
+        acc.blockers.push(
+          `network "${n.name}" is external, but no network "${n.engineName}" exists: create it (docker network create -d overlay ${n.engineName})`,
+        );
       continue;
     }
     if (!found) {
@@ -32,7 +35,9 @@ function planNetworks(d: SwarmDesired, o: SwarmObserved, acc: Acc): void {
     } else if (found.labels[StackLabels.namespace] !== d.stack) {
       acc.blockers.push(`network "${n.engineName}" exists but does not belong to stack "${d.stack}": remove or rename it`);
     } else if (found.scope !== "swarm") {
-      acc.blockers.push(`network "${n.engineName}" has scope "${found.scope}", not swarm: remove it (docker network rm ${n.engineName}) so that an overlay network can take its name`);
+      acc.blockers.push(
+        `network "${n.engineName}" has scope "${found.scope}", not swarm: remove it (docker network rm ${n.engineName}) so that an overlay network can take its name`,
+      );
     }
   }
 }
@@ -41,24 +46,40 @@ function planFiles(files: Readonly<Record<string, SwarmDesiredFile>>, observed: 
   for (const f of Object.values(files)) {
     const found = observed.find((x) => x.name === f.engineName);
     if (f.external) {
-      if (!found) acc.blockers.push(`${f.kind} "${f.name}" is external, but no ${f.kind} "${f.engineName}" exists: create it (docker ${f.kind} create ${f.engineName} <file>)`);
+      if (!found)
+        acc.blockers.push(
+          `${f.kind} "${f.name}" is external, but no ${f.kind} "${f.engineName}" exists: create it (docker ${f.kind} create ${f.engineName} <file>)`,
+        );
       continue;
     }
     if (!found) {
       const older = observed.some((x) => x.labels[StackLabels.namespace] === stack && x.labels[StackLabels.logical] === f.name);
-      acc.steps.push({ id: `${f.kind}:${f.name}`, op: "create", kind: f.kind, resource: f.name, engineName: f.engineName, cause: older ? "new content (new version)" : "missing", after: [] });
+      acc.steps.push({
+        id: `${f.kind}:${f.name}`,
+        op: "create",
+        kind: f.kind,
+        resource: f.name,
+        engineName: f.engineName,
+        cause: older ? "new content (new version)" : "missing",
+        after: [],
+      });
     }
   }
 }
 
-function rollingOf(s: SwarmService | undefined, replicas: number | undefined, global: boolean, desiredConfig: { parallelism?: number; order?: string; failureAction?: string; delay?: number }): RollingUpdate {
+function rollingOf(
+  s: SwarmService | undefined,
+  replicas: number | undefined,
+  global: boolean,
+  desiredConfig: { parallelism?: number; order?: string; failureAction?: string; delay?: number },
+): RollingUpdate {
   const uc = (s?.spec.UpdateConfig ?? {}) as { Parallelism?: number; Order?: string; FailureAction?: string; Delay?: number };
   return {
     tasks: global ? 0 : (replicas ?? 1),
     parallelism: desiredConfig.parallelism ?? uc.Parallelism ?? 1,
     order: (desiredConfig.order ?? uc.Order ?? "stop-first") as RollingUpdate["order"],
     failureAction: (desiredConfig.failureAction ?? uc.FailureAction ?? "pause") as RollingUpdate["failureAction"],
-    ...(desiredConfig.delay ?? uc.Delay ? { delay: desiredConfig.delay ?? uc.Delay } : {}),
+    ...((desiredConfig.delay ?? uc.Delay) ? { delay: desiredConfig.delay ?? uc.Delay } : {}),
   };
 }
 
@@ -69,20 +90,39 @@ function planServices(d: SwarmDesired, o: SwarmObserved, acc: Acc, prereqs: (svc
     const replicas = svc.global ? undefined : svc.replicas;
     if (!found) {
       if (o.foreignServices.includes(svc.engineName)) {
-        acc.blockers.push(`${svc.location.file}:${svc.location.line}:${svc.location.column}: service "${svc.name}": a service named "${svc.engineName}" exists outside stack "${d.stack}": remove or rename it`);
+        acc.blockers.push(
+          `${svc.location.file}:${svc.location.line}:${svc.location.column}: service "${svc.name}": a service named "${svc.engineName}" exists outside stack "${d.stack}": remove or rename it`,
+        );
         continue;
       }
-      acc.steps.push({ id: `service:${svc.name}`, op: "create", kind: "service", resource: svc.name, engineName: svc.engineName, cause: "missing", image: svc.image, ...(replicas !== undefined ? { replicas } : {}), after: prereqs(svc.name) });
+      acc.steps.push({
+        id: `service:${svc.name}`,
+        op: "create",
+        kind: "service",
+        resource: svc.name,
+        engineName: svc.engineName,
+        cause: "missing",
+        image: svc.image,
+        ...(replicas !== undefined ? { replicas } : {}),
+        after: prereqs(svc.name),
+      });
       continue;
     }
     const want = desiredView(d, svc);
     const have = viewOf(found.spec, networkName);
     if (want.mode !== have.mode) {
-      acc.blockers.push(`service "${svc.name}": mode ${String(have.mode)} → ${String(want.mode)} cannot be changed on a running service: remove it first (docker service rm ${svc.engineName})`);
+      acc.blockers.push(
+        `service "${svc.name}": mode ${String(have.mode)} → ${String(want.mode)} cannot be changed on a running service: remove it first (docker service rm ${svc.engineName})`,
+      );
       continue;
     }
     const last = (found.labels[StackLabels.fields] ?? "").split(",").filter(Boolean);
-    const changes = diffViews(have, want, [...Object.keys(want), ...last], svc.sensitive.map((p) => p));
+    const changes = diffViews(
+      have,
+      want,
+      [...Object.keys(want), ...last],
+      svc.sensitive.map((p) => p),
+    );
     if (!changes.length) continue;
     const rolling = isRolling(changes)
       ? rollingOf(found, replicas, svc.global, {
@@ -117,21 +157,51 @@ function planRemovals(d: SwarmDesired, o: SwarmObserved, acc: Acc): void {
     if (wanted.has(s.name)) continue;
     const id = `service:${s.name.slice(d.stack.length + 1) || s.name}`;
     removedServices.push(id);
-    acc.steps.push({ id, op: "remove", kind: "service", resource: s.name.slice(d.stack.length + 1) || s.name, engineName: s.name, existingId: s.id, cause: "no longer in stack.ts", after: [] });
+    acc.steps.push({
+      id,
+      op: "remove",
+      kind: "service",
+      resource: s.name.slice(d.stack.length + 1) || s.name,
+      engineName: s.name,
+      existingId: s.id,
+      cause: "no longer in stack.ts",
+      after: [],
+    });
   }
   const after = [...serviceSteps, ...removedServices];
   const nets = new Set(Object.values(d.networks).map((n) => n.engineName));
   for (const n of o.networks) {
     if (n.labels[StackLabels.namespace] !== d.stack || nets.has(n.name)) continue;
-    acc.steps.push({ id: `network:${n.name}`, op: "remove", kind: "network", resource: n.name.slice(d.stack.length + 1) || n.name, engineName: n.name, existingId: n.id, cause: "no longer used", after });
+    acc.steps.push({
+      id: `network:${n.name}`,
+      op: "remove",
+      kind: "network",
+      resource: n.name.slice(d.stack.length + 1) || n.name,
+      engineName: n.name,
+      existingId: n.id,
+      cause: "no longer used",
+      after,
+    });
   }
-  for (const [kind, files, observed] of [["secret", d.secrets, o.secrets], ["config", d.configs, o.configs]] as const) {
+  for (const [kind, files, observed] of [
+    ["secret", d.secrets, o.secrets],
+    ["config", d.configs, o.configs],
+  ] as const) {
     const keep = new Set(Object.values(files).map((f) => f.engineName));
     for (const f of observed) {
       if (f.labels[StackLabels.namespace] !== d.stack || keep.has(f.name)) continue;
       const logical = f.labels[StackLabels.logical] ?? (f.name.slice(d.stack.length + 1) || f.name);
       const stillDeclared = Object.values(files).some((x) => x.name === logical);
-      acc.steps.push({ id: `${kind}:${logical}:${f.name}`, op: "remove", kind, resource: logical, engineName: f.name, existingId: f.id, cause: stillDeclared ? "old version" : "no longer in stack.ts", after });
+      acc.steps.push({
+        id: `${kind}:${logical}:${f.name}`,
+        op: "remove",
+        kind,
+        resource: logical,
+        engineName: f.name,
+        existingId: f.id,
+        cause: stillDeclared ? "old version" : "no longer in stack.ts",
+        after,
+      });
     }
   }
 }

@@ -35,7 +35,10 @@ export interface SwarmStackStatus {
 
 export async function swarmPs(engine: Engine, stack: string): Promise<SwarmStackStatus> {
   const services = await engine.listServices({ labels: { [StackLabels.namespace]: stack } });
-  const [tasks, nodes] = await Promise.all([engine.listTasks({ services: services.map((s) => s.id) }), services.length ? engine.listNodes() : Promise.resolve([])]);
+  const [tasks, nodes] = await Promise.all([
+    engine.listTasks({ services: services.map((s) => s.id) }),
+    services.length ? engine.listNodes() : Promise.resolve([]),
+  ]);
   const hostname = (id: string) => nodes.find((n) => n.id === id)?.hostname ?? (id ? id.slice(0, 12) : "");
   return {
     stack,
@@ -45,7 +48,13 @@ export async function swarmPs(engine: Engine, stack: string): Promise<SwarmStack
       // Per slot: the task that should run first, then its history, newest first (as docker stack ps).
       const mine = tasks
         .filter((t) => t.serviceId === s.id)
-        .sort((a, b) => a.slot - b.slot || a.nodeId.localeCompare(b.nodeId) || Number(b.desiredState === "running") - Number(a.desiredState === "running") || b.timestamp.localeCompare(a.timestamp));
+        .sort(
+          (a, b) =>
+            a.slot - b.slot ||
+            a.nodeId.localeCompare(b.nodeId) ||
+            Number(b.desiredState === "running") - Number(a.desiredState === "running") ||
+            b.timestamp.localeCompare(a.timestamp),
+        );
       const global = spec.Mode?.Global !== undefined;
       return {
         service: s.name.startsWith(`${stack}_`) ? s.name.slice(stack.length + 1) : s.name,

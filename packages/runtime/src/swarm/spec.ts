@@ -19,7 +19,12 @@ export interface SpecContext {
   /** Logical network → engine name. */
   readonly networks: Readonly<Record<string, string>>;
   /** Logical volume → engine name and whether it is external. */
-  readonly volumes: Readonly<Record<string, { readonly engineName: string; readonly external: boolean; readonly driver?: string; readonly driverOpts?: Readonly<Record<string, string>> }>>;
+  readonly volumes: Readonly<
+    Record<
+      string,
+      { readonly engineName: string; readonly external: boolean; readonly driver?: string; readonly driverOpts?: Readonly<Record<string, string>> }
+    >
+  >;
   /** Logical secret/config → engine (versioned) name. */
   readonly secrets: Readonly<Record<string, string>>;
   readonly configs: Readonly<Record<string, string>>;
@@ -41,7 +46,14 @@ function resources(d: DeploySpec | undefined): Body | undefined {
 /** `docker stack deploy` fills Parallelism 1 when the file does not say. */
 function updateConfig(u: UpdateConfigSpec | undefined): Body | undefined {
   if (!u) return undefined;
-  return compact({ Parallelism: u.parallelism ?? 1, Delay: durationNs(u.delay), FailureAction: u.failureAction, Monitor: durationNs(u.monitor), MaxFailureRatio: u.maxFailureRatio, Order: u.order });
+  return compact({
+    Parallelism: u.parallelism ?? 1,
+    Delay: durationNs(u.delay),
+    FailureAction: u.failureAction,
+    Monitor: durationNs(u.monitor),
+    MaxFailureRatio: u.maxFailureRatio,
+    Order: u.order,
+  });
 }
 
 function mount(m: MountSpec, ctx: SpecContext): Body {
@@ -54,8 +66,18 @@ function mount(m: MountSpec, ctx: SpecContext): Body {
       const v = ctx.volumes[m.source];
       const external = v?.external === true;
       const driver = v?.driver || v?.driverOpts ? compact({ Name: v.driver ?? "local", Options: v.driverOpts }) : undefined;
-      const opts = compact({ NoCopy: m.noCopy, Labels: external ? undefined : { [StackLabels.namespace]: ctx.stack }, DriverConfig: external ? undefined : driver });
-      return compact({ Type: "volume", Source: v?.engineName ?? scoped(ctx.stack, m.source), Target: m.target, ReadOnly: m.readOnly, VolumeOptions: Object.keys(opts).length ? opts : undefined });
+      const opts = compact({
+        NoCopy: m.noCopy,
+        Labels: external ? undefined : { [StackLabels.namespace]: ctx.stack },
+        DriverConfig: external ? undefined : driver,
+      });
+      return compact({
+        Type: "volume",
+        Source: v?.engineName ?? scoped(ctx.stack, m.source),
+        Target: m.target,
+        ReadOnly: m.readOnly,
+        VolumeOptions: Object.keys(opts).length ? opts : undefined,
+      });
     }
   }
 }
@@ -65,7 +87,9 @@ function grants(list: ServiceSpec["secrets"], names: Readonly<Record<string, str
   return list.map((g) => {
     const name = names[g.source] ?? scoped(ctx.stack, g.source);
     const file = { Name: g.target ?? (kind === "secret" ? g.source : `/${g.source}`), UID: g.uid ?? "0", GID: g.gid ?? "0", Mode: g.mode ?? 0o444 };
-    return kind === "secret" ? { File: file, SecretID: ctx.ids?.[name] ?? "", SecretName: name } : { File: file, ConfigID: ctx.ids?.[name] ?? "", ConfigName: name };
+    return kind === "secret"
+      ? { File: file, SecretID: ctx.ids?.[name] ?? "", SecretName: name }
+      : { File: file, ConfigID: ctx.ids?.[name] ?? "", ConfigName: name };
   });
 }
 
@@ -79,7 +103,10 @@ function hosts(list: readonly string[] | undefined): string[] | undefined {
 }
 
 function containerSpec(s: ServiceSpec, ctx: SpecContext): Body {
-  const env = Object.entries(s.environment ?? {}).filter((e): e is [string, string] => e[1] !== null).map(([k, v]) => `${k}=${v}`).sort();
+  const env = Object.entries(s.environment ?? {})
+    .filter((e): e is [string, string] => e[1] !== null)
+    .map(([k, v]) => `${k}=${v}`)
+    .sort();
   const h = s.healthcheck;
   return compact({
     Image: ctx.image,
@@ -98,7 +125,17 @@ function containerSpec(s: ServiceSpec, ctx: SpecContext): Body {
     StopSignal: s.stopSignal,
     StopGracePeriod: durationNs(s.stopGracePeriod),
     // The API's key is `Healthcheck` (dockerode's types say `HealthCheck`, which the engine ignores).
-    Healthcheck: h ? (h.disable ? { Test: ["NONE"] } : compact({ Test: [...h.test], Interval: durationNs(h.interval), Timeout: durationNs(h.timeout), Retries: h.retries, StartPeriod: durationNs(h.startPeriod) })) : undefined,
+    Healthcheck: h
+      ? h.disable
+        ? { Test: ["NONE"] }
+        : compact({
+            Test: [...h.test],
+            Interval: durationNs(h.interval),
+            Timeout: durationNs(h.timeout),
+            Retries: h.retries,
+            StartPeriod: durationNs(h.startPeriod),
+          })
+      : undefined,
     Hosts: hosts(s.extraHosts),
     DNSConfig: s.dns?.length ? { Nameservers: [...s.dns] } : undefined,
     Secrets: grants(s.secrets, ctx.secrets, ctx, "secret"),
@@ -116,9 +153,15 @@ function taskTemplate(s: ServiceSpec, ctx: SpecContext): Body {
   return compact({
     ContainerSpec: containerSpec(s, ctx),
     Resources: resources(d),
-    RestartPolicy: rp ? compact({ Condition: rp.condition, Delay: durationNs(rp.delay), MaxAttempts: rp.maxAttempts, Window: durationNs(rp.window) }) : undefined,
+    RestartPolicy: rp
+      ? compact({ Condition: rp.condition, Delay: durationNs(rp.delay), MaxAttempts: rp.maxAttempts, Window: durationNs(rp.window) })
+      : undefined,
     Placement: pl
-      ? compact({ Constraints: pl.constraints?.length ? [...pl.constraints] : undefined, Preferences: pl.preferences?.map((p) => ({ Spread: { SpreadDescriptor: p.spread } })), MaxReplicas: pl.maxReplicasPerNode })
+      ? compact({
+          Constraints: pl.constraints?.length ? [...pl.constraints] : undefined,
+          Preferences: pl.preferences?.map((p) => ({ Spread: { SpreadDescriptor: p.spread } })),
+          MaxReplicas: pl.maxReplicasPerNode,
+        })
       : undefined,
     Networks: nets.map((n) => ({ Target: ctx.networks[n] ?? scoped(ctx.stack, n), Aliases: [s.name, ...(s.networks?.[n]?.aliases ?? [])] })),
   });

@@ -97,7 +97,13 @@ export function toSwarmModel(graph: Graph, opts: SwarmSynthOptions = {}): { mode
     version: "3.8" as const,
     services: sortedRecord(graph.services, (s) => swarmService(graph, s)) ?? {},
     networks: nonEmpty(sortedRecord(graph.networks, swarmNetwork)),
-    volumes: nonEmpty(sortedRecord(graph.volumes, (v) => (v.external ? { external: true, name: v.externalName ?? v.name } : compact({ driver: v.driver, driver_opts: nonEmpty(sortedRecord(v.driverOpts)), labels: nonEmpty(sortedRecord(v.labels)) })))),
+    volumes: nonEmpty(
+      sortedRecord(graph.volumes, (v) =>
+        v.external
+          ? { external: true, name: v.externalName ?? v.name }
+          : compact({ driver: v.driver, driver_opts: nonEmpty(sortedRecord(v.driverOpts)), labels: nonEmpty(sortedRecord(v.labels)) }),
+      ),
+    ),
     secrets: files(graph, "secret", opts),
     configs: files(graph, "config", opts),
   });

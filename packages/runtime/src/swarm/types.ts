@@ -5,7 +5,6 @@
  */
 import type { FieldChange } from "../desired/spec";
 import type { NetworkSummary, SwarmFileObject, SwarmInfo, SwarmService } from "../engine/types";
-import type { SwarmDiagnostic } from "./diagnostics";
 
 export type SwarmKind = "network" | "secret" | "config" | "service";
 

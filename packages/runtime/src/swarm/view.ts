@@ -84,7 +84,11 @@ export function viewOf(spec: SwarmServiceSpec, networkName: (idOrName: string) =
   put(v, "entrypoint", c.Command);
   put(v, "command", c.Args);
   if (Array.isArray(c.Env) && c.Env.length) {
-    v.environment = Object.fromEntries((c.Env as string[]).map((e) => (e.includes("=") ? [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)] : [e, ""])).sort(([a], [b]) => (a < b ? -1 : 1)));
+    v.environment = Object.fromEntries(
+      (c.Env as string[])
+        .map((e) => (e.includes("=") ? [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)] : [e, ""]))
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
   }
   put(v, "hostname", c.Hostname || undefined);
   put(v, "workingDir", c.Dir || undefined);
@@ -105,14 +109,26 @@ export function viewOf(spec: SwarmServiceSpec, networkName: (idOrName: string) =
   put(v, "secrets", grants(c.Secrets, "SecretName"));
   put(v, "configs", grants(c.Configs, "ConfigName"));
   const nets = (Array.isArray(t.Networks) && t.Networks.length ? t.Networks : Array.isArray(spec.Networks) ? spec.Networks : []) as Obj[];
-  if (nets.length) v.networks = Object.fromEntries(nets.map((n) => [networkName(String(n.Target)), [...((n.Aliases as string[]) ?? [])].sort()]).sort(([a], [b]) => (a < b ? -1 : 1)));
+  if (nets.length)
+    v.networks = Object.fromEntries(
+      nets.map((n) => [networkName(String(n.Target)), [...((n.Aliases as string[]) ?? [])].sort()]).sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
   const ports = obj(spec.EndpointSpec).Ports;
-  if (Array.isArray(ports) && ports.length) v.ports = ports.map((p: Obj) => ({ target: p.TargetPort, published: p.PublishedPort ?? null, protocol: p.Protocol ?? "tcp", mode: p.PublishMode ?? "ingress" }));
+  if (Array.isArray(ports) && ports.length)
+    v.ports = ports.map((p: Obj) => ({
+      target: p.TargetPort,
+      published: p.PublishedPort ?? null,
+      protocol: p.Protocol ?? "tcp",
+      mode: p.PublishMode ?? "ingress",
+    }));
   const mode = obj(spec.Mode);
   v.mode = mode.Global ? "global" : "replicated";
   if (mode.Replicated) v.replicas = obj(mode.Replicated).Replicas ?? 1;
   const r = obj(t.Resources);
-  for (const [k, key] of [["Limits", "limits"], ["Reservations", "reservations"]] as const) {
+  for (const [k, key] of [
+    ["Limits", "limits"],
+    ["Reservations", "reservations"],
+  ] as const) {
     put(v, `resources.${key}.cpus`, obj(r[k]).NanoCPUs || undefined);
     put(v, `resources.${key}.memory`, obj(r[k]).MemoryBytes || undefined);
   }
@@ -161,7 +177,11 @@ export function diffViews(observed: ServiceView, desired: ServiceView, compare: 
       continue;
     }
     const masked = [...sens].some((p) => p === key || p.startsWith(`${key}.`));
-    out.push(masked ? { path: key, before: before === undefined ? undefined : SENSITIVE, after: after === undefined ? undefined : SENSITIVE, sensitive: true } : { path: key, before, after, sensitive: false });
+    out.push(
+      masked
+        ? { path: key, before: before === undefined ? undefined : SENSITIVE, after: after === undefined ? undefined : SENSITIVE, sensitive: true }
+        : { path: key, before, after, sensitive: false },
+    );
   }
   return out;
 }

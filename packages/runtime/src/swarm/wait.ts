@@ -53,7 +53,11 @@ function taskName(engineName: string, t: SwarmTask): string {
 }
 
 function lastFailure(engineName: string, tasks: readonly SwarmTask[], before: ReadonlySet<string>): { text: string; count: number } | undefined {
-  const failed = tasks.filter((t) => !before.has(t.id) && (FAILED.has(t.state) || (t.state === "complete" && t.desiredState === "running") || (t.error !== undefined && t.state !== "running")));
+  const failed = tasks.filter(
+    (t) =>
+      !before.has(t.id) &&
+      (FAILED.has(t.state) || (t.state === "complete" && t.desiredState === "running") || (t.error !== undefined && t.state !== "running")),
+  );
   if (!failed.length) return undefined;
   const t = [...failed].sort((a, b) => (a.timestamp < b.timestamp ? 1 : -1))[0];
   return { text: `${taskName(engineName, t)} ${t.state}: ${t.error ?? t.message}`, count: failed.length };
@@ -87,10 +91,18 @@ export async function waitForService(engine: Engine, input: WaitInput, opts: Wai
     const ours = us !== undefined && us.startedAt !== input.updateStartedBefore;
     const why = failure ? `; last task error: ${failure.text}` : "";
     if (ours && (us.state === "paused" || us.state === "rollback_paused")) {
-      throw new ConvergeError(`service ${input.engineName}: Swarm ${us.state === "paused" ? "paused the update" : "paused the rollback"}: ${us.message}${why}`, input.engineName, false);
+      throw new ConvergeError(
+        `service ${input.engineName}: Swarm ${us.state === "paused" ? "paused the update" : "paused the rollback"}: ${us.message}${why}`,
+        input.engineName,
+        false,
+      );
     }
     if (ours && us.state === "rollback_completed") {
-      throw new ConvergeError(`service ${input.engineName}: the update failed and Swarm rolled back to the previous spec (${us.message})${why}`, input.engineName, true);
+      throw new ConvergeError(
+        `service ${input.engineName}: the update failed and Swarm rolled back to the previous spec (${us.message})${why}`,
+        input.engineName,
+        true,
+      );
     }
     if (converged(input, svc, tasks)) {
       const vouched = ours && us.state === "completed";
@@ -105,10 +117,20 @@ export async function waitForService(engine: Engine, input: WaitInput, opts: Wai
       endedSince ??= now();
       if (now() - endedSince >= 2000) {
         const t = ended[0];
-        throw new ConvergeError(`service ${input.engineName}: its tasks ended and the restart policy does not start them again: ${taskName(input.engineName, t)} ${t.state}${t.exitCode !== undefined ? ` (exit code ${t.exitCode})` : ""}${t.error ? `: ${t.error}` : ""}`, input.engineName, false);
+        throw new ConvergeError(
+          `service ${input.engineName}: its tasks ended and the restart policy does not start them again: ${taskName(input.engineName, t)} ${t.state}${t.exitCode !== undefined ? ` (exit code ${t.exitCode})` : ""}${t.error ? `: ${t.error}` : ""}`,
+          input.engineName,
+          false,
+        );
       }
     } else endedSince = undefined;
-    if (!ours && failure && opts.maxFailures !== undefined && failure.count >= opts.maxFailures && !tasks.some((t) => t.desiredState === "running" && t.state === "running" && !input.before.has(t.id))) {
+    if (
+      !ours &&
+      failure &&
+      opts.maxFailures !== undefined &&
+      failure.count >= opts.maxFailures &&
+      !tasks.some((t) => t.desiredState === "running" && t.state === "running" && !input.before.has(t.id))
+    ) {
       throw new ConvergeError(`service ${input.engineName}: tasks keep failing (${failure.count} failed)${why}`, input.engineName, false);
     }
     if (now() >= deadline) {

@@ -49,13 +49,9 @@ export function deploy(spec: DeploySpec): ComposeDeploy {
   return compact({
     mode: spec.mode,
     replicas: spec.replicas,
-    resources: spec.resources
-      ? compact({ limits: resources(spec.resources.limits), reservations: resources(spec.resources.reservations) })
-      : undefined,
+    resources: spec.resources ? compact({ limits: resources(spec.resources.limits), reservations: resources(spec.resources.reservations) }) : undefined,
     labels: sortedRecord(spec.labels),
-    restart_policy: rp
-      ? compact({ condition: rp.condition, delay: rp.delay, max_attempts: rp.maxAttempts, window: rp.window })
-      : undefined,
+    restart_policy: rp ? compact({ condition: rp.condition, delay: rp.delay, max_attempts: rp.maxAttempts, window: rp.window }) : undefined,
     update_config: updateConfig(spec.updateConfig),
     rollback_config: updateConfig(spec.rollbackConfig),
     placement: pl
@@ -81,10 +77,6 @@ export function healthcheck(spec: HealthcheckSpec): ComposeHealthcheck {
 }
 
 /** Always the long form, so the condition is explicit. */
-export function dependsOn(
-  specs: Readonly<Record<string, DependsOnSpec>> | undefined,
-): Record<string, ComposeDependsOn> | undefined {
-  return nonEmpty(
-    sortedRecord(specs, (d) => compact({ condition: d.condition, restart: d.restart, required: d.required })),
-  );
+export function dependsOn(specs: Readonly<Record<string, DependsOnSpec>> | undefined): Record<string, ComposeDependsOn> | undefined {
+  return nonEmpty(sortedRecord(specs, (d) => compact({ condition: d.condition, restart: d.restart, required: d.required })));
 }

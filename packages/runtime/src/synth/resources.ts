@@ -43,9 +43,7 @@ export function volume(spec: VolumeSpec): ComposeVolume {
 
 export function secret(spec: SecretSpec): ComposeSecret {
   if (spec.external) return escapeDollars(compact({ ...external(spec), labels: nonEmpty(sortedRecord(spec.labels)) }));
-  return escapeDollars(
-    compact({ file: spec.file, environment: spec.environment, labels: nonEmpty(sortedRecord(spec.labels)) }),
-  );
+  return escapeDollars(compact({ file: spec.file, environment: spec.environment, labels: nonEmpty(sortedRecord(spec.labels)) }));
 }
 
 export function config(spec: ConfigSpec): ComposeConfig {

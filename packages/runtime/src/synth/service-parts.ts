@@ -19,8 +19,7 @@ export function port(spec: PortSpec): ComposePort {
     });
   }
   const host = spec.hostIp === undefined ? undefined : spec.hostIp.includes(":") ? `[${spec.hostIp}]` : spec.hostIp;
-  const prefix =
-    host !== undefined ? `${host}:${spec.published ?? ""}:` : spec.published !== undefined ? `${spec.published}:` : "";
+  const prefix = host !== undefined ? `${host}:${spec.published ?? ""}:` : spec.published !== undefined ? `${spec.published}:` : "";
   return `${prefix}${spec.target}/${spec.protocol}`;
 }
 

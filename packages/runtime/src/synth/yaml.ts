@@ -37,15 +37,11 @@ export function isPlainSafe(value: string): boolean {
  * printable set excludes DEL, the C1 controls and the two non-characters, and it takes NEL,
  * LS and PS for line breaks (it folds a raw NEL into a space). All are written as `\uXXXX`.
  */
-// eslint-disable-next-line no-control-regex
 const PYYAML_UNSAFE_RAW = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/g;
 
 /** A double-quoted scalar: JSON's escapes (all valid in YAML 1.1 and 1.2) plus `\uXXXX` for what PyYAML misreads raw. */
 export function doubleQuote(value: string): string {
-  return JSON.stringify(value).replace(
-    PYYAML_UNSAFE_RAW,
-    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  return JSON.stringify(value).replace(PYYAML_UNSAFE_RAW, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 function stringifyString(item: Scalar): string {
@@ -55,9 +51,7 @@ function stringifyString(item: Scalar): string {
 
 /** The core schema's tags with our string rule in place of the library's own choice of style. */
 function withSafeStrings(tags: Tags): Tags {
-  return tags.map((tag) =>
-    typeof tag === "object" && tag.tag === "tag:yaml.org,2002:str" ? { ...tag, stringify: stringifyString } : tag,
-  ) as Tags;
+  return tags.map((tag) => (typeof tag === "object" && tag.tag === "tag:yaml.org,2002:str" ? { ...tag, stringify: stringifyString } : tag)) as Tags;
 }
 
 /**

@@ -214,9 +214,7 @@ function canonicalFile(file: Obj, cwd: string): Obj {
   for (const key of ["secrets", "configs"]) {
     if (!isObj(file[key])) continue;
     // 1.29 resolves `file:` against the project dir.
-    out[key] = mapValues(file[key] as Obj, (v) =>
-      isObj(v) && typeof v.file === "string" ? { ...v, file: hostPath(v.file, cwd) } : v,
-    );
+    out[key] = mapValues(file[key] as Obj, (v) => (isObj(v) && typeof v.file === "string" ? { ...v, file: hostPath(v.file, cwd) } : v));
   }
   return out;
 }
@@ -257,8 +255,7 @@ export function specErrors(model: unknown): string[] {
       ajv.addMetaSchema({ ...draft07, $id: schema.$schema });
     }
     const validate = ajv.compile(schema);
-    validator = (data) =>
-      validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ""}`);
+    validator = (data) => (validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ""}`));
   }
   return validator(model);
 }

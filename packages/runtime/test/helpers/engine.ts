@@ -54,6 +54,7 @@ export function useEngine(): EngineFixture {
         `no Docker engine answers at ${engine.endpoint} (DOCKER_HOST=${process.env.DOCKER_HOST ?? "<unset>"}).\n` +
           `Start the private test engine first:  eval "$(bash scripts/test-engine.sh start)"\n` +
           `or skip these tests explicitly with BERTH_SKIP_ENGINE_TESTS=1.\n${(err as Error).message}`,
+        { cause: err },
       );
     }
   }, 30_000);
@@ -61,7 +62,11 @@ export function useEngine(): EngineFixture {
   afterAll(async () => {
     if (!engine) return;
     for (const p of projects) await cleanupProject(engine, p);
-    for (const tag of images) await engine.inspectImage(tag).then((i) => i && removeImage(tag)).catch(() => undefined);
+    for (const tag of images)
+      await engine
+        .inspectImage(tag)
+        .then((i) => i && removeImage(tag))
+        .catch(() => undefined);
   }, 120_000);
 
   return {
@@ -86,7 +91,8 @@ export function useEngine(): EngineFixture {
 export async function cleanupProject(engine: Engine, project: string): Promise<void> {
   const byLabel: LabelFilter[] = [{ [Labels.project]: project }, { [TEST_LABEL]: project }];
   for (const labels of byLabel) {
-    for (const c of await engine.listContainers({ all: true, labels })) await engine.removeContainer(c.id, { force: true, volumes: true }).catch(() => undefined);
+    for (const c of await engine.listContainers({ all: true, labels }))
+      await engine.removeContainer(c.id, { force: true, volumes: true }).catch(() => undefined);
   }
   for (const labels of byLabel) {
     for (const n of await engine.listNetworks({ labels })) await engine.removeNetwork(n.id).catch(() => undefined);

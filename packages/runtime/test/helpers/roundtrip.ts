@@ -114,7 +114,12 @@ async function roundTripIn(dir: string, composeFile: string, options: RoundTripO
   for (const [name, content] of Object.entries(options.files ?? {})) touch(path.join(dir, name), content);
   const env = options.env ?? {};
   if (Object.keys(env).length > 0 && !options.files?.[".env"]) {
-    fs.writeFileSync(path.join(dir, ".env"), Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(""));
+    fs.writeFileSync(
+      path.join(dir, ".env"),
+      Object.entries(env)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(""),
+    );
   }
   createStandIns(text, dir);
   const importOptions: ImportOptions = { cwd: dir, env, project: options.project };
