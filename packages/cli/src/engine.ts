@@ -1,4 +1,5 @@
 /** The engine and the stack for commands that need them; dockerode loads only on the first engine call. */
+import { BerthError } from "@berth/runtime";
 import * as path from "node:path";
 import { createEngine, load, prepare, type Engine, type LoadResult, type Prepared } from "@berth/runtime";
 import type { GlobalOptions, Io } from "./io";
@@ -38,6 +39,6 @@ export async function prepareStack(file: string, opts: EngineOptions, io: Io): P
 export function parseDuration(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!m) throw Object.assign(new Error(`${flag} "${text}": expected a duration like 30s, 2m or 500ms`), { userError: true });
+  if (!m) throw new BerthError(`${flag} "${text}": expected a duration like 30s, 2m or 500ms`);
   return Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 } as Record<string, number>)[m[2] ?? "s"];
 }

@@ -4,7 +4,7 @@
  * 3: the Docker engine could not be reached or refused an operation (its own reason is in the
  * message): not a bug in Berth, and not a problem in the stack either.
  */
-import { EngineError, isUserError } from "@berth/runtime";
+import { BerthError, errorKind, type ErrorKind } from "@berth/runtime";
 import { type GlobalOptions, type Io, paint, useColor, writeJson } from "./io";
 
 export const EXIT_OK = 0;
@@ -13,13 +13,9 @@ export const EXIT_INTERNAL = 2;
 export const EXIT_ENGINE = 3;
 
 /** An error in how the command was called (bad flag value, missing argument). */
-export class UsageError extends Error {
-  readonly userError = true;
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+export class UsageError extends BerthError {}
+
+const EXIT_CODES: Readonly<Record<ErrorKind, number>> = { user: EXIT_USER, engine: EXIT_ENGINE, internal: EXIT_INTERNAL };
 
 interface ErrorLike {
   name?: string;
@@ -30,16 +26,15 @@ interface ErrorLike {
 
 export function reportError(err: unknown, io: Io, opts: GlobalOptions): number {
   const e = (typeof err === "object" && err !== null ? err : { message: String(err) }) as ErrorLike;
-  const user = isUserError(err);
-  const engine = !user && EngineError.isEngineError(err);
-  const code = user ? EXIT_USER : engine ? EXIT_ENGINE : EXIT_INTERNAL;
+  const kind = errorKind(err);
+  const code = EXIT_CODES[kind];
   if (opts.json) {
     writeJson(io, { error: { type: e.name ?? "Error", message: e.message ?? String(err), problems: e.problems, exitCode: code } });
     return code;
   }
   const c = paint(useColor(io, io.stderr, opts));
-  if (user || engine) {
-    io.stderr.write(`${c.red("error:")} ${io.env.BERTH_DEBUG && engine ? (e.stack ?? e.message) : e.message}\n`);
+  if (kind !== "internal") {
+    io.stderr.write(`${c.red("error:")} ${io.env.BERTH_DEBUG && kind === "engine" ? (e.stack ?? e.message) : e.message}\n`);
   } else {
     const detail = io.env.BERTH_DEBUG ? (e.stack ?? e.message) : e.message;
     io.stderr.write(`${c.red("internal error:")} ${detail}\n(this is a bug in Berth; rerun with BERTH_DEBUG=1 for the stack trace and report it)\n`);

@@ -1,12 +1,11 @@
 /** Asking the user. Refuses, rather than guesses, when there is no terminal to ask on. */
+import { BerthError } from "@berth/runtime";
 import type * as Readline from "node:readline";
 import type { Io } from "./io";
 
-export class ConfirmationRequired extends Error {
-  readonly userError = true;
+export class ConfirmationRequired extends BerthError {
   constructor(what: string) {
     super(`refusing to ${what} without confirmation: standard input is not a terminal; pass --yes to ${what} anyway`);
-    this.name = "ConfirmationRequired";
   }
 }
 

@@ -2,19 +2,18 @@
  * Day-2 verbs on what a project runs: ps, logs, exec, stop, start, restart. Containers are
  * found by compose's labels, so they act on containers made by docker-compose as well.
  */
+import { BerthError } from "@berth/dsl";
 import type { Engine, ExecResult, LogStream } from "./engine/types";
 import { Labels } from "./labels";
 import { observe } from "./observe";
 import type { ObservedContainer } from "./observed";
 
 /** A service name that the project does not run. */
-export class UnknownServiceError extends Error {
-  readonly userError = true;
+export class UnknownServiceError extends BerthError {
   constructor(project: string, service: string, known: readonly string[]) {
     super(
       `project "${project}" has no running service "${service}"${known.length ? ` (services: ${known.join(", ")})` : " (nothing is deployed; run dsl apply)"}`,
     );
-    this.name = "UnknownServiceError";
   }
 }
 
@@ -80,9 +79,7 @@ export async function execInService(
       containers.map((c) => c.service),
     );
   if (target.state !== "running") {
-    throw Object.assign(new Error(`service "${service}": container ${target.name} is ${target.state}; start it first (dsl start ${service})`), {
-      userError: true,
-    });
+    throw new BerthError(`service "${service}": container ${target.name} is ${target.state}; start it first (dsl start ${service})`);
   }
   return engine.exec(target.id, command, { user: options.user, workingDir: options.workingDir, env: options.env });
 }

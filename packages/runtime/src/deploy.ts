@@ -2,6 +2,7 @@
  * The library face of `dsl diff / apply / destroy`: each is observe → pure plan → (confirm)
  * → execute. The CLI only renders and asks; everything a library user needs is here.
  */
+import { BerthError } from "@berth/dsl";
 import type { Graph } from "@berth/dsl";
 import { applyPort } from "./apply/adapter";
 import { execute, type ProgressEvent } from "./apply/executor";
@@ -40,20 +41,16 @@ export async function prepare(file: string, opts: PrepareOptions = {}): Promise<
 }
 
 /** A plan cannot be applied: the message lists every blocker. */
-export class PlanBlockedError extends Error {
-  readonly userError = true;
+export class PlanBlockedError extends BerthError {
   constructor(readonly plan: Plan) {
     super(`cannot apply:\n${plan.blockers.map((b) => `  ${b.message}`).join("\n")}`);
-    this.name = "PlanBlockedError";
   }
 }
 
 /** The engine changed between the confirmed preview and the lock: nothing was done. */
-export class PlanChangedError extends Error {
-  readonly userError = true;
+export class PlanChangedError extends BerthError {
   constructor(readonly plan: Plan) {
     super("the project changed on the engine while the plan was being confirmed; nothing was done: run the command again to see the new plan");
-    this.name = "PlanChangedError";
   }
 }
 

@@ -1,21 +1,11 @@
 /**
- * The runtime's error taxonomy. Each error says whose fault it is: `userError` errors
- * (a bad stack file, a refused plan) exit 1 in the CLI; anything else is ours and exits 2.
- * Wrap lower-level errors at the boundary with `{ cause }` so the original stays readable.
+ * The runtime's errors. Every one is a {@link BerthError} (from `@berth/dsl`) whose `kind` says
+ * whose it is to fix: `user` (exit 1 in the CLI), `engine` (exit 3), `internal` (exit 2). Wrap
+ * lower-level errors at the boundary with `{ cause }` so the original stays readable.
  */
+import { BerthError } from "@berth/dsl";
+
+export { BerthError, errorKind, type BerthErrorOptions, type ErrorKind } from "@berth/dsl";
 
 /** The stack file could not be found, compiled or run. The message points at the user's file:line:col. */
-export class LoadError extends Error {
-  readonly userError = true;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "LoadError";
-  }
-}
-
-/** True when an error is the user's to fix (exit code 1), whichever package threw it. */
-export function isUserError(err: unknown): boolean {
-  if (typeof err !== "object" || err === null) return false;
-  const e = err as { userError?: unknown; name?: unknown };
-  return e.userError === true || e.name === "ValidationError";
-}
+export class LoadError extends BerthError {}

@@ -1,6 +1,6 @@
 export { load, projectNameFromDir, type LoadOptions, type LoadResult } from "./load";
 export { synth, toComposeModel, relocate } from "./synth";
-export { LoadError, isUserError } from "./errors";
+export { LoadError, BerthError, errorKind, type BerthErrorOptions, type ErrorKind } from "./errors";
 export { Labels } from "./labels";
 export type * from "./observed";
 export { resolveDesired, type DesiredState, type DesiredService, type ResolveOptions } from "./desired/resolve";

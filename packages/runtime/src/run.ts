@@ -8,6 +8,7 @@
  * It joins the project's networks but does not create them, nor start the service's
  * dependencies: those are `dsl apply`'s, and a missing network says so.
  */
+import { BerthError } from "@berth/dsl";
 import { randomBytes } from "node:crypto";
 import { applyPort } from "./apply/adapter";
 import { containerCreateBody, serviceNetworks } from "./apply/container-config";
@@ -45,7 +46,7 @@ export async function runOneOff(engine: Engine, prepared: Prepared, service: str
   const missing = networks.filter((n) => !present.has(n.engineName)).map((n) => n.engineName);
   if (missing.length) {
     const message = `network ${missing.map((n) => `"${n}"`).join(", ")} of service "${service}" does not exist: run dsl apply first (dsl run joins the project's networks, it does not create them)`;
-    throw Object.assign(new Error(message), { userError: true });
+    throw new BerthError(message);
   }
   await ensureImages(engine, { ...desired, services: { [service]: { ...svc, replicas: 1 } } }, { onProgress: opts.onImage });
 

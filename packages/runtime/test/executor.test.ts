@@ -220,7 +220,7 @@ describe("acquireLock", () => {
   });
 
   test("LockedError is a user error", () => {
-    expect(new LockedError("p", "x").userError).toBe(true);
+    expect(new LockedError("p", "x").kind).toBe("user");
   });
 });
 

@@ -1,3 +1,4 @@
+import { BerthError } from "@berth/runtime";
 import { apply, destroy, isEmptyPlan, summarize, type Plan } from "@berth/runtime";
 import { engineFor, type EngineOptions, parseDuration, prepareStack, stackFile } from "../engine";
 import { type Io, writeJson } from "../io";
@@ -31,7 +32,7 @@ function interruptible(io: Io): { signal: AbortSignal; dispose(): void } {
 function parallelism(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw Object.assign(new Error(`--parallel "${text}": expected a whole number ≥ 1`), { userError: true });
+  if (!Number.isInteger(n) || n < 1) throw new BerthError(`--parallel "${text}": expected a whole number ≥ 1`);
   return n;
 }
 

@@ -1,3 +1,4 @@
+import { BerthError } from "@berth/runtime";
 import { formatDiagnostic, typecheck, type CheckResult } from "@berth/runtime";
 import { stackFile, type EngineOptions } from "../engine";
 import { EXIT_OK, EXIT_USER } from "../errors";
@@ -8,12 +9,10 @@ export interface CheckCommandOptions extends EngineOptions {
 }
 
 /** Thrown by `--typecheck` when the stack has type errors: the diagnostics are the message. */
-export class TypecheckError extends Error {
-  readonly userError = true;
+export class TypecheckError extends BerthError {
   constructor(result: CheckResult) {
     const errors = result.diagnostics.filter((d) => d.category === "error");
     super(`${errors.length} type error${errors.length === 1 ? "" : "s"}:\n${errors.map((d) => `  ${formatDiagnostic(d)}`).join("\n")}`);
-    this.name = "TypecheckError";
   }
 }
 

@@ -1,4 +1,5 @@
 /** ps, logs, exec, stop, start, restart: compose's day-2 verbs on the project of the stack. */
+import { BerthError } from "@berth/runtime";
 import { controlServices, execInService, projectContainers, runOneOff, serviceLogs, type Day2Action } from "@berth/runtime";
 import { engineFor, type EngineOptions, prepareStack, stackFile } from "../engine";
 import { type Io, paint, useColor, writeJson } from "../io";
@@ -95,8 +96,7 @@ export interface ExecCommandOptions extends EngineOptions {
 /** `dsl exec <service> -- <command…>`: runs it in the service's container; exits with the command's exit code. */
 export async function execCommand(service: string, args: string[], opts: ExecCommandOptions, io: Io): Promise<number> {
   const command = afterDashes(args);
-  if (!command.length)
-    throw Object.assign(new Error(`dsl exec ${service}: no command given; e.g. dsl exec ${service} -- sh -c 'echo hi'`), { userError: true });
+  if (!command.length) throw new BerthError(`dsl exec ${service}: no command given; e.g. dsl exec ${service} -- sh -c 'echo hi'`);
   const project = await projectOf(opts, io);
   const res = await execInService(engineFor(opts, io), project, service, command, {
     index: opts.index ? Number(opts.index) : undefined,

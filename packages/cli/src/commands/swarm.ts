@@ -1,4 +1,5 @@
 /** `--target swarm` for synth, diff, apply, destroy and ps: thin calls into the runtime's Swarm target. */
+import { BerthError } from "@berth/runtime";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
@@ -26,11 +27,9 @@ import { confirm } from "../prompt";
 import { imagePrinter } from "../render";
 
 /** Diagnostics that are errors stop synth, after every one has been printed. */
-class SwarmSynthError extends Error {
-  readonly userError = true;
+class SwarmSynthError extends BerthError {
   constructor(readonly problems: readonly string[]) {
     super(`${problems.length} problem${problems.length === 1 ? "" : "s"} for a Swarm stack:\n${problems.map((p) => `  ${p}`).join("\n")}`);
-    this.name = "SwarmSynthError";
   }
 }
 

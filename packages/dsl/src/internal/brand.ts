@@ -12,6 +12,7 @@ export const BRANDS = {
   config: Symbol.for("@berth/dsl.Config"),
   sensitive: Symbol.for("@berth/dsl.Sensitive"),
   validationError: Symbol.for("@berth/dsl.ValidationError"),
+  berthError: Symbol.for("@berth/dsl.BerthError"),
 } as const;
 
 /** Marks `target` with `brand` (non-enumerable, so it never leaks into JSON or spreads). */

@@ -3,6 +3,7 @@
  * step. It makes no decisions (the plan made them); it only reports progress, rolls back a
  * failed recreate, and stops starting new steps after the first failure.
  */
+import { BerthError } from "@berth/dsl";
 import type { DesiredState } from "../desired/resolve";
 import type { Plan, PlanStep } from "../plan/types";
 import { runStep } from "./steps";
@@ -39,8 +40,7 @@ export interface StepFailure {
 }
 
 /** A step failed: the message lists each failure (service, container, reason) and what was left undone. */
-export class ApplyError extends Error {
-  readonly userError = true;
+export class ApplyError extends BerthError {
   constructor(
     readonly failures: readonly StepFailure[],
     readonly skipped: readonly PlanStep[],
@@ -48,7 +48,6 @@ export class ApplyError extends Error {
     const lines = failures.map((f) => `  ${f.step.kind} "${f.step.resource}" (${f.step.engineName}): ${f.message}`);
     const tail = skipped.length ? `\n  not done: ${skipped.map((s) => s.id).join(", ")}` : "";
     super(`apply failed:\n${lines.join("\n")}${tail}`);
-    this.name = "ApplyError";
   }
 }
 

@@ -3,6 +3,7 @@
  * built. Runs before planning, so that the plan compares real image ids. A stack whose images
  * are all present makes one list call here and nothing else.
  */
+import { BerthError } from "@berth/dsl";
 import { formatLocation } from "@berth/dsl";
 import { type DesiredService, type DesiredState, serviceNamed } from "../desired/resolve";
 import type { Engine, ProgressEvent } from "../engine/types";
@@ -27,11 +28,9 @@ export interface EnsureImagesOptions {
 }
 
 /** A pull or build failed, or an image that must not be pulled is missing. Names the service and its source line. */
-export class ImageError extends Error {
-  readonly userError = true;
+export class ImageError extends BerthError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = "ImageError";
   }
 }
 

@@ -13,6 +13,7 @@
  * would have listed before the other's volume existed, which cannot be true of both. When both
  * see both, both step back and try again after a random pause.
  */
+import { BerthError } from "@berth/dsl";
 import { randomBytes } from "node:crypto";
 import * as os from "node:os";
 
@@ -29,14 +30,12 @@ export interface LockEngine {
 }
 
 /** Someone else holds the lock: the message says who and since when. */
-export class LockedError extends Error {
-  readonly userError = true;
+export class LockedError extends BerthError {
   constructor(
     readonly project: string,
     readonly holder: string,
   ) {
     super(`project "${project}" is locked by ${holder}; wait for it to finish (or pass --lock-timeout 60s to wait here)`);
-    this.name = "LockedError";
   }
 }
 

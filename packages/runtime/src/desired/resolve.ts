@@ -8,6 +8,7 @@
  * - every service gets its canonical spec, the config hash of that spec, and the image
  *   its containers run.
  */
+import { BerthError } from "@berth/dsl";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { BuildSpec, ConfigSpec, DependsOnSpec, FileGrantSpec, Graph, MountSpec, PullPolicy, ServiceSpec, SourceLocation } from "@berth/dsl";
@@ -91,11 +92,9 @@ export interface DesiredState {
 }
 
 /** A service name the stack does not declare (in `dsl build`, `dsl run`): the message lists the ones it has. */
-export class NoSuchServiceError extends Error {
-  readonly userError = true;
+export class NoSuchServiceError extends BerthError {
   constructor(desired: DesiredState, name: string) {
     super(`project "${desired.project}" has no service "${name}" (services: ${Object.keys(desired.services).sort().join(", ")})`);
-    this.name = "NoSuchServiceError";
   }
 }
 

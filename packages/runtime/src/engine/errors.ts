@@ -3,6 +3,7 @@
  * object (`cannot start container "blog-web-1": …`) and ends with the engine's own reason;
  * the original (dockerode's error, a socket error) stays reachable as `cause`.
  */
+import { BerthError } from "@berth/dsl";
 
 const BRAND = Symbol.for("@berth/runtime.EngineError");
 
@@ -20,18 +21,16 @@ export interface EngineErrorOptions {
   readonly output?: readonly string[];
 }
 
-export class EngineError extends Error {
+export class EngineError extends BerthError {
   readonly statusCode?: number;
   readonly operation: string;
   readonly object?: string;
   /** The last lines a failed build printed before its error (empty otherwise). */
   readonly output: readonly string[];
-  /** Not the user's fault in general; a 404/409 on a name they chose may be, and callers say so. */
-  readonly userError = false;
 
   constructor(message: string, options: EngineErrorOptions) {
-    super(message, { cause: options.cause });
-    this.name = "EngineError";
+    // Not the user's fault in general; a 404/409 on a name they chose may be, and callers say so.
+    super(message, { cause: options.cause, kind: "engine" });
     this.statusCode = options.statusCode;
     this.operation = options.operation;
     this.object = options.object;

@@ -1,8 +1,7 @@
 /** The one error `importCompose` throws for a problem in the compose file: one line, with the file and the line. */
-export class ImportError extends Error {
-  readonly userError = true;
+import { BerthError } from "@berth/dsl";
+export class ImportError extends BerthError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = "ImportError";
   }
 }

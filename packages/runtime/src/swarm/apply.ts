@@ -4,6 +4,7 @@
  * an update made from an older read: never a blind overwrite); then it waits until each
  * changed service has converged; removals last (old secret and config versions included).
  */
+import { BerthError } from "@berth/dsl";
 import type { Engine } from "../engine/types";
 import { isConflict } from "../engine/errors";
 import { serviceBody, stackLabels, type SwarmDesired } from "./desired";
@@ -28,14 +29,12 @@ export interface SwarmExecuteOptions {
 }
 
 /** Some services did not converge (or an engine call failed): every failure, one per line. */
-export class SwarmApplyError extends Error {
-  readonly userError = true;
+export class SwarmApplyError extends BerthError {
   constructor(
     readonly failures: readonly string[],
     readonly rolledBack: readonly string[],
   ) {
     super(`apply failed:\n${failures.map((f) => `  ${f}`).join("\n")}`);
-    this.name = "SwarmApplyError";
   }
 }
 
@@ -131,12 +130,9 @@ async function applyService(step: SwarmStep, ids: Readonly<Record<string, string
     before = new Set((await opts.engine.listTasks({ services: [serviceId] })).map((t) => t.id));
     const warnings = await opts.engine.updateService(serviceId, step.version ?? 0, body).catch((err: Error) => {
       if (!/out of sequence/.test(err.message)) throw err;
-      throw Object.assign(
-        new Error(
-          `${svc.engineName} changed on the swarm after the plan was made (version ${step.version}); nothing was overwritten: run the command again to see the new plan (${err.message})`,
-          { cause: err },
-        ),
-        { userError: true },
+      throw new BerthError(
+        `${svc.engineName} changed on the swarm after the plan was made (version ${step.version}); nothing was overwritten: run the command again to see the new plan (${err.message})`,
+        { cause: err },
       );
     });
     return warnings.length ? warnings.join("; ") : undefined;

@@ -2,6 +2,7 @@
  * The library face of `dsl diff / apply / destroy / ps --target swarm`: observe → pure plan →
  * (confirm) → execute, as for compose. The CLI only renders and asks.
  */
+import { BerthError } from "@berth/dsl";
 import type { Prepared } from "../deploy";
 import { acquireLock } from "../apply/lock";
 import { applyPort } from "../apply/adapter";
@@ -16,11 +17,9 @@ import { isEmptySwarmPlan, planSwarm } from "./plan";
 import type { SwarmObserved, SwarmPlan, SwarmStep } from "./types";
 
 /** A plan cannot be applied: the message lists every blocker. */
-export class SwarmPlanBlockedError extends Error {
-  readonly userError = true;
+export class SwarmPlanBlockedError extends BerthError {
   constructor(readonly plan: SwarmPlan) {
     super(`cannot apply to the swarm:\n${plan.blockers.map((b) => `  ${b}`).join("\n")}`);
-    this.name = "SwarmPlanBlockedError";
   }
 }
 
@@ -82,10 +81,7 @@ export async function applySwarm(engine: Engine, prepared: Prepared, options: Sw
   return locked(engine, prepared.graph.project, "dsl apply --target swarm", options.lockTimeoutMs, async () => {
     const { plan, desired } = await diffSwarm(engine, prepared, { ...options, images });
     if (!sameSteps(first, plan))
-      throw Object.assign(
-        new Error("the stack changed on the swarm while the plan was being confirmed; nothing was done: run the command again to see the new plan"),
-        { userError: true },
-      );
+      throw new BerthError("the stack changed on the swarm while the plan was being confirmed; nothing was done: run the command again to see the new plan");
     await executeSwarm(plan, { engine, desired, onProgress: options.onStep, waitTimeoutMs: options.waitTimeoutMs, pollMs: options.pollMs });
     return { plan, result: "applied" as const };
   });

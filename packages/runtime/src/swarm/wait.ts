@@ -3,6 +3,7 @@
  * spec, or a clear failure within a bounded time. A failure names the failing task and its
  * error (`task: non-zero exit (1)`), and says when Swarm paused the update or rolled it back.
  */
+import { BerthError } from "@berth/dsl";
 import type { Engine, SwarmService, SwarmTask } from "../engine/types";
 
 export interface WaitInput {
@@ -34,15 +35,13 @@ export interface WaitOptions {
 }
 
 /** The service did not converge: the message names the task and its error. */
-export class ConvergeError extends Error {
-  readonly userError = true;
+export class ConvergeError extends BerthError {
   constructor(
     message: string,
     readonly service: string,
     readonly rolledBack: boolean,
   ) {
     super(message);
-    this.name = "ConvergeError";
   }
 }
 
