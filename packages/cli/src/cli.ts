@@ -10,11 +10,9 @@ import { controlCommand, execCommand, logsCommand, psCommand, runCommand } from 
 import { diffCommand } from "./commands/diff";
 import { importCommand } from "./commands/import";
 import { initCommand } from "./commands/init";
-import { swarmApplyCommand, swarmDestroyCommand, swarmDiffCommand, swarmPsCommand, swarmSynthCommand } from "./commands/swarm";
 import { synthCommand } from "./commands/synth";
 import { graphCommand, validateCommand } from "./commands/validate";
 import { EXIT_OK, EXIT_USER, reportError } from "./errors";
-import { type EngineOptions, loadStack, stackFile } from "./engine";
 import type { GlobalOptions, Io } from "./io";
 
 declare const BERTH_VERSION: string | undefined;
@@ -32,26 +30,6 @@ const targetOption = () =>
     "--target <target>",
     "deploy to a compose engine, or to a Docker Swarm (stack → services → tasks) (default: the stack's target, else compose)",
   ).choices(["compose", "swarm"]);
-
-/** The stack's own default target (`new Stack("x", { target: "swarm" })`); compose when it cannot be read (the command then reports why). */
-async function stackTarget(file: string | undefined, opts: EngineOptions, io: Io): Promise<string | undefined> {
-  try {
-    return (await loadStack(stackFile(file, opts), io, opts as { cache?: boolean })).graph.target;
-  } catch {
-    return undefined;
-  }
-}
-
-/** `--target swarm` (or a stack whose target is swarm) routes a command to its Swarm variant. */
-function byTarget(compose: Action, swarm: Action): Action {
-  return (async (...args: unknown[]) => {
-    const opts = args[args.length - 2] as EngineOptions & { target?: string };
-    const io = args[args.length - 1] as Io;
-    const file = typeof args[0] === "string" ? args[0] : undefined;
-    const target = opts.target ?? (await stackTarget(file, opts, io));
-    return (target === "swarm" ? swarm : compose)(...(args as never[]));
-  }) as Action;
-}
 
 function declareGlobals(program: Command, io: Io): Command {
   return program
@@ -107,7 +85,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option("--target <target>", "output format: a compose file, or a Swarm stack file for docker stack deploy -c").choices(["compose", "swarm"]))
     .option("--no-cache", "recompile the stack even when it did not change")
     .option("--typecheck", "type-check the stack first (dsl check) and stop on a type error")
-    .action(bind(withTypecheck(byTarget(synthCommand as Action, swarmSynthCommand as Action) as typeof synthCommand) as Action, 1));
+    .action(bind(withTypecheck(synthCommand) as Action, 1));
   program
     .command("validate")
     .description("load and validate the stack; report every problem with its file:line")
@@ -149,14 +127,15 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--exit-code", "exit 2 when there are changes, 0 when none")
     .option("--force-recreate", "plan to recreate every container")
     .option("--volumes", "plan to remove volumes the stack no longer declares")
+    .option("--out <file>", "also save the plan there (JSON, no secret in it): dsl apply <file> applies exactly it")
     .addOption(targetOption())
-    .action(bind(byTarget(diffCommand as Action, swarmDiffCommand as Action), 1));
+    .action(bind(diffCommand as Action, 1));
   applyFlags(
     program
       .command("apply")
       .alias("up")
-      .description("preview, confirm, then converge the engine to the stack")
-      .argument(...STACK_ARG),
+      .description("preview, confirm, then converge the engine to the stack (or run a plan saved by dsl diff --out, exactly)")
+      .argument("[stack|plan]", "the stack file (default: -f, else ./stack.ts), or a saved plan (*.json)"),
   )
     .option("--force-recreate", "recreate every container even when nothing changed")
     .option("--build", "build images of built services even when they exist")
@@ -167,7 +146,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--volumes", "also remove volumes the stack no longer declares")
     .option("--typecheck", "type-check the stack first (dsl check) and stop on a type error")
     .addOption(targetOption())
-    .action(bind(withTypecheck(byTarget(applyCommand as Action, swarmApplyCommand as Action) as typeof applyCommand) as Action, 1));
+    .action(bind(withTypecheck(applyCommand) as Action, 1));
   applyFlags(
     program
       .command("destroy")
@@ -177,7 +156,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   )
     .option("--volumes", "also remove the project's named volumes (their data is lost)")
     .addOption(targetOption())
-    .action(bind(byTarget(destroyCommand as Action, swarmDestroyCommand as Action), 1));
+    .action(bind(destroyCommand as Action, 1));
 
   program
     .command("build")
@@ -190,7 +169,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .command("ps")
     .description("list the project's services and their containers (swarm: stack → service → tasks)")
     .addOption(targetOption())
-    .action(bind(byTarget(psCommand as Action, swarmPsCommand as Action), 0));
+    .action(bind(psCommand as Action, 0));
   program
     .command("logs")
     .description("show the output of the project's containers")

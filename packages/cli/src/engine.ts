@@ -1,7 +1,7 @@
 /** The engine and the stack for commands that need them; dockerode loads only on the first engine call. */
 import { BerthError } from "@berth/runtime";
 import * as path from "node:path";
-import { createEngine, load, prepare, type Engine, type LoadResult, type Prepared } from "@berth/runtime";
+import { createEngine, load, parseDurationText, prepare, type Engine, type LoadResult, type Prepared, type TargetName } from "@berth/runtime";
 import type { GlobalOptions, Io } from "./io";
 
 export interface EngineOptions extends GlobalOptions {
@@ -9,6 +9,8 @@ export interface EngineOptions extends GlobalOptions {
   readonly file?: string;
   readonly project?: string;
   readonly profile?: string[];
+  /** `--target`, where the command has it. */
+  readonly target?: TargetName;
 }
 
 export function engineFor(opts: EngineOptions, io: Io): Engine {
@@ -36,9 +38,15 @@ export async function prepareStack(file: string, opts: EngineOptions, io: Io): P
   return prepare(file, { cwd: io.cwd, env: io.env, profiles: opts.profile, project: opts.project, loaded: await loadStack(file, io) });
 }
 
+/** A duration option (`30s`, `2m`, `1m30s`, `500ms`, or seconds) in milliseconds; a malformed one is a usage error naming the flag. */
 export function parseDuration(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!m) throw new BerthError(`${flag} "${text}": expected a duration like 30s, 2m or 500ms`);
-  return Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 } as Record<string, number>)[m[2] ?? "s"];
+  const ms = parseDurationText(text);
+  if (ms === undefined) throw new BerthError(`${flag} "${text}": expected a duration like 30s, 2m or 500ms`);
+  return ms;
+}
+
+/** A positional file argument that names a saved plan (`dsl apply plan.json`), not a stack. */
+export function isPlanFile(arg: string | undefined): arg is string {
+  return arg !== undefined && /\.json$/i.test(arg);
 }

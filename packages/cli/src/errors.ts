@@ -4,7 +4,7 @@
  * 3: the Docker engine could not be reached or refused an operation (its own reason is in the
  * message): not a bug in Berth, and not a problem in the stack either.
  */
-import { BerthError, errorKind, type ErrorKind } from "@berth/runtime";
+import { BerthError, errorKind, LockedError, type ErrorKind } from "@berth/runtime";
 import { type GlobalOptions, type Io, paint, useColor, writeJson } from "./io";
 
 export const EXIT_OK = 0;
@@ -24,8 +24,15 @@ interface ErrorLike {
   problems?: readonly unknown[];
 }
 
+/** What the CLI adds to a runtime error that a flag of its own answers (runtime messages never name flags). */
+function hint(err: unknown): string {
+  if (err instanceof LockedError) return " (or pass --lock-timeout 60s to wait here)";
+  return "";
+}
+
 export function reportError(err: unknown, io: Io, opts: GlobalOptions): number {
-  const e = (typeof err === "object" && err !== null ? err : { message: String(err) }) as ErrorLike;
+  const raw = (typeof err === "object" && err !== null ? err : { message: String(err) }) as ErrorLike;
+  const e: ErrorLike = { name: raw.name, message: `${raw.message ?? String(err)}${hint(err)}`, stack: raw.stack, problems: raw.problems };
   const kind = errorKind(err);
   const code = EXIT_CODES[kind];
   if (opts.json) {

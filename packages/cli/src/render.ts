@@ -1,43 +1,42 @@
-/** Terminal rendering of plans and progress: the only place that knows about colors and glyphs. */
-import { formatPlan, summarize, type ApplyProgressEvent, type ImageProgress, type Plan } from "@berth/runtime";
+/** Terminal rendering of plans and progress, for every target: the only place that knows about colors and glyphs. */
+import { formatPlan, summarize, type ImageProgress, type Plan, type ProgressEvent } from "@berth/runtime";
 import { type GlobalOptions, type Io, paint, useColor } from "./io";
 
+/** The preview, and (on stderr) the options the target ignores. */
 export function printPlan(plan: Plan, io: Io, opts: GlobalOptions, title?: string): void {
-  io.stdout.write(formatPlan(plan, { color: useColor(io, io.stdout, opts), title }));
+  for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
+  io.stdout.write(formatPlan(plan, { color: useColor(io, io.stdout, opts), title, keptVolumesHint: "use --volumes to remove" }));
 }
-
-const VERB: Record<string, string> = {
-  create: "created",
-  recreate: "recreated",
-  start: "started",
-  restart: "restarted",
-  stop: "stopped",
-  remove: "removed",
-  wait: "ready",
-};
 
 function seconds(ms: number | undefined): string {
   return ms === undefined ? "" : `${(ms / 1000).toFixed(1)}s`;
 }
 
-/** One line per finished step: `  ✓ service web  blog-web-1 recreated  0.8s`. */
-export function progressPrinter(io: Io, opts: GlobalOptions): (e: ApplyProgressEvent) => void {
+/** `service web blog-web-1` for a service's objects, `service web` for a wait, `network blog_default` for the rest. */
+function label(a: ProgressEvent["action"]): string {
+  if (a.kind !== "service") return `${a.kind} ${a.engineName}`;
+  return a.verb === "wait" || a.engineName === a.resource ? `service ${a.resource}` : `service ${a.resource} ${a.engineName}`;
+}
+
+/**
+ * One line per milestone: `  ✓ service web blog-web-1 recreated  0.8s` (the time since the
+ * action began), `  … waiting for web to be healthy` when a wait begins, what a long wait
+ * reports, and a line for each action that failed or was left undone.
+ */
+export function progressPrinter(io: Io, opts: GlobalOptions): (e: ProgressEvent) => void {
   const c = paint(useColor(io, io.stdout, opts));
   return (e) => {
-    const s = e.step;
-    const what = s.kind === "service" ? `service ${s.resource}` : `${s.kind} ${s.engineName}`;
-    if (e.status === "started") {
-      if (s.op === "wait") io.stdout.write(`  … waiting for ${s.resource} to be ${s.cause}\n`);
+    if (e.type === "waiting") return void io.stdout.write(`  … ${e.message}\n`);
+    if (e.type === "step") {
+      const s = e.step;
+      if (e.status === "started" && s.op === "wait.containers") io.stdout.write(`  … waiting for ${e.action.resource} to be ${e.action.cause}\n`);
+      else if (e.status === "started" && s.op === "wait.converge") io.stdout.write(`  … waiting for ${e.action.engineName} to converge\n`);
+      else if (e.status === "done" && s.milestone)
+        io.stdout.write(`  ${c.green("✓")} ${label(e.action)} ${s.milestone}${e.message ? ` (${e.message})` : ""} ${c.dim(seconds(e.elapsedMs))}\n`);
       return;
     }
-    if (e.status === "done") {
-      const name = s.kind === "service" && s.op !== "wait" ? ` ${s.engineName}` : "";
-      io.stdout.write(`  ${c.green("✓")} ${what}${name} ${VERB[s.op]} ${c.dim(seconds(e.elapsedMs))}\n`);
-    } else if (e.status === "failed") {
-      io.stdout.write(`  ${c.red("✗")} ${what} ${s.engineName}: ${e.message ?? "failed"}\n`);
-    } else {
-      io.stdout.write(`  ${c.dim(`- ${what} ${s.engineName}: not done`)}\n`);
-    }
+    if (e.status === "failed") io.stdout.write(`  ${c.red("✗")} ${label(e.action)}: ${e.message ?? "failed"}\n`);
+    else if (e.status === "skipped" && e.action.verb !== "wait") io.stdout.write(`  ${c.dim(`- ${label(e.action)}: not done`)}\n`);
   };
 }
 
@@ -58,4 +57,15 @@ export function imagePrinter(io: Io): (p: ImageProgress) => void {
 export function appliedSummary(plan: Plan, ms: number, verb = "Apply"): string {
   const s = summarize(plan);
   return `${verb} complete: ${s.add} added, ${s.change} changed, ${s.remove} removed in ${(ms / 1000).toFixed(1)}s.\n`;
+}
+
+/** Columns padded to their widest cell, three spaces apart (the last column is not padded). */
+export function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const line = (r: string[]) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
+      .join("   ")
+      .trimEnd();
+  return `${rows.map(line).join("\n")}\n`;
 }

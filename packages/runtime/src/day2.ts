@@ -5,8 +5,8 @@
 import { BerthError } from "@berth/dsl";
 import type { Engine, ExecResult, LogStream } from "./engine/types";
 import { Labels } from "./labels";
-import { observe } from "./observe";
-import type { ObservedContainer } from "./observed";
+import { observe } from "./compose/observe";
+import type { ObservedContainer } from "./compose/observed";
 
 /** A service name that the project does not run. */
 export class UnknownServiceError extends BerthError {

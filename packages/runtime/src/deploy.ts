@@ -1,20 +1,31 @@
 /**
- * The library face of `dsl diff / apply / destroy`: each is observe → pure plan → (confirm)
- * → execute. The CLI only renders and asks; everything a library user needs is here.
+ * The library face of `dsl diff / apply / destroy / ps`, for every target: each is observe →
+ * pure plan → (confirm) → execute, driven by `converge()`. The CLI only renders and asks;
+ * everything a library user needs is here, and `apply` from a library behaves as `dsl apply`.
+ *
+ *   const stack = await prepare("stack.ts");
+ *   const plan = await diff(engine, stack);            // target: the stack's default, else compose
+ *   await apply(engine, stack, { confirm: async () => true });
+ *   await apply(engine, planFromJson(text, "plan.json"), { stack }); // a saved plan, exactly
  */
-import { BerthError } from "@berth/dsl";
 import type { Graph } from "@berth/dsl";
-import { applyPort } from "./apply/adapter";
-import { execute, type ProgressEvent } from "./apply/executor";
-import { ensureImages, type EnsureImagesOptions, type ImageProgress } from "./apply/images";
-import { acquireLock } from "./apply/lock";
+import { composeTarget } from "./compose/target";
+import type { Observed } from "./compose/observed";
+import { planCompose, planComposeDestroy, type ComposePlanOptions } from "./compose/plan";
+import { projectContainers } from "./day2";
 import { resolveDesired, type DesiredState } from "./desired/resolve";
 import type { Engine } from "./engine/types";
 import { load, type LoadResult } from "./load";
-import { observe } from "./observe";
-import type { Observed } from "./observed";
-import { isEmptyPlan, plan, type PlanOptions } from "./plan";
-import type { Plan, PlanStep } from "./plan/types";
+import { swarmTarget } from "./swarm/target";
+import type { SwarmDesired } from "./swarm/desired";
+import { planSwarm, planSwarmDestroy } from "./swarm/plan";
+import { swarmPs, type SwarmStackStatus } from "./swarm/ps";
+import type { SwarmObserved } from "./swarm/types";
+import { targetName, type Target, type TargetPlanOptions } from "./target/contract";
+import { converge, type ConvergeOptions, type ConvergeOutcome } from "./target/converge";
+import { applySaved, type ApplySavedOptions } from "./target/saved";
+import type { Plan, TargetName } from "./target/types";
+import type { ObservedContainer } from "./compose/observed";
 
 export interface Prepared {
   readonly graph: Graph;
@@ -37,149 +48,90 @@ export interface PrepareOptions {
 export async function prepare(file: string, opts: PrepareOptions = {}): Promise<Prepared> {
   const loaded = opts.loaded ?? (await load(file, { cwd: opts.cwd }));
   const graph = opts.project ? { ...loaded.graph, project: opts.project } : loaded.graph;
-  return { graph, file: loaded.file, desired: resolveDesired(graph, { dir: loaded.dir, env: opts.env, profiles: opts.profiles }) };
+  return { graph, file: loaded.file, desired: resolveDesired(graph, { dir: loaded.dir, env: opts.env, profiles: opts.profiles, file: loaded.file }) };
 }
 
-/** A plan cannot be applied: the message lists every blocker. */
-export class PlanBlockedError extends BerthError {
-  constructor(readonly plan: Plan) {
-    super(`cannot apply:\n${plan.blockers.map((b) => `  ${b.message}`).join("\n")}`);
-  }
+/** Which target a call deploys to. */
+export interface TargetOption {
+  /** @default the stack's own default (`new Stack("x", { target })`), else "compose" */
+  readonly target?: TargetName;
 }
 
-/** The engine changed between the confirmed preview and the lock: nothing was done. */
-export class PlanChangedError extends BerthError {
-  constructor(readonly plan: Plan) {
-    super("the project changed on the engine while the plan was being confirmed; nothing was done: run the command again to see the new plan");
-  }
+const TARGETS: Readonly<Record<TargetName, Target<never, never>>> = {
+  compose: composeTarget as Target<never, never>,
+  swarm: swarmTarget as Target<never, never>,
+};
+
+/** The implementation of a target, for code that drives the contract itself. */
+export function getTarget(name: TargetName): Target<unknown, unknown> {
+  return TARGETS[name] as Target<unknown, unknown>;
 }
 
-export async function diff(engine: Engine, prepared: Prepared, options: PlanOptions = {}): Promise<{ plan: Plan; observed: Observed }> {
-  const observed = await observe(engine, prepared.desired.project, prepared.graph);
-  return { plan: plan(prepared.desired, observed, options), observed };
+/** The target a stack deploys to: the one asked for, else the stack's default, else compose. */
+export function targetOf(stack: Pick<Prepared, "graph"> | undefined, asked?: TargetName): TargetName {
+  return targetName(asked, stack?.graph);
 }
 
-export interface ApplyOptions extends PlanOptions, EnsureImagesOptions {
-  /** Called with the plan before anything changes; resolve false to stop. Not called for an empty plan. */
-  readonly confirm?: (plan: Plan) => Promise<boolean>;
-  /** Called once with the plan to show (also for an empty plan). */
-  readonly onPlan?: (plan: Plan) => void;
-  readonly onStep?: (e: ProgressEvent) => void;
-  readonly onImage?: (p: ImageProgress) => void;
-  /** Stop after the preview. */
-  readonly dryRun?: boolean;
-  readonly parallel?: number;
-  readonly lockTimeoutMs?: number;
-  readonly waitTimeoutMs?: number;
-  readonly signal?: AbortSignal;
-  readonly toolVersion?: string;
+/** What `apply` would do, changing nothing (images are not built or pulled: what is there stands in). */
+export async function diff(engine: Engine, stack: Prepared, options: TargetPlanOptions & TargetOption = {}): Promise<Plan> {
+  const target = getTarget(targetOf(stack, options.target));
+  const desired = await target.resolve(stack, { engine, fetchImages: false });
+  const observed = await target.observe(engine, stack.desired.project, target.query(desired));
+  return target.plan(desired, observed, options);
 }
 
-export interface ApplyOutcome {
-  readonly plan: Plan;
-  /** "no-changes": nothing to do (no mutating call was made); "declined": the user said no; "dry-run"; "applied". */
-  readonly result: "no-changes" | "declined" | "dry-run" | "applied";
+export interface ApplyOptions extends ConvergeOptions, TargetOption {
+  /** For a saved plan that refers to sensitive values: the stack it was made from, to take them from. */
+  readonly stack?: Prepared;
 }
 
-function sameSteps(a: Plan, b: Plan): boolean {
-  const key = (s: PlanStep) => `${s.op} ${s.id} ${s.existingId ?? ""}`;
-  return JSON.stringify(a.steps.map(key).sort()) === JSON.stringify(b.steps.map(key).sort());
+function isPlan(x: Prepared | Plan): x is Plan {
+  return Array.isArray((x as Plan).steps);
 }
 
-export async function apply(engine: Engine, prepared: Prepared, options: ApplyOptions = {}): Promise<ApplyOutcome> {
-  if (!options.dryRun) await ensureImages(engine, prepared.desired, { ...options, onProgress: options.onImage });
-  const first = (await diff(engine, prepared, options)).plan;
-  options.onPlan?.(first);
-  if (first.blockers.length) throw new PlanBlockedError(first);
-  if (isEmptyPlan(first)) return { plan: first, result: "no-changes" };
-  if (options.dryRun) return { plan: first, result: "dry-run" };
-  if (options.confirm && !(await options.confirm(first))) return { plan: first, result: "declined" };
-  const port = applyPort(engine);
-  const lock = await acquireLock(port, prepared.desired.project, { timeoutMs: options.lockTimeoutMs });
-  try {
-    const current = (await diff(engine, prepared, options)).plan;
-    // Whoever held the lock may have done the work already (e.g. a concurrent apply of the same stack).
-    if (isEmptyPlan(current)) return { plan: current, result: "no-changes" };
-    if (!sameSteps(first, current)) throw new PlanChangedError(current);
-    await execute(current, {
-      engine: port,
-      desired: prepared.desired,
-      parallel: options.parallel,
-      onProgress: options.onStep,
-      waitTimeoutMs: options.waitTimeoutMs,
-      stackFile: prepared.file,
-      toolVersion: options.toolVersion,
-      signal: options.signal,
-    });
-    return { plan: current, result: "applied" };
-  } finally {
-    await lock.release();
-  }
+/**
+ * Converges the engine to the stack, or runs a saved plan exactly (after checking, under the
+ * lock, that the engine still matches what it was made from).
+ */
+export async function apply(engine: Engine, source: Prepared | Plan, options: ApplyOptions = {}): Promise<ConvergeOutcome> {
+  if (!isPlan(source)) return converge(engine, getTarget(targetOf(source, options.target)), { mode: "apply", stack: source }, options);
+  const target = getTarget(source.target);
+  const saved: ApplySavedOptions = options;
+  const hidden = options.stack ? target.hidden(await target.resolve(options.stack, { engine, fetchImages: false })) : undefined;
+  return applySaved(engine, target, source, { ...saved, ...(hidden ? { hidden } : {}) });
 }
 
-export interface DestroyOptions extends Omit<ApplyOptions, keyof PlanOptions | "build" | "pull" | "onImage"> {
+export interface DestroyOptions extends Omit<ConvergeOptions, "forceRecreate" | "services" | "build" | "pull">, TargetOption {
   /** Also remove the project's named volumes (user data). */
   readonly volumes?: boolean;
 }
 
-/** Everything the project owns on the engine (by label), one-off containers included; volumes only with `volumes`. */
-export function planDestroy(observed: Observed, volumes: boolean): Plan {
-  const containerSteps: PlanStep[] = observed.containers.map((c) => ({
-    id: `service:${c.service}:${c.number}:${c.id.slice(0, 12)}`,
-    op: "remove",
-    kind: "service",
-    resource: c.service,
-    number: c.number,
-    engineName: c.name,
-    existingId: c.id,
-    cause: "destroy",
-    after: [],
-  }));
-  const after = containerSteps.map((s) => s.id);
-  const networkSteps: PlanStep[] = observed.networks.map((n) => ({
-    id: `network:${n.logicalName}`,
-    op: "remove",
-    kind: "network",
-    resource: n.logicalName,
-    engineName: n.name,
-    existingId: n.id,
-    cause: "destroy",
-    after,
-  }));
-  const volumeSteps: PlanStep[] = volumes
-    ? observed.volumes.map((v) => ({
-        id: `volume:${v.logicalName}`,
-        op: "remove",
-        kind: "volume",
-        resource: v.logicalName,
-        engineName: v.name,
-        cause: "destroy (--volumes)",
-        after,
-      }))
-    : [];
-  return {
-    project: observed.project,
-    endpoint: observed.endpoint,
-    steps: [...containerSteps, ...networkSteps, ...volumeSteps],
-    keptVolumes: volumes ? [] : observed.volumes.map((v) => v.name),
-    blockers: [],
-  };
+/** Removes everything the project owns on the engine (volumes only with `volumes`). Needs only the project's name. */
+export async function destroy(engine: Engine, stack: Prepared | { readonly project: string }, options: DestroyOptions = {}): Promise<ConvergeOutcome> {
+  const prepared = "desired" in stack ? stack : undefined;
+  const project = prepared ? prepared.desired.project : (stack as { project: string }).project;
+  return converge(engine, getTarget(targetOf(prepared, options.target)), { mode: "destroy", project }, options);
 }
 
-export async function destroy(engine: Engine, prepared: Prepared, options: DestroyOptions = {}): Promise<ApplyOutcome> {
-  const project = prepared.desired.project;
-  const first = planDestroy(await observe(engine, project), options.volumes === true);
-  options.onPlan?.(first);
-  if (isEmptyPlan(first)) return { plan: first, result: "no-changes" };
-  if (options.dryRun) return { plan: first, result: "dry-run" };
-  if (options.confirm && !(await options.confirm(first))) return { plan: first, result: "declined" };
-  const port = applyPort(engine);
-  const lock = await acquireLock(port, project, { timeoutMs: options.lockTimeoutMs, purpose: "dsl destroy" });
-  try {
-    const current = planDestroy(await observe(engine, project), options.volumes === true);
-    await execute(current, { engine: port, desired: prepared.desired, parallel: options.parallel, onProgress: options.onStep, signal: options.signal });
-    return { plan: current, result: "applied" };
-  } finally {
-    await lock.release();
-  }
+/** Pure planning, for either target: `desired` from `resolveDesired` (compose) or `resolveSwarm` (swarm). */
+export function plan(desired: DesiredState, observed: Observed, options?: ComposePlanOptions): Plan;
+export function plan(desired: SwarmDesired, observed: SwarmObserved): Plan;
+export function plan(desired: DesiredState | SwarmDesired, observed: Observed | SwarmObserved, options: ComposePlanOptions = {}): Plan {
+  return "stack" in desired ? planSwarm(desired, observed as SwarmObserved) : planCompose(desired, observed as Observed, options);
+}
+
+/** Pure planning of a destroy, for either target. */
+export function planDestroy(observed: Observed | SwarmObserved, options: { readonly volumes?: boolean } = {}): Plan {
+  return "stack" in observed ? planSwarmDestroy(observed) : planComposeDestroy(observed, options);
+}
+
+/** What a project runs: containers (compose), or services and their tasks (swarm). */
+export type ProjectStatus =
+  | { readonly target: "compose"; readonly project: string; readonly endpoint: string; readonly containers: readonly ObservedContainer[] }
+  | ({ readonly target: "swarm" } & SwarmStackStatus);
+
+/** `dsl ps`: the project's containers, or the stack's services and tasks. */
+export async function ps(engine: Engine, project: string, options: TargetOption & { readonly services?: readonly string[] } = {}): Promise<ProjectStatus> {
+  if ((options.target ?? "compose") === "swarm") return { target: "swarm", ...(await swarmPs(engine, project)) };
+  return { target: "compose", project, endpoint: engine.endpoint, containers: await projectContainers(engine, project, options.services) };
 }

@@ -1,30 +1,41 @@
 export { load, projectNameFromDir, type LoadOptions, type LoadResult } from "./load";
 export { synth, toComposeModel, relocate } from "./synth";
 export { LoadError, BerthError, errorKind, type BerthErrorOptions, type ErrorKind } from "./errors";
-export { Labels } from "./labels";
-export type * from "./observed";
+export { Labels, LockLabels, StackLabels, LABEL_FORMAT } from "./labels";
+export { VERSION } from "./version";
+export { parseDurationText } from "./internal/units";
+export type * from "./compose/observed";
 export { resolveDesired, type DesiredState, type DesiredService, type ResolveOptions } from "./desired/resolve";
 export { diffSpecs, SENSITIVE, type FieldChange } from "./desired/spec";
-export * from "./plan";
-export { observe } from "./observe";
 export { createEngine, EngineError, type Engine, type CreateEngineOptions } from "./engine";
 export {
   prepare,
   diff,
   apply,
   destroy,
+  plan,
   planDestroy,
-  PlanBlockedError,
-  PlanChangedError,
+  ps,
+  getTarget,
+  targetOf,
   type Prepared,
   type PrepareOptions,
+  type TargetOption,
   type ApplyOptions,
-  type ApplyOutcome,
   type DestroyOptions,
+  type ProjectStatus,
 } from "./deploy";
-export { execute, ApplyError, type ProgressEvent as ApplyProgressEvent, type ExecuteOptions } from "./apply/executor";
-export { buildImages, ensureImages, ImageError, type BuildImagesOptions, type ImageProgress, type EnsureImagesOptions } from "./apply/images";
-export { acquireLock, LockedError } from "./apply/lock";
+export { observe, queryOf } from "./compose/observe";
+export { formatPlan, summarize, isEmptyPlan, changeActions, formatChange, type FormatOptions } from "./target/format";
+export { describeChange, type ComposePlanOptions } from "./compose/plan";
+export type * from "./target/types";
+export type { Target, TargetPlanOptions, ResolveContext, ObserveQuery } from "./target/contract";
+export { converge, PlanBlockedError, PlanChangedError, type ConvergeOptions, type ConvergeOutcome, type ConvergeInput } from "./target/converge";
+export { execute, ApplyError, type ProgressEvent, type ExecuteOptions, type OpHandler, type OpHandlers, type OpContext, type Clock } from "./target/execute";
+export { planToJson, planFromJson, needsStack, PlanStaleError, type ApplySavedOptions } from "./target/saved";
+export { Hidden, type HiddenRef } from "./target/hidden";
+export { buildImages, ensureImages, ImageError, type BuildImagesOptions, type ImageProgress, type EnsureImagesOptions } from "./compose/images";
+export { acquireLock, LockedError } from "./target/lock";
 export { projectContainers, controlServices, serviceLogs, execInService, UnknownServiceError, type Day2Action } from "./day2";
 export { runOneOff, type RunOptions, type RunResult } from "./run";
 export { Testing, type TestingOptions } from "./testing";

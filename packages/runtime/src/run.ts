@@ -10,14 +10,18 @@
  */
 import { BerthError } from "@berth/dsl";
 import { randomBytes } from "node:crypto";
-import { applyPort } from "./apply/adapter";
-import { containerCreateBody, serviceNetworks } from "./apply/container-config";
-import { ensureImages, type ImageProgress } from "./apply/images";
-import { createServiceContainer } from "./apply/steps";
+import { containerCreateBody, hiddenEnv, serviceNetworks } from "./compose/container-config";
+import { containerChain } from "./compose/expand";
+import { ensureImages, type ImageProgress } from "./compose/images";
+import { composeOps } from "./compose/ops";
 import type { Prepared } from "./deploy";
 import type { Engine, LogChunk } from "./engine/types";
 import { serviceNamed } from "./desired/resolve";
+import { oneOffName } from "./internal/names";
 import { Labels } from "./labels";
+import { chainSteps } from "./target/chain";
+import { execute } from "./target/execute";
+import { PLAN_FORMAT, type Plan } from "./target/types";
 
 export interface RunOptions {
   /** Replaces the service's command. Default: the service's own. */
@@ -30,12 +34,36 @@ export interface RunOptions {
   readonly remove?: boolean;
   readonly onOutput?: (chunk: LogChunk) => void;
   readonly onImage?: (p: ImageProgress) => void;
-  readonly toolVersion?: string;
 }
 
 export interface RunResult {
   readonly container: string;
   readonly exitCode: number;
+}
+
+/** Makes the one-off container with the same steps apply uses (create, connect, write files; removed again if any fails). */
+async function makeOneOff(engine: Engine, prepared: Prepared, service: string, name: string, body: Record<string, unknown>): Promise<string> {
+  const { desired } = prepared;
+  const svc = serviceNamed(desired, service);
+  const action = `run:${service}`;
+  const hidden = hiddenEnv(svc);
+  const chain = containerChain(desired, svc, body, `${action}/1`).map((l, i) => (i === 0 && hidden ? { ...l, op: { ...l.op, hiddenEnv: hidden } } : l));
+  const steps = chainSteps(action, chain, []);
+  const plan: Plan = {
+    format: PLAN_FORMAT,
+    target: "compose",
+    mode: "apply",
+    project: desired.project,
+    endpoint: engine.endpoint,
+    actions: [{ id: action, verb: "create", kind: "service", resource: service, engineName: name, cause: "dsl run", after: [] }],
+    steps,
+    blockers: [],
+    warnings: [],
+    keptVolumes: [],
+    fingerprint: { objects: {}, query: {} },
+  };
+  const outputs = await execute(plan, { engine, ops: composeOps });
+  return String(outputs.get(`${action}/1`));
 }
 
 export async function runOneOff(engine: Engine, prepared: Prepared, service: string, opts: RunOptions = {}): Promise<RunResult> {
@@ -50,8 +78,8 @@ export async function runOneOff(engine: Engine, prepared: Prepared, service: str
   }
   await ensureImages(engine, { ...desired, services: { [service]: { ...svc, replicas: 1 } } }, { onProgress: opts.onImage });
 
-  const base = containerCreateBody({ desired, service: svc, number: 1, configFile: prepared.file, toolVersion: opts.toolVersion });
-  const name = `${desired.project}-${service}-run-${randomBytes(6).toString("hex")}`;
+  const base = containerCreateBody({ desired, service: svc, number: 1 });
+  const name = oneOffName(desired.project, service, randomBytes(6).toString("hex"));
   const body = {
     ...base,
     name,
@@ -63,7 +91,7 @@ export async function runOneOff(engine: Engine, prepared: Prepared, service: str
     ExposedPorts: undefined,
     HostConfig: { ...base.HostConfig, PortBindings: undefined, RestartPolicy: undefined },
   };
-  const id = await createServiceContainer(applyPort(engine), desired, svc, body);
+  const id = await makeOneOff(engine, prepared, service, name, JSON.parse(JSON.stringify(body)) as Record<string, unknown>);
   try {
     await engine.startContainer(id);
     const logs = await engine.containerLogs(id, { follow: true });

@@ -10,9 +10,10 @@
  */
 import type { Graph, Stack } from "@berth/dsl";
 import { resolveDesired } from "./desired/resolve";
-import type { Observed } from "./observed";
-import { formatPlan, plan, type PlanOptions } from "./plan";
-import type { Plan } from "./plan/types";
+import type { Observed } from "./compose/observed";
+import { planCompose, type ComposePlanOptions as PlanOptions } from "./compose/plan";
+import { formatPlan } from "./target/format";
+import type { Plan } from "./target/types";
 import { synth } from "./synth";
 
 export interface TestingOptions {
@@ -39,7 +40,7 @@ export const Testing = {
   plan(stack: Stack, observed?: Partial<Observed>, options: PlanOptions & TestingOptions = {}): Plan {
     const graph = stack.toGraph();
     const desired = resolveDesired(graph, { dir: options.dir ?? process.cwd(), env: options.env ?? {} });
-    return plan(desired, { ...emptyObserved(graph.project), ...observed }, options);
+    return planCompose(desired, { ...emptyObserved(graph.project), ...observed }, options);
   },
   /** The preview text `dsl diff` prints for that plan (no colors). */
   preview(stack: Stack, observed?: Partial<Observed>, options: PlanOptions & TestingOptions = {}): string {

@@ -10,7 +10,7 @@ jest.mock("dockerode", () => {
 
 import { Labels } from "../src/labels";
 import { createEngine } from "../src/engine";
-import { observe } from "../src/observe";
+import { observe } from "../src/compose/observe";
 import { BUSYBOX, describeEngine, useEngine } from "./helpers/engine";
 
 describe("dockerode loading", () => {

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import type { Graph, ServiceSpec } from "@berth/dsl";
 import type { ContainerSummary, ImageSummary } from "../src/engine";
 import { Labels } from "../src/labels";
-import { observe, type ObserveEngine } from "../src/observe";
+import { observe, queryOf, type ObserveEngine } from "../src/compose/observe";
+import { resolveDesired } from "../src/desired/resolve";
 import { BUSYBOX, describeEngine, TEST_LABEL, useEngine } from "./helpers/engine";
 
 const loc = { file: "stack.ts", line: 1, column: 1 };
@@ -26,6 +27,9 @@ function graphOf(project: string, services: Record<string, Partial<ServiceSpec>>
     configs: {},
   };
 }
+
+/** What observe looks up for the graph's stack: the names it needs, its images. */
+const query = (g: Graph) => queryOf(resolveDesired(g, { dir: "/stack", env: {} }));
 
 describeEngine("observe against the engine", () => {
   const fx = useEngine();
@@ -60,7 +64,7 @@ describeEngine("observe against the engine", () => {
     await fx.run("docker-compose", ["-p", p, "-f", file, "up", "-d"]);
     await fx.run("docker-compose", ["-p", p, "-f", file, "run", "-d", "--no-deps", "web", "sleep", "300"]);
 
-    const o = await observe(fx.engine, p, graphOf(p, { web: { image: BUSYBOX }, worker: { image: BUSYBOX, deploy: { replicas: 2 } } }, ["data"]));
+    const o = await observe(fx.engine, p, query(graphOf(p, { web: { image: BUSYBOX }, worker: { image: BUSYBOX, deploy: { replicas: 2 } } }, ["data"])));
 
     expect(o.project).toBe(p);
     expect(o.endpoint).toBe(fx.engine.endpoint);
@@ -106,7 +110,7 @@ describeEngine("observe against the engine", () => {
       { web: { image: `docker.io/${BUSYBOX}` }, api: { image: "berth-test/not-here:1" }, db: { image: BUSYBOX, containerName: `${other}-fixed` } },
       ["data"],
     );
-    const o = await observe(engine, p, g);
+    const o = await observe(engine, p, query(g));
 
     expect(o.containers.map((c) => c.name)).toEqual([`${p}-api-1`]);
     expect(o.foreign).toEqual([
@@ -132,6 +136,7 @@ describeEngine("observe against the engine", () => {
       foreignNetworks: [],
       foreignVolumes: [],
       images: {},
+      query: { containers: [], networks: [], volumes: [], images: [] },
     });
   });
 });
@@ -192,12 +197,12 @@ describe("observe with a fake engine", () => {
     const rows = [container("p-web-1", svc("web", 1)), container("p-db-1", svc("db", 1))];
     const g = graphOf("p", { web: { image: "nginx" }, db: { image: "postgres:16" } });
     const { engine, calls } = fake(rows, [{ id: "sha256:n", repoTags: ["nginx:latest"], repoDigests: [], created: 0, size: 0, labels: {} }]);
-    const o = await observe(engine, "p", g);
+    const o = await observe(engine, "p", query(g));
     expect(calls.sort()).toEqual(["containers", "images:nginx:latest,postgres:16", "networks", "networks:names=p_default", "volumes"]);
     expect(o.images).toEqual({ nginx: "sha256:n" });
 
     const scaled = fake(rows);
-    await observe(scaled.engine, "p", graphOf("p", { web: { image: "nginx", deploy: { replicas: 3 } } }));
+    await observe(scaled.engine, "p", query(graphOf("p", { web: { image: "nginx", deploy: { replicas: 3 } } })));
     expect(scaled.calls).toContain("containers:names=p-web-2,p-web-3");
   });
 });

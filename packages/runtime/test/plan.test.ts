@@ -1,8 +1,9 @@
 import type { Graph, ServiceSpec } from "@berth/dsl";
 import { resolveDesired } from "../src/desired/resolve";
 import { Labels } from "../src/labels";
-import type { Observed, ObservedContainer } from "../src/observed";
-import { formatPlan, isEmptyPlan, plan, summarize } from "../src/plan";
+import type { Observed, ObservedContainer } from "../src/compose/observed";
+import { planCompose as plan } from "../src/compose/plan";
+import { formatPlan, isEmptyPlan, summarize } from "../src/target/format";
 
 const here = { file: "stack.ts", line: 1, column: 1 };
 
@@ -85,10 +86,10 @@ describe("plan", () => {
         "",
       ].join("\n"),
     );
-    const web = p.steps.find((s) => s.id === "service:web:1");
+    const web = p.actions.find((s) => s.id === "service:web:1");
     expect(web?.after).toEqual(["network:default", "service:db:1", "wait:db"]);
-    expect(p.steps.find((s) => s.id === "wait:db")).toMatchObject({ op: "wait", condition: "service_healthy", after: ["service:db:1"] });
-    expect(p.steps.find((s) => s.id === "service:db:1")?.after).toEqual(["network:default", "volume:pgdata"]);
+    expect(p.actions.find((s) => s.id === "wait:db")).toMatchObject({ verb: "wait", condition: "service_healthy", after: ["service:db:1"] });
+    expect(p.actions.find((s) => s.id === "service:db:1")?.after).toEqual(["network:default", "volume:pgdata"]);
   });
 
   test("a converged engine plans nothing", () => {
@@ -104,7 +105,7 @@ describe("plan", () => {
       { volumes: blog.volumes },
     );
     const p = plan(resolveDesired(changed, { dir: "/stack", env: {} }), before);
-    expect(p.steps.map((s) => `${s.op} ${s.id}`)).toEqual(["recreate service:web:1", "wait wait:db"]);
+    expect(p.actions.map((s) => `${s.verb} ${s.id}`)).toEqual(["recreate service:web:1", "wait wait:db"]);
     expect(formatPlan(p)).toContain('~ service  web      recreate: environment.LOG_LEVEL "info" → "debug"');
     expect(summarize(p)).toEqual({ add: 0, change: 1, remove: 0 });
   });
@@ -116,7 +117,7 @@ describe("plan", () => {
     );
     const dbChanged = graph({ ...withRestart.services, db: { ...withRestart.services.db, environment: { POSTGRES_DB: "blog" } } }, { volumes: blog.volumes });
     const p = plan(resolveDesired(dbChanged, { dir: "/stack", env: {} }), converged(withRestart));
-    expect(p.steps.map((s) => `${s.op} ${s.id} after ${s.after.join(",")}`)).toEqual([
+    expect(p.actions.map((s) => `${s.verb} ${s.id} after ${s.after.join(",")}`)).toEqual([
       "recreate service:db:1 after ",
       "restart service:web:1 after service:db:1,wait:db",
       "wait wait:db after service:db:1",
@@ -126,20 +127,20 @@ describe("plan", () => {
 
     // without restart: true, only db; with nothing recreated, nothing
     const plainChanged = graph({ ...blog.services, db: { ...blog.services.db, environment: { POSTGRES_DB: "blog" } } }, { volumes: blog.volumes });
-    expect(plan(resolveDesired(plainChanged, { dir: "/stack", env: {} }), converged(blog)).steps.map((s) => s.op)).toEqual(["recreate"]);
+    expect(plan(resolveDesired(plainChanged, { dir: "/stack", env: {} }), converged(blog)).actions.map((s) => s.verb)).toEqual(["recreate"]);
     expect(isEmptyPlan(plan(resolveDesired(withRestart, { dir: "/stack", env: {} }), converged(withRestart)))).toBe(true);
     // a dependent that is recreated anyway (or stopped) is not restarted as well
     const bothChanged = graph(
       { ...dbChanged.services, web: { ...dbChanged.services.web, environment: { LOG_LEVEL: "debug", DB_PASSWORD: "s3cret" } } },
       { volumes: blog.volumes },
     );
-    expect(plan(resolveDesired(bothChanged, { dir: "/stack", env: {} }), converged(withRestart)).steps.map((s) => `${s.op} ${s.id}`)).toEqual([
+    expect(plan(resolveDesired(bothChanged, { dir: "/stack", env: {} }), converged(withRestart)).actions.map((s) => `${s.verb} ${s.id}`)).toEqual([
       "recreate service:db:1",
       "recreate service:web:1",
       "wait wait:db",
     ]);
     const stopped = converged(withRestart, (c) => (c.service === "web" ? { state: "exited", status: "Exited (0) 1 minute ago" } : {}));
-    expect(plan(resolveDesired(dbChanged, { dir: "/stack", env: {} }), stopped).steps.map((s) => `${s.op} ${s.id}`)).toEqual([
+    expect(plan(resolveDesired(dbChanged, { dir: "/stack", env: {} }), stopped).actions.map((s) => `${s.verb} ${s.id}`)).toEqual([
       "recreate service:db:1",
       "start service:web:1",
       "wait wait:db",
@@ -161,10 +162,10 @@ describe("plan", () => {
   test("a stopped container is started, a missing one is created", () => {
     const stopped = converged(blog, (c) => (c.service === "web" ? { state: "exited", status: "Exited (137) 2 seconds ago" } : {}));
     const p1 = plan(resolveDesired(blog, { dir: "/stack", env: {} }), stopped);
-    expect(p1.steps.filter((s) => s.op !== "wait").map((s) => `${s.op} ${s.id}`)).toEqual(["start service:web:1"]);
+    expect(p1.actions.filter((s) => s.verb !== "wait").map((s) => `${s.verb} ${s.id}`)).toEqual(["start service:web:1"]);
     const gone = converged(blog);
     const p2 = plan(resolveDesired(blog, { dir: "/stack", env: {} }), { ...gone, containers: gone.containers.filter((c) => c.service !== "db") });
-    expect(p2.steps.filter((s) => s.op !== "wait").map((s) => `${s.op} ${s.id}`)).toEqual(["create service:db:1"]);
+    expect(p2.actions.filter((s) => s.verb !== "wait").map((s) => `${s.verb} ${s.id}`)).toEqual(["create service:db:1"]);
   });
 
   test("a service removed from the stack is removed; its volume is kept unless asked", () => {
@@ -173,7 +174,8 @@ describe("plan", () => {
     const p = plan(resolveDesired(withoutDb, { dir: "/stack", env: {} }), observed);
     const text = formatPlan(p);
     expect(text).toContain("- service  db       1 container removed");
-    expect(text).toContain("(volumes kept: blog_pgdata — use --volumes to remove)");
+    expect(text).toContain("(volumes kept: blog_pgdata — removed only when asked)");
+    expect(formatPlan(p, { keptVolumesHint: "use --volumes to remove" })).toContain("(volumes kept: blog_pgdata — use --volumes to remove)");
     const p2 = plan(resolveDesired(withoutDb, { dir: "/stack", env: {} }), observed, { volumes: true });
     expect(formatPlan(p2)).toContain("- volume   blog_pgdata");
   });
@@ -182,9 +184,9 @@ describe("plan", () => {
     const three = graph({ web: { image: "nginx:1.27", deploy: { replicas: 3 } } });
     const one = graph({ web: { image: "nginx:1.27", deploy: { replicas: 1 } } });
     const p = plan(resolveDesired(one, { dir: "/stack", env: {} }), converged(three));
-    expect(p.steps.map((s) => `${s.op} ${s.engineName}`)).toEqual(["remove blog-web-2", "remove blog-web-3"]);
+    expect(p.actions.map((s) => `${s.verb} ${s.engineName}`)).toEqual(["remove blog-web-2", "remove blog-web-3"]);
     const up = plan(resolveDesired(three, { dir: "/stack", env: {} }), converged(one));
-    expect(up.steps.map((s) => `${s.op} ${s.engineName}`)).toEqual(["create blog-web-2", "create blog-web-3"]);
+    expect(up.actions.map((s) => `${s.verb} ${s.engineName}`)).toEqual(["create blog-web-2", "create blog-web-3"]);
   });
 
   test("a container made by docker-compose (no recorded spec) is adopted, with the reason", () => {
@@ -198,7 +200,7 @@ describe("plan", () => {
     const p = plan(resolveDesired(blog, { dir: "/stack", env: {} }), observed);
     expect(p.blockers).toHaveLength(1);
     expect(p.blockers[0].message).toContain('a container named "blog-web-1" already exists and is not part of "blog"');
-    expect(p.steps.some((s) => s.engineName === "blog-web-1")).toBe(false);
+    expect(p.actions.some((s) => s.engineName === "blog-web-1")).toBe(false);
   });
 
   test("a rebuilt image recreates the containers that run it", () => {

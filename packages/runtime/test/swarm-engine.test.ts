@@ -10,10 +10,16 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Graph, ServiceSpec } from "@berth/dsl";
-import type { Prepared } from "../src/deploy";
+import { apply, destroy, diff, type Prepared } from "../src/deploy";
 import { resolveDesired } from "../src/desired/resolve";
 import { createEngine, type Engine } from "../src/engine";
-import { applySwarm, destroySwarm, diffSwarm, executeSwarm, formatSwarmPlan, swarmPs, synthSwarm, contentHash8, type SwarmPlan } from "../src/swarm";
+import { synthSwarm } from "../src/swarm";
+import { swarmPs } from "../src/swarm/ps";
+import { swarmTarget } from "../src/swarm/target";
+import { execute } from "../src/target/execute";
+import { formatPlan as formatSwarmPlan } from "../src/target/format";
+import type { Plan } from "../src/target/types";
+import { hash8 } from "../src/internal/hash";
 import { BUSYBOX, describeEngine } from "./helpers/engine";
 
 const HOST = process.env.BERTH_SWARM_DOCKER_HOST;
@@ -55,7 +61,7 @@ describeEngine("Swarm target on a single-node swarm", () => {
 
   afterAll(async () => {
     if (!engine) return;
-    for (const s of stacks) await destroySwarm(engine, s).catch(() => undefined);
+    for (const s of stacks) await destroy(engine, { project: s }, { target: "swarm" }).catch(() => undefined);
     await docker(["image", "rm", BUSYBOX_2]).catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
   }, 120_000);
@@ -90,15 +96,16 @@ describeEngine("Swarm target on a single-node swarm", () => {
   test("replicas: 3 → all tasks running; a second apply plans nothing; an image tag or env change is a rolling update naming the field; scale 3 → 1 changes replicas only", async () => {
     const stack = stackName("web");
     const deploy = { replicas: 3, updateConfig: { parallelism: 2, order: "start-first" as const } };
-    const first = await applySwarm(engine, prepared(stack, { web: sleeper({ deploy }) }), { pollMs: 200 });
+    const first = await apply(engine, prepared(stack, { web: sleeper({ deploy }) }), { target: "swarm", pollMs: 200 });
     expect(first.result).toBe("applied");
     expect(await running(stack, "web")).toHaveLength(3);
 
-    const again = await applySwarm(engine, prepared(stack, { web: sleeper({ deploy }) }));
+    const again = await apply(engine, prepared(stack, { web: sleeper({ deploy }) }), { target: "swarm" });
     expect(again.result).toBe("no-changes");
 
     let shown = "";
-    const retag = await applySwarm(engine, prepared(stack, { web: sleeper({ deploy, image: BUSYBOX_2 }) }), {
+    const retag = await apply(engine, prepared(stack, { web: sleeper({ deploy, image: BUSYBOX_2 }) }), {
+      target: "swarm",
       onPlan: (p) => (shown = formatSwarmPlan(p)),
       pollMs: 200,
     });
@@ -106,30 +113,31 @@ describeEngine("Swarm target on a single-node swarm", () => {
     expect(shown).toContain(`rolling update of 3 tasks (2 at a time, start-first, on failure pause): image "${BUSYBOX}" → "${BUSYBOX_2}"`);
     expect((await running(stack, "web")).map((t) => t.image)).toEqual([BUSYBOX_2, BUSYBOX_2, BUSYBOX_2]);
 
-    const env = await applySwarm(engine, prepared(stack, { web: sleeper({ deploy, image: BUSYBOX_2, environment: { GREETING: "hi" } }) }), {
+    const env = await apply(engine, prepared(stack, { web: sleeper({ deploy, image: BUSYBOX_2, environment: { GREETING: "hi" } }) }), {
+      target: "swarm",
       onPlan: (p) => (shown = formatSwarmPlan(p)),
       pollMs: 200,
     });
     expect(env.result).toBe("applied");
     expect(shown).toContain('environment.GREETING "hello" → "hi"');
 
-    const scaled = await applySwarm(
+    const scaled = await apply(
       engine,
       prepared(stack, { web: sleeper({ deploy: { ...deploy, replicas: 1 }, image: BUSYBOX_2, environment: { GREETING: "hi" } }) }),
-      { pollMs: 200 },
+      { target: "swarm", pollMs: 200 },
     );
-    expect(scaled.plan.steps.map((s) => s.changes)).toEqual([[{ path: "replicas", before: 3, after: 1, sensitive: false }]]);
-    expect(scaled.plan.steps[0].rolling).toBeUndefined();
+    expect(scaled.plan.actions.map((s) => s.changes)).toEqual([[{ path: "replicas", before: 3, after: 1, sensitive: false }]]);
+    expect(scaled.plan.actions[0].rolling).toBeUndefined();
     expect(await running(stack, "web")).toHaveLength(1);
   }, 240_000);
 
   test("an update names the version it was planned from: a service changed by someone else in between is not overwritten", async () => {
     const stack = stackName("seq");
-    await applySwarm(engine, prepared(stack, { web: sleeper() }), { pollMs: 200 });
-    const { plan, desired } = await diffSwarm(engine, prepared(stack, { web: sleeper({ environment: { GREETING: "mine" } }) }));
-    expect(plan.steps.map((s) => s.op)).toEqual(["update"]);
+    await apply(engine, prepared(stack, { web: sleeper() }), { target: "swarm", pollMs: 200 });
+    const plan = await diff(engine, prepared(stack, { web: sleeper({ environment: { GREETING: "mine" } }) }), { target: "swarm" });
+    expect(plan.actions.map((s) => s.verb)).toEqual(["update"]);
     await docker(["service", "update", "--detach", "--env-add", "THEIRS=1", `${stack}_web`]);
-    await expect(executeSwarm(plan, { engine, desired, pollMs: 200 })).rejects.toThrow(/update out of sequence/);
+    await expect(execute(plan, { engine, ops: swarmTarget.ops, pollMs: 200 })).rejects.toThrow(/update out of sequence/);
     const env = ((await engine.inspectService(`${stack}_web`))?.spec.TaskTemplate as { ContainerSpec: { Env: string[] } }).ContainerSpec.Env;
     expect(env).toEqual(expect.arrayContaining(["GREETING=hello", "THEIRS=1"]));
   }, 120_000);
@@ -137,9 +145,10 @@ describeEngine("Swarm target on a single-node swarm", () => {
   test("a command that exits 1 fails the apply within a bounded time with the task's error, and Swarm's rollback restores the previous spec", async () => {
     const stack = stackName("fail");
     const deploy = { replicas: 2, updateConfig: { failureAction: "rollback" as const, monitor: "3s" } };
-    await applySwarm(engine, prepared(stack, { app: sleeper({ deploy }) }), { pollMs: 200 });
+    await apply(engine, prepared(stack, { app: sleeper({ deploy }) }), { target: "swarm", pollMs: 200 });
     const t0 = Date.now();
-    const failing = applySwarm(engine, prepared(stack, { app: sleeper({ deploy, command: ["sh", "-c", "echo boom; exit 1"] }) }), {
+    const failing = apply(engine, prepared(stack, { app: sleeper({ deploy, command: ["sh", "-c", "echo boom; exit 1"] }) }), {
+      target: "swarm",
       pollMs: 200,
       waitTimeoutMs: 90_000,
     });
@@ -152,7 +161,8 @@ describeEngine("Swarm target on a single-node swarm", () => {
 
   test("a new service whose tasks cannot start fails the apply with the task error instead of waiting forever", async () => {
     const stack = stackName("crash");
-    const failing = applySwarm(engine, prepared(stack, { app: sleeper({ command: ["sh", "-c", "exit 1"], deploy: { restartPolicy: { delay: "1s" } } }) }), {
+    const failing = apply(engine, prepared(stack, { app: sleeper({ command: ["sh", "-c", "exit 1"], deploy: { restartPolicy: { delay: "1s" } } }) }), {
+      target: "swarm",
       pollMs: 200,
       waitTimeoutMs: 60_000,
     });
@@ -171,18 +181,18 @@ describeEngine("Swarm target on a single-node swarm", () => {
     const image = `${stack}-app:1`;
     const p = () => prepared(stack, { app: { image, build: { context: `./${stack}` }, stopGracePeriod: "2s" } });
     try {
-      const first = await applySwarm(engine, p(), { pollMs: 200 });
-      const tag1 = first.plan.steps.find((s) => s.kind === "service")?.image;
+      const first = await apply(engine, p(), { target: "swarm", pollMs: 200 });
+      const tag1 = first.plan.actions.find((s) => s.kind === "service")?.image;
       expect(tag1).toMatch(new RegExp(`^${stack}-app:berth-[0-9a-f]{12}$`));
-      expect((await applySwarm(engine, p())).result).toBe("no-changes");
+      expect((await apply(engine, p(), { target: "swarm" })).result).toBe("no-changes");
       fs.writeFileSync(path.join(ctx, "msg"), "two\n");
-      const second = await applySwarm(engine, p(), { pollMs: 200 });
-      const change = second.plan.steps[0].changes?.find((c) => c.path === "image");
+      const second = await apply(engine, p(), { target: "swarm", pollMs: 200 });
+      const change = second.plan.actions[0].changes?.find((c) => c.path === "image");
       expect(change).toMatchObject({ before: tag1, after: expect.stringMatching(/:berth-[0-9a-f]{12}$/) });
       expect(change?.after).not.toBe(tag1);
-      expect(second.plan.steps[0].rolling).toBeDefined();
+      expect(second.plan.actions[0].rolling).toBeDefined();
     } finally {
-      await destroySwarm(engine, stack);
+      await destroy(engine, { project: stack }, { target: "swarm" });
       const imgs = await engine.listImages({ references: [`${stack}-app`] });
       for (const i of imgs) await docker(["image", "rm", "--force", ...i.repoTags]).catch(() => undefined);
     }
@@ -190,7 +200,7 @@ describeEngine("Swarm target on a single-node swarm", () => {
 
   test("docker stack ps lists the tasks Berth created, and docker stack rm removes them", async () => {
     const stack = stackName("cli");
-    await applySwarm(engine, prepared(stack, { web: sleeper({ deploy: { replicas: 2 } }) }), { pollMs: 200 });
+    await apply(engine, prepared(stack, { web: sleeper({ deploy: { replicas: 2 } }) }), { target: "swarm", pollMs: 200 });
     const ps = await docker(["stack", "ps", stack, "--format", "{{.Name}} {{.DesiredState}} {{.CurrentState}}"]);
     expect(
       ps.stdout
@@ -202,7 +212,7 @@ describeEngine("Swarm target on a single-node swarm", () => {
     await docker(["stack", "rm", stack]);
     expect(await engine.listServices({ labels: { "com.docker.stack.namespace": stack } })).toEqual([]);
     // Right away again: the removed overlay network still lingers on the node for a moment.
-    const again = await applySwarm(engine, prepared(stack, { web: sleeper({ deploy: { replicas: 2 } }) }), { pollMs: 200 });
+    const again = await apply(engine, prepared(stack, { web: sleeper({ deploy: { replicas: 2 } }) }), { target: "swarm", pollMs: 200 });
     expect(again.result).toBe("applied");
     expect(await running(stack, "web")).toHaveLength(2);
   }, 120_000);
@@ -234,10 +244,11 @@ describeEngine("Swarm target on a single-node swarm", () => {
       { secrets: { pw: { name: "pw", location: here, file: "./pw.txt" } } },
     );
     const file = path.join(dir, `${stack}.yml`);
-    fs.writeFileSync(file, synthSwarm(p.graph, { contentHash: () => contentHash8("adopt-s3cret") }).yaml);
+    fs.writeFileSync(file, synthSwarm(p.graph, { contentHash: () => hash8("adopt-s3cret") }).yaml);
     await docker(["stack", "deploy", "-c", file, stack], dir);
-    const { plan } = await diffSwarm(engine, p);
+    const plan = await diff(engine, p, { target: "swarm" });
     expect(formatSwarmPlan(plan)).toContain("No changes.");
+    expect(plan.actions).toEqual([]);
     expect(plan.steps).toEqual([]);
   }, 120_000);
 
@@ -250,13 +261,14 @@ describeEngine("Swarm target on a single-node swarm", () => {
       { secrets: { token: { name: "token", location: here, file: "./token.txt" } } },
     );
     const out: string[] = [];
-    let plan: SwarmPlan | undefined;
-    await applySwarm(engine, p, {
+    let plan: Plan | undefined;
+    await apply(engine, p, {
+      target: "swarm",
       onPlan: (x) => {
         plan = x;
         out.push(formatSwarmPlan(x));
       },
-      onStep: (e) => out.push(JSON.stringify(e)),
+      onProgress: (e) => out.push(JSON.stringify(e)),
       pollMs: 200,
     });
     const p2 = prepared(
@@ -264,7 +276,12 @@ describeEngine("Swarm target on a single-node swarm", () => {
       { app: sleeper({ environment: { API_KEY: "n3w-t0ps3cret" }, sensitive: ["environment.API_KEY"], secrets: [{ source: "token" }] }) },
       { secrets: p.graph.secrets },
     );
-    await applySwarm(engine, p2, { onPlan: (x) => out.push(formatSwarmPlan(x), JSON.stringify(x)), onStep: (e) => out.push(JSON.stringify(e)), pollMs: 200 });
+    await apply(engine, p2, {
+      target: "swarm",
+      onPlan: (x) => out.push(formatSwarmPlan(x), JSON.stringify(x)),
+      onProgress: (e) => out.push(JSON.stringify(e)),
+      pollMs: 200,
+    });
     const all = [...out, JSON.stringify(plan)].join("\n");
     expect(all).toContain("environment.API_KEY (sensitive) changed");
     for (const secret of ["t0ps3cret-file", "t0ps3cret-env", "n3w-t0ps3cret"]) expect(all).not.toContain(secret);

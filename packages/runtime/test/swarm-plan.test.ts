@@ -7,7 +7,9 @@ import type { Graph, ServiceSpec } from "@berth/dsl";
 import { parse } from "yaml";
 import { resolveDesired } from "../src/desired/resolve";
 import type { SwarmService, SwarmServiceSpec } from "../src/engine/types";
-import { formatSwarmPlan, planSwarm, resolveSwarm, synthSwarm, type SwarmObserved } from "../src/swarm";
+import { resolveSwarm, synthSwarm, type SwarmObserved } from "../src/swarm";
+import { planSwarm } from "../src/swarm/plan";
+import { formatPlan as formatSwarmPlan } from "../src/target/format";
 
 const here = { file: "stack.ts", line: 3, column: 1 };
 const BUSYBOX = "berth-test/busybox:1";
@@ -143,6 +145,7 @@ describe("planSwarm", () => {
   test("a stack deployed with docker stack deploy from our file is adopted without changes (engine defaults are not drift)", () => {
     const plan = planSwarm(desiredOf(g), observed());
     expect(plan.blockers).toEqual([]);
+    expect(plan.actions).toEqual([]);
     expect(plan.steps).toEqual([]);
     expect(formatSwarmPlan(plan)).toContain("No changes.");
   });
@@ -150,7 +153,7 @@ describe("planSwarm", () => {
   test("on an empty swarm it creates the network, the versioned secret, then the service", () => {
     const o = { ...observed(), services: [], networks: [], secrets: [] };
     const plan = planSwarm(desiredOf(g), o);
-    expect(plan.steps.map((s) => `${s.op} ${s.kind} ${s.engineName} after[${s.after.join(",")}]`)).toEqual([
+    expect(plan.actions.map((s) => `${s.verb} ${s.kind} ${s.engineName} after[${s.after.join(",")}]`)).toEqual([
       "create network sw_default after[]",
       "create secret sw_db_password_1ec1c26b after[]",
       "create service sw_web after[network:default,secret:db_password]",
@@ -160,14 +163,12 @@ describe("planSwarm", () => {
 
   test("an env change is a rolling update that names the field, with parallelism and order, from the version read", () => {
     const plan = planSwarm(desiredOf(graph({ web: web({ environment: { GREETING: "hi", DB_PASSWORD: "x" } }) }, { secrets })), observed());
-    expect(plan.steps).toHaveLength(1);
-    const step = plan.steps[0];
-    expect(step).toMatchObject({
-      op: "update",
-      existingId: "svc1",
-      version: 42,
-      rolling: { tasks: 3, parallelism: 1, order: "start-first", failureAction: "rollback" },
-    });
+    expect(plan.actions).toHaveLength(1);
+    expect(plan.actions[0]).toMatchObject({ verb: "update", rolling: { tasks: 3, parallelism: 1, order: "start-first", failureAction: "rollback" } });
+    // Its steps: the update, naming the version it was planned from, then the wait until it converged.
+    expect(plan.steps.map((s) => s.op)).toEqual(["service.update", "wait.converge"]);
+    expect(plan.steps[0]).toMatchObject({ service: "svc1", version: 42, milestone: "updated" });
+    expect(plan.steps[1]).toMatchObject({ service: "svc1", since: { output: plan.steps[0].id }, converge: { newTasks: true, replicas: 3 } });
     expect(formatSwarmPlan(plan)).toContain(
       '~ service  web      rolling update of 3 tasks (1 at a time, start-first, on failure rollback): environment.GREETING "hello" → "hi"',
     );
@@ -180,8 +181,8 @@ describe("planSwarm", () => {
       ),
       observed(),
     );
-    expect(plan.steps[0].changes).toEqual([{ path: "replicas", before: 3, after: 1, sensitive: false }]);
-    expect(plan.steps[0].rolling).toBeUndefined();
+    expect(plan.actions[0].changes).toEqual([{ path: "replicas", before: 3, after: 1, sensitive: false }]);
+    expect(plan.actions[0].rolling).toBeUndefined();
     expect(formatSwarmPlan(plan)).toContain("~ service  web      scale 3 → 1\n");
   });
 
@@ -194,8 +195,11 @@ describe("planSwarm", () => {
     const plan = planSwarm(desiredOf(g2), observed());
     const text = formatSwarmPlan(plan);
     const json = JSON.stringify(plan);
-    expect(plan.steps.map((s) => `${s.op} ${s.kind}`)).toEqual(["create secret", "update service", "remove secret"]);
-    expect(plan.steps[2]).toMatchObject({ engineName: "sw_db_password_1ec1c26b", after: ["service:web"] });
+    expect(plan.actions.map((s) => `${s.verb} ${s.kind}`)).toEqual(["create secret", "update service", "remove secret"]);
+    expect(plan.actions[2]).toMatchObject({ engineName: "sw_db_password_1ec1c26b", after: ["service:web"] });
+    // The update refers to the new version by the step that creates it: its id exists only then.
+    const update = plan.steps.find((s) => s.op === "service.update") as { refs: Record<string, unknown> };
+    expect(update.refs).toEqual({ [plan.actions[0].engineName]: { output: "secret:db_password/1" } });
     expect(text).toContain("environment.DB_PASSWORD (sensitive) changed");
     for (const out of [text, json]) {
       expect(out).not.toContain("p4ss");
@@ -209,14 +213,14 @@ describe("planSwarm", () => {
     const o = observed(spec, { "dev.berth.swarm.fields": "command,environment,image,labels,mode,networks,replicas,secrets,stopSignal" });
     (spec.TaskTemplate as { ContainerSpec: { StopSignal?: string } }).ContainerSpec.StopSignal = "SIGINT";
     const plan = planSwarm(desiredOf(g), o);
-    expect(plan.steps[0].changes).toEqual([{ path: "stopSignal", before: "SIGINT", after: undefined, sensitive: false }]);
+    expect(plan.actions[0].changes).toEqual([{ path: "stopSignal", before: "SIGINT", after: undefined, sensitive: false }]);
   });
 
   test("is blocked, with the reason, when the engine is not a swarm manager or a name belongs to someone else", () => {
-    expect(planSwarm(desiredOf(g), { ...observed(), swarm: undefined }).blockers).toEqual([
+    expect(planSwarm(desiredOf(g), { ...observed(), swarm: undefined }).blockers.map((b) => b.message)).toEqual([
       expect.stringContaining('is not a swarm manager: run "docker swarm init"'),
     ]);
     const clash = planSwarm(desiredOf(g), { ...observed(), services: [], foreignServices: ["sw_web"] });
-    expect(clash.blockers).toEqual([expect.stringContaining('a service named "sw_web" exists outside stack "sw"')]);
+    expect(clash.blockers.map((b) => b.message)).toEqual([expect.stringContaining('a service named "sw_web" exists outside stack "sw"')]);
   });
 });

@@ -1,6 +1,20 @@
-import { BerthError } from "@berth/runtime";
-import { apply, destroy, isEmptyPlan, summarize, type Plan } from "@berth/runtime";
-import { engineFor, type EngineOptions, parseDuration, prepareStack, stackFile } from "../engine";
+/** `dsl apply` / `dsl destroy`, for every target: thin calls into the runtime's `apply` and `destroy`. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  apply,
+  BerthError,
+  destroy,
+  isEmptyPlan,
+  needsStack,
+  planFromJson,
+  summarize,
+  targetOf,
+  type ConvergeOutcome,
+  type Plan,
+  type Prepared,
+} from "@berth/runtime";
+import { engineFor, type EngineOptions, isPlanFile, parseDuration, prepareStack, stackFile } from "../engine";
 import { type Io, writeJson } from "../io";
 import { confirm } from "../prompt";
 import { appliedSummary, imagePrinter, printPlan, progressPrinter } from "../render";
@@ -36,63 +50,106 @@ function parallelism(text: string | undefined): number | undefined {
   return n;
 }
 
-function report(io: Io, opts: ApplyCommandOptions, plan: Plan, result: string, started: number, verb: string): void {
-  if (opts.json) {
-    writeJson(io, { result, plan, summary: summarize(plan) });
-    return;
-  }
-  if (result === "nothing-to-destroy") io.stdout.write(`Nothing to destroy: "${plan.project}" has nothing on the engine.\n`);
-  else if (result === "no-changes") io.stdout.write(`No changes: "${plan.project}" on ${plan.endpoint} matches the stack.\n`);
+function what(plan: Plan): string {
+  return plan.target === "swarm" ? `stack "${plan.project}"` : `"${plan.project}"`;
+}
+
+function report(io: Io, opts: ApplyCommandOptions, outcome: ConvergeOutcome, started: number, verb: "Apply" | "Destroy"): void {
+  const { plan, result } = outcome;
+  if (opts.json)
+    return writeJson(io, { result: verb === "Destroy" && result === "no-changes" ? "nothing-to-destroy" : result, plan, summary: summarize(plan) });
+  if (result === "no-changes" && verb === "Destroy")
+    io.stdout.write(`Nothing to destroy: ${what(plan)} has nothing on the ${plan.target === "swarm" ? "swarm" : "engine"}.\n`);
+  else if (result === "no-changes") io.stdout.write(`No changes: ${what(plan)} on ${plan.endpoint} matches the stack.\n`);
   else if (result === "declined") io.stdout.write(`${verb} cancelled; nothing was changed.\n`);
   else if (result === "dry-run") io.stdout.write(`Dry run: nothing was changed.\n`);
   else io.stdout.write(appliedSummary(plan, Date.now() - started, verb));
 }
 
-/** `dsl apply` / `dsl up`. */
+/** What both commands hand the runtime: the flags as options, and the terminal as callbacks. */
+function common(io: Io, opts: ApplyCommandOptions, signal: AbortSignal, title: string) {
+  return {
+    dryRun: opts.dryRun,
+    parallel: parallelism(opts.parallel),
+    lockTimeoutMs: parseDuration(opts.lockTimeout, "--lock-timeout"),
+    waitTimeoutMs: parseDuration(opts.waitTimeout, "--wait-timeout"),
+    signal,
+    onPlan: opts.json
+      ? undefined
+      : (plan: Plan, why: "preview" | "replanned") => {
+          if (why === "replanned") io.stdout.write("The engine changed while the plan was made; the plan now is:\n");
+          if (!isEmptyPlan(plan) || plan.blockers.length) printPlan(plan, io, opts, title);
+          else for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
+        },
+    onProgress: opts.json ? undefined : progressPrinter(io, opts),
+    onImage: opts.json ? undefined : imagePrinter(io),
+  };
+}
+
+/** The stack a saved plan takes its sensitive values from: `-f`, else the file the plan was made from, else ./stack.ts. */
+async function stackForPlan(plan: Plan, opts: ApplyCommandOptions, io: Io): Promise<Prepared> {
+  const recorded = plan.stackFile && fs.existsSync(plan.stackFile) ? plan.stackFile : undefined;
+  return prepareStack(opts.file ?? recorded ?? "stack.ts", opts, io);
+}
+
+/** `dsl apply plan.json`: exactly the saved steps, if the engine still matches what the plan was made from. */
+async function applySavedPlan(file: string, opts: ApplyCommandOptions, io: Io, signal: AbortSignal): Promise<ConvergeOutcome> {
+  const where = path.resolve(io.cwd, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(where, "utf8");
+  } catch (err) {
+    throw new BerthError(`cannot read the plan ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  const plan = planFromJson(text, file);
+  const stack = needsStack(plan) ? await stackForPlan(plan, opts, io) : undefined;
+  return apply(engineFor(opts, io), plan, { ...common(io, opts, signal, "saved plan"), ...(stack ? { stack } : {}) });
+}
+
+/** `dsl apply [stack.ts | plan.json]` / `dsl up`. */
 export async function applyCommand(file: string | undefined, opts: ApplyCommandOptions, io: Io): Promise<number> {
   const started = Date.now();
-  const prepared = await prepareStack(stackFile(file, opts), opts, io);
   const interrupt = interruptible(io);
   try {
+    if (isPlanFile(file)) {
+      report(io, opts, await applySavedPlan(file, opts, io, interrupt.signal), started, "Apply");
+      return 0;
+    }
+    const prepared = await prepareStack(stackFile(file, opts), opts, io);
     const outcome = await apply(engineFor(opts, io), prepared, {
+      ...common(io, opts, interrupt.signal, "plan"),
+      target: targetOf(prepared, opts.target),
       forceRecreate: opts.forceRecreate,
       volumes: opts.volumes,
       build: opts.build,
       pull: opts.pull,
-      dryRun: opts.dryRun,
-      parallel: parallelism(opts.parallel),
-      lockTimeoutMs: parseDuration(opts.lockTimeout, "--lock-timeout"),
-      waitTimeoutMs: parseDuration(opts.waitTimeout, "--wait-timeout"),
-      signal: interrupt.signal,
-      onPlan: opts.json ? undefined : (plan) => isEmptyPlan(plan) || printPlan(plan, io, opts),
-      confirm: opts.yes ? undefined : () => confirm(io, "Apply these changes?", "apply"),
-      onStep: opts.json ? undefined : progressPrinter(io, opts),
-      onImage: opts.json ? undefined : imagePrinter(io),
+      confirm: opts.yes
+        ? undefined
+        : () => confirm(io, targetOf(prepared, opts.target) === "swarm" ? "Apply these changes to the swarm?" : "Apply these changes?", "apply"),
     });
-    report(io, opts, outcome.plan, outcome.result, started, "Apply");
+    report(io, opts, outcome, started, "Apply");
     return 0;
   } finally {
     interrupt.dispose();
   }
 }
 
-/** `dsl destroy` / `dsl down`. */
+/** `dsl destroy` / `dsl down`: everything the project owns (volumes only with `--volumes`); with `-p`, no stack is needed. */
 export async function destroyCommand(file: string | undefined, opts: ApplyCommandOptions, io: Io): Promise<number> {
   const started = Date.now();
-  const prepared = await prepareStack(stackFile(file, opts), opts, io);
+  // With -p and no stack file here, the project is enough: there is nothing to load.
+  const noStack = opts.project !== undefined && file === undefined && !fs.existsSync(path.resolve(io.cwd, stackFile(undefined, opts)));
+  const prepared = noStack ? undefined : await prepareStack(stackFile(file, opts), opts, io);
   const interrupt = interruptible(io);
   try {
-    const outcome = await destroy(engineFor(opts, io), prepared, {
+    const target = targetOf(prepared, opts.target);
+    const outcome = await destroy(engineFor(opts, io), prepared ?? { project: opts.project as string }, {
+      ...common(io, opts, interrupt.signal, "destroy plan"),
+      target,
       volumes: opts.volumes,
-      dryRun: opts.dryRun,
-      parallel: parallelism(opts.parallel),
-      lockTimeoutMs: parseDuration(opts.lockTimeout, "--lock-timeout"),
-      signal: interrupt.signal,
-      onPlan: opts.json ? undefined : (plan) => isEmptyPlan(plan) || printPlan(plan, io, opts, "destroy plan"),
-      confirm: opts.yes ? undefined : () => confirm(io, "Destroy these resources?", "destroy"),
-      onStep: opts.json ? undefined : progressPrinter(io, opts),
+      confirm: opts.yes ? undefined : () => confirm(io, target === "swarm" ? "Destroy this stack?" : "Destroy these resources?", "destroy"),
     });
-    report(io, opts, outcome.plan, outcome.result === "no-changes" ? "nothing-to-destroy" : outcome.result, started, "Destroy");
+    report(io, opts, outcome, started, "Destroy");
     return 0;
   } finally {
     interrupt.dispose();

@@ -1,9 +1,12 @@
 /** ps, logs, exec, stop, start, restart: compose's day-2 verbs on the project of the stack. */
 import { BerthError } from "@berth/runtime";
-import { controlServices, execInService, projectContainers, runOneOff, serviceLogs, type Day2Action } from "@berth/runtime";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { controlServices, execInService, ps, runOneOff, serviceLogs, targetOf, type Day2Action, type Prepared, type TargetName } from "@berth/runtime";
 import { engineFor, type EngineOptions, prepareStack, stackFile } from "../engine";
 import { type Io, paint, useColor, writeJson } from "../io";
-import { imagePrinter } from "../render";
+import { imagePrinter, table } from "../render";
+import { printSwarmStatus } from "./swarm";
 
 /** The command words after `--` (commander keeps the `--` with passThroughOptions). */
 function afterDashes(args: readonly string[]): string[] {
@@ -15,37 +18,35 @@ async function projectOf(opts: EngineOptions, io: Io): Promise<string> {
   return (await prepareStack(stackFile(undefined, opts), opts, io)).desired.project;
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return (
-    rows
-      .map((r) =>
-        r
-          .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
-          .join("   ")
-          .trimEnd(),
-      )
-      .join("\n") + "\n"
-  );
+/** The project (`-p`, else the stack's), and the target (`--target`, else the stack's default when there is a stack, else compose). */
+async function projectAndTarget(opts: EngineOptions, io: Io): Promise<{ project: string; target: TargetName }> {
+  const file = stackFile(undefined, opts);
+  const needStack = !opts.project || (!opts.target && fs.existsSync(path.resolve(io.cwd, file)));
+  const prepared = needStack ? await prepareStack(file, opts, io) : undefined;
+  return { project: opts.project ?? (prepared as Prepared).desired.project, target: targetOf(prepared, opts.target) };
 }
 
-/** `dsl ps`: the project's services and their containers. */
+/** `dsl ps`: the project's services and their containers (swarm: stack → service → tasks). */
 export async function psCommand(opts: EngineOptions, io: Io): Promise<number> {
-  const project = await projectOf(opts, io);
-  const containers = await projectContainers(engineFor(opts, io), project);
+  const { project, target } = await projectAndTarget(opts, io);
+  const status = await ps(engineFor(opts, io), project, { target });
+  if (status.target === "swarm") {
+    if (opts.json) writeJson(io, status);
+    else printSwarmStatus(status, io);
+    return 0;
+  }
+  const { containers } = status;
   if (opts.json) {
-    writeJson(io, {
-      project,
-      containers: containers.map((c) => ({
-        service: c.service,
-        number: c.number,
-        name: c.name,
-        state: c.state,
-        status: c.status,
-        health: c.health,
-        image: c.image,
-      })),
-    });
+    const rows = containers.map((c) => ({
+      service: c.service,
+      number: c.number,
+      name: c.name,
+      state: c.state,
+      status: c.status,
+      health: c.health,
+      image: c.image,
+    }));
+    writeJson(io, { project, containers: rows });
     return 0;
   }
   if (!containers.length) {

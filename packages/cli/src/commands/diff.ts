@@ -1,4 +1,7 @@
-import { diff, isEmptyPlan, summarize } from "@berth/runtime";
+/** `dsl diff [--out plan.json]`, for every target. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { diff, isEmptyPlan, planToJson, summarize, targetOf } from "@berth/runtime";
 import { engineFor, type EngineOptions, prepareStack, stackFile } from "../engine";
 import { type Io, writeJson } from "../io";
 import { printPlan } from "../render";
@@ -7,6 +10,8 @@ export interface DiffOptions extends EngineOptions {
   readonly exitCode?: boolean;
   readonly forceRecreate?: boolean;
   readonly volumes?: boolean;
+  /** Write the plan there, for `dsl apply <file>`. */
+  readonly out?: string;
 }
 
 /** Exit code with --exit-code when there are changes (as terraform's -detailed-exitcode). */
@@ -15,8 +20,14 @@ export const EXIT_CHANGES = 2;
 /** `dsl diff`: what `dsl apply` would do, changing nothing. Resolves to the exit code. */
 export async function diffCommand(file: string | undefined, opts: DiffOptions, io: Io): Promise<number> {
   const prepared = await prepareStack(stackFile(file, opts), opts, io);
-  const { plan } = await diff(engineFor(opts, io), prepared, { forceRecreate: opts.forceRecreate, volumes: opts.volumes });
+  const plan = await diff(engineFor(opts, io), prepared, { target: targetOf(prepared, opts.target), forceRecreate: opts.forceRecreate, volumes: opts.volumes });
   if (opts.json) writeJson(io, { ...plan, summary: summarize(plan) });
   else printPlan(plan, io, opts);
+  if (opts.out) {
+    const out = path.resolve(io.cwd, opts.out);
+    fs.writeFileSync(out, planToJson(plan));
+    if (!opts.json)
+      io.stderr.write(`wrote the plan to ${path.relative(io.cwd, out) || out}: dsl apply ${path.relative(io.cwd, out) || out} applies exactly it\n`);
+  }
   return opts.exitCode && !isEmptyPlan(plan) ? EXIT_CHANGES : 0;
 }

@@ -1,22 +1,21 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { relocate, synth, toComposeModel } from "@berth/runtime";
+import { relocate, synth, targetOf, toComposeModel, type TargetName } from "@berth/runtime";
 import type { Io } from "../io";
 import { type EngineOptions, loadStack, stackFile } from "../engine";
 import { writeJson } from "../io";
-import { UsageError } from "../errors";
+import { swarmSynthCommand } from "./swarm";
 
 export interface SynthOptions extends EngineOptions {
   readonly output?: string;
-  readonly target?: string;
+  readonly target?: TargetName;
   readonly cache?: boolean;
 }
 
-/** `dsl synth`: stack.ts → docker-compose YAML on stdout, or into `-o file`. */
+/** `dsl synth`: stack.ts → docker-compose YAML on stdout, or into `-o file` (a Swarm stack file for the swarm target). */
 export async function synthCommand(file: string | undefined, opts: SynthOptions, io: Io): Promise<void> {
-  const target = opts.target ?? "compose";
-  if (target !== "compose") throw new UsageError(`--target "${target}" is not supported yet; use "compose"`);
   const loaded = await loadStack(stackFile(file, opts), io, opts);
+  if (targetOf(loaded, opts.target) === "swarm") return swarmSynthCommand(file, opts, io);
   const toStdout = !opts.output || opts.output === "-";
   const out = toStdout ? undefined : path.resolve(io.cwd, opts.output as string);
   // Relative paths in the output resolve against the compose file's folder (stdin: the current one).

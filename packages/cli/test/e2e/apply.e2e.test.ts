@@ -184,7 +184,7 @@ describeEngine("dsl apply / diff / destroy on a real engine", () => {
       expect(text).not.toContain("old-pass");
     }
     expect(outputs[0].stdout).toContain("environment.PASSWORD (sensitive) changed");
-    expect(JSON.parse(outputs[1].stdout).steps[0].changes).toContainEqual({
+    expect(JSON.parse(outputs[1].stdout).actions[0].changes).toContainEqual({
       path: "environment.PASSWORD",
       before: "(sensitive)",
       after: "(sensitive)",

@@ -8,12 +8,12 @@
  * local imports, the tsconfig, the DSL's declarations): an unchanged stack is answered from
  * the cache without loading TypeScript at all.
  */
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LoadError } from "../errors";
 import { cacheDir } from "../load/compile";
 import { dslDeclarations, dslPackageDir, dslSourceHash } from "./dsl-types";
+import { sha256 } from "../internal/hash";
 
 export interface CheckOptions {
   /** Folder that file names in diagnostics are relative to. @default process.cwd() */
@@ -58,7 +58,6 @@ export function findTsconfig(dir: string): string | undefined {
 }
 
 const CACHE_FORMAT = 1;
-const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 const hashFile = (file: string) => {
   try {
     return sha256(fs.readFileSync(file));

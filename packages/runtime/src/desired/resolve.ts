@@ -16,7 +16,8 @@ import { formatLocation } from "@berth/dsl";
 import { LoadError } from "../errors";
 import { parseEnvFile } from "./envfile";
 import { canonicalSpec, type CanonicalSpec, maskValue, specHash } from "./spec";
-import { sortKeys } from "./stable";
+import { defaultImageName, scopedName } from "../internal/names";
+import { sortKeys } from "../internal/sort";
 
 export interface ResolveOptions {
   /** Folder of the stack file: relative paths are relative to it. */
@@ -26,6 +27,8 @@ export interface ResolveOptions {
   readonly readFile?: (file: string) => string;
   /** Profiles to enable; services with profiles run only when one is enabled (compose semantics). */
   readonly profiles?: readonly string[];
+  /** The stack file (absolute), recorded on what apply makes (compose's config_files label). */
+  readonly file?: string;
 }
 
 export interface DesiredService {
@@ -84,6 +87,8 @@ export interface DesiredFile {
 export interface DesiredState {
   readonly project: string;
   readonly dir: string;
+  /** The stack file (absolute), when known. */
+  readonly file?: string;
   readonly secrets: Readonly<Record<string, DesiredFile>>;
   readonly configs: Readonly<Record<string, DesiredFile>>;
   readonly services: Readonly<Record<string, DesiredService>>;
@@ -172,10 +177,10 @@ function contentDigests(svc: ServiceSpec, files: StackFiles): Record<string, Rec
   return Object.keys(out).length ? out : undefined;
 }
 
-function resolveService(graph: Graph, svc: ServiceSpec, opts: Required<ResolveOptions>, files: StackFiles): DesiredService {
+function resolveService(graph: Graph, svc: ServiceSpec, opts: Required<Omit<ResolveOptions, "file">>, files: StackFiles): DesiredService {
   const environment = resolveEnvironment(svc, opts);
   const build = svc.build && { ...svc.build, context: /^[a-z]+:\/\//i.test(svc.build.context) ? svc.build.context : absolute(opts.dir, svc.build.context) };
-  const image = svc.image ?? `${graph.project}-${svc.name}`;
+  const image = svc.image ?? defaultImageName(graph.project, svc.name);
   const resolved: ServiceSpec = {
     ...svc,
     image,
@@ -208,7 +213,7 @@ function resolveNetworks(graph: Graph, services: Record<string, DesiredService>)
     const external = n.external === true;
     out[name] = {
       name,
-      engineName: external ? (n.externalName ?? name) : `${graph.project}_${name}`,
+      engineName: external ? (n.externalName ?? name) : scopedName(graph.project, name),
       external,
       driver: n.driver,
       driverOpts: n.driverOpts,
@@ -222,12 +227,12 @@ function resolveNetworks(graph: Graph, services: Record<string, DesiredService>)
   }
   const usesDefault = Object.values(services).some((s) => s.replicas > 0 && s.resolved.networks?.[DEFAULT_NETWORK]);
   if (usesDefault && !out[DEFAULT_NETWORK]) {
-    out[DEFAULT_NETWORK] = { name: DEFAULT_NETWORK, engineName: `${graph.project}_${DEFAULT_NETWORK}`, external: false };
+    out[DEFAULT_NETWORK] = { name: DEFAULT_NETWORK, engineName: scopedName(graph.project, DEFAULT_NETWORK), external: false };
   }
   return out;
 }
 
-function resolveFiles(specs: Readonly<Record<string, ConfigSpec>>, opts: Required<ResolveOptions>): Record<string, DesiredFile> {
+function resolveFiles(specs: Readonly<Record<string, ConfigSpec>>, opts: Required<Omit<ResolveOptions, "file">>): Record<string, DesiredFile> {
   const out: Record<string, DesiredFile> = {};
   for (const [name, f] of Object.entries(specs)) {
     const content = f.content ?? (f.environment !== undefined ? opts.env[f.environment] : undefined);
@@ -253,7 +258,7 @@ function requireGrantedValues(graph: Graph, files: StackFiles): void {
 }
 
 export function resolveDesired(graph: Graph, options: ResolveOptions): DesiredState {
-  const opts: Required<ResolveOptions> = {
+  const opts: Required<Omit<ResolveOptions, "file">> = {
     dir: options.dir,
     env: options.env ?? process.env,
     readFile: options.readFile ?? ((f) => fs.readFileSync(f, "utf8")),
@@ -268,7 +273,7 @@ export function resolveDesired(graph: Graph, options: ResolveOptions): DesiredSt
     const external = v.external === true;
     volumes[name] = {
       name,
-      engineName: external ? (v.externalName ?? name) : `${graph.project}_${name}`,
+      engineName: external ? (v.externalName ?? name) : scopedName(graph.project, name),
       external,
       driver: v.driver,
       driverOpts: v.driverOpts,
@@ -279,6 +284,7 @@ export function resolveDesired(graph: Graph, options: ResolveOptions): DesiredSt
   return {
     project: graph.project,
     dir: opts.dir,
+    ...(options.file !== undefined ? { file: options.file } : {}),
     services,
     networks: resolveNetworks(graph, services),
     volumes,

@@ -8,17 +8,15 @@
  * replicas (scaling adds or removes containers, it does not recreate), depends_on and profiles.
  */
 import type { ServiceSpec } from "@berth/dsl";
-import { sha256, sortKeys, stableJson } from "./stable";
+import { isMaskedValue, maskValue, sha256 } from "../internal/hash";
+import { sortKeys, stableJson } from "../internal/sort";
 
 /** JSON object with sorted keys; sensitive values replaced by `sha256:<digest>`. */
 export type CanonicalSpec = Readonly<Record<string, unknown>>;
 
 const NOT_HASHED = new Set(["name", "location", "build", "pullPolicy", "dependsOn", "profiles", "sensitive", "envFiles"]);
 
-/** Digest that stands in for a sensitive value: changes when the value does, never shows it. */
-export function maskValue(value: unknown): string {
-  return `sha256:${sha256(JSON.stringify(value)).slice(0, 16)}`;
-}
+export { maskValue };
 
 function maskPaths(spec: Record<string, unknown>, paths: readonly string[]): void {
   for (const p of paths) {
@@ -93,10 +91,6 @@ function walk(before: unknown, after: unknown, at: string, out: FieldChange[], s
 
 function shown(v: unknown): string | undefined {
   return v === undefined ? undefined : SENSITIVE;
-}
-
-function isMaskedValue(v: unknown): boolean {
-  return typeof v === "string" && /^sha256:[0-9a-f]{16}$/.test(v);
 }
 
 /** Every leaf that differs, in a stable order; sensitive paths are flagged, never shown. */

@@ -10,7 +10,7 @@
  */
 import type { Readable } from "node:stream";
 import type Dockerode from "dockerode";
-import type { ContainerState } from "../observed";
+import type { ContainerState } from "../compose/observed";
 
 /** Body of `POST /containers/create` (plus `name`), as the engine API spells it. */
 export type ContainerCreateOptions = Dockerode.ContainerCreateOptions;

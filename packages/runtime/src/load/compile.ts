@@ -6,11 +6,11 @@
  * Bundles are cached by content: a warm run hashes the input files it recorded and, when
  * none changed, skips esbuild (and its ~20 ms start) entirely.
  */
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LoadError } from "../errors";
+import { sha256 } from "../internal/hash";
 
 export interface CompiledStack {
   /** Path the bundle pretends to live at: beside the stack file, so relative `require`s resolve. */
@@ -34,10 +34,6 @@ const CACHE_FORMAT = 1;
 
 export function cacheDir(): string {
   return process.env.BERTH_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "berth");
-}
-
-function sha256(data: string | Buffer): string {
-  return createHash("sha256").update(data).digest("hex");
 }
 
 function cacheFile(entry: string): string {

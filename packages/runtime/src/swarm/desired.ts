@@ -10,7 +10,9 @@ import type { DesiredState } from "../desired/resolve";
 import { LoadError } from "../errors";
 import type { SwarmServiceSpec } from "../engine/types";
 import { swarmDiagnostics, type SwarmDiagnostic } from "./diagnostics";
-import { contentHash8, scoped, StackLabels, versioned } from "./names";
+import { hash8 as contentHash8 } from "../internal/hash";
+import { scopedName as scoped, versionedName as versioned } from "../internal/names";
+import { StackLabels } from "../labels";
 import { serviceSpecBody, type SpecContext } from "./spec";
 import { swarmServiceSpec } from "./synth";
 import { viewOf, type ServiceView } from "./view";
@@ -57,6 +59,8 @@ export interface SwarmDesiredFile {
 
 export interface SwarmDesired {
   readonly stack: string;
+  /** The stack file (absolute), when known. */
+  readonly file?: string;
   readonly services: Readonly<Record<string, SwarmDesiredService>>;
   readonly networks: Readonly<Record<string, SwarmDesiredNetwork>>;
   readonly volumes: SpecContext["volumes"];
@@ -138,6 +142,7 @@ export function resolveSwarm(graph: Graph, desired: DesiredState, opts: SwarmRes
     volumes[name] = { engineName: v.engineName, external: v.external, driver: v.driver, driverOpts: v.driverOpts };
   return {
     stack: graph.project,
+    ...(desired.file ? { file: desired.file } : {}),
     services,
     networks,
     volumes,

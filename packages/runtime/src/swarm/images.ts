@@ -9,7 +9,7 @@
  */
 import { formatLocation } from "@berth/dsl";
 import type { DesiredState } from "../desired/resolve";
-import { ImageError, type ImageProgress } from "../apply/images";
+import { ImageError, type ImageProgress } from "../compose/images";
 import type { Engine } from "../engine/types";
 
 /** `repo[:tag]` → `repo` (a `:` after the last `/` starts the tag; a digest is dropped). */

@@ -1,6 +1,8 @@
 /** `dsl ps --target swarm`: stack → service → tasks, with node, desired and current state. */
 import type { Engine } from "../engine/types";
-import { StackLabels } from "./names";
+import { unscopedName } from "../internal/names";
+import { compareStrings } from "../internal/sort";
+import { StackLabels } from "../labels";
 
 export interface SwarmTaskRow {
   /** `<stack>_<service>.<slot>` (global services: `.<node id>`). */
@@ -51,13 +53,13 @@ export async function swarmPs(engine: Engine, stack: string): Promise<SwarmStack
         .sort(
           (a, b) =>
             a.slot - b.slot ||
-            a.nodeId.localeCompare(b.nodeId) ||
+            compareStrings(a.nodeId, b.nodeId) ||
             Number(b.desiredState === "running") - Number(a.desiredState === "running") ||
-            b.timestamp.localeCompare(a.timestamp),
+            compareStrings(b.timestamp, a.timestamp),
         );
       const global = spec.Mode?.Global !== undefined;
       return {
-        service: s.name.startsWith(`${stack}_`) ? s.name.slice(stack.length + 1) : s.name,
+        service: unscopedName(stack, s.name),
         engineName: s.name,
         mode: global ? "global" : "replicated",
         ...(global ? {} : { replicas: spec.Mode?.Replicated?.Replicas ?? 1 }),

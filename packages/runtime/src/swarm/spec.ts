@@ -5,10 +5,12 @@
  * `refs` (they exist only once the executor has made them).
  */
 import type { DeploySpec, MountSpec, ServiceSpec, UpdateConfigSpec } from "@berth/dsl";
-import { durationNs, splitCommand } from "../apply/container-config";
+import { splitCommand } from "../compose/container-config";
+import { durationNs } from "../internal/units";
 import type { SwarmServiceSpec } from "../engine/types";
 import { compact } from "../synth/util";
-import { scoped, StackLabels } from "./names";
+import { scopedName as scoped } from "../internal/names";
+import { StackLabels } from "../labels";
 
 type Body = Record<string, unknown>;
 

@@ -16,7 +16,7 @@ import { compact, escapeDollars, nonEmpty, sortedRecord } from "../synth/util";
 import { toYaml } from "../synth/yaml";
 import { config, secret } from "../synth/resources";
 import { IGNORED_SERVICE_KEYS, swarmDiagnostics, type SwarmDiagnostic } from "./diagnostics";
-import { scoped, versioned } from "./names";
+import { scopedName as scoped, versionedName as versioned } from "../internal/names";
 
 export interface SwarmSynthOptions {
   /**

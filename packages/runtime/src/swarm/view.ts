@@ -7,8 +7,8 @@
  */
 import type { SwarmServiceSpec } from "../engine/types";
 import { diffSpecs, SENSITIVE, type FieldChange } from "../desired/spec";
-import { stableJson } from "../desired/stable";
-import { StackLabels } from "./names";
+import { stableJson } from "../internal/sort";
+import { StackLabels } from "../labels";
 
 export type ServiceView = Readonly<Record<string, unknown>>;
 

@@ -7,7 +7,8 @@ import { BerthError } from "@berth/dsl";
 import { formatLocation } from "@berth/dsl";
 import { type DesiredService, type DesiredState, serviceNamed } from "../desired/resolve";
 import type { Engine, ProgressEvent } from "../engine/types";
-import { imageIds } from "../observe";
+import type { ImageSource } from "../target/types";
+import { imageIds } from "./observe";
 
 export type ImageAction = "pull" | "build";
 
@@ -77,7 +78,7 @@ export async function ensureImages(engine: Engine, desired: DesiredState, opts: 
 /** One pull or build, reported as started / done; a failure names the service and its line. */
 async function fetchImage(
   engine: Engine,
-  svc: DesiredService,
+  svc: Pick<DesiredService, "name" | "image" | "build" | "location">,
   action: ImageAction,
   onProgress: ((p: ImageProgress) => void) | undefined,
   build: { noCache?: boolean; pull?: boolean } = {},
@@ -106,6 +107,28 @@ async function fetchImage(
     );
   }
   report("done");
+}
+
+/**
+ * The images a saved plan's creates need that were missing when it was made: fetched before it
+ * runs (pulled, or built from the recorded context), unless they are present by now.
+ */
+export async function fetchSavedImages(engine: Engine, sources: readonly ImageSource[], onProgress?: (p: ImageProgress) => void): Promise<void> {
+  if (!sources.length) return;
+  const refs = sources.map((s) => s.image);
+  const present = imageIds(refs, await engine.listImages({ references: refs }));
+  for (const src of sources) {
+    if (present[src.image]) continue;
+    const svc = { name: src.service, image: src.image, build: src.build, location: { file: "(saved plan)", line: 0, column: 0 } };
+    await fetchImage(engine, svc, src.build ? "build" : "pull", onProgress);
+  }
+}
+
+/** What a plan records about an image that is not present: how apply gets it. */
+export function imageSource(svc: DesiredService): ImageSource | undefined {
+  if (svc.build && svc.pullPolicy !== "never") return { service: svc.name, image: svc.image, build: svc.build };
+  if (svc.pullPolicy === "never") return undefined;
+  return { service: svc.name, image: svc.image, pull: true };
 }
 
 export interface BuildImagesOptions {

@@ -4,10 +4,14 @@
  * planner and their tests load without dockerode.
  */
 import type { FileGrantSpec, HealthcheckSpec, MountSpec, ServiceSpec } from "@berth/dsl";
-import { COMPOSE_VERSION_LABEL_VALUE, Labels } from "../labels";
+import { COMPOSE_VERSION_LABEL_VALUE, LABEL_FORMAT, Labels } from "../labels";
 import { contentGrants, type DesiredService, type DesiredState } from "../desired/resolve";
-import { stableJson } from "../desired/stable";
-import { containerName } from "../plan/naming";
+import { containerName, scopedName } from "../internal/names";
+import { stableJson } from "../internal/sort";
+import { durationNs, durationSeconds } from "../internal/units";
+import { Hidden } from "../target/hidden";
+import type { ContainerFile } from "../target/types";
+import { VERSION } from "../version";
 
 export interface ContainerCreateBody {
   name: string;
@@ -33,19 +37,6 @@ export interface ContainerPlanInput {
   readonly desired: DesiredState;
   readonly service: DesiredService;
   readonly number: number;
-  /** Stack file, for compose's config_files label. */
-  readonly configFile?: string;
-  readonly toolVersion?: string;
-}
-
-const UNIT_NS: Record<string, number> = { h: 3.6e12, m: 6e10, s: 1e9, ms: 1e6, us: 1e3, ns: 1 };
-
-/** Compose duration (`1m30s`, `500ms`) → nanoseconds, as the engine wants them. */
-export function durationNs(d: string | undefined): number | undefined {
-  if (!d) return undefined;
-  let ns = 0;
-  for (const [, n, unit] of d.matchAll(/(\d+(?:\.\d+)?)(h|ms|us|ns|m|s)/g)) ns += Number(n) * UNIT_NS[unit];
-  return Math.round(ns);
 }
 
 /**
@@ -107,7 +98,7 @@ function mounts(desired: DesiredState, list: readonly MountSpec[] | undefined) {
     } else if (m.type === "bind") {
       mountList.push({ Type: "bind", Source: m.source, Target: m.target, ReadOnly: m.readOnly === true });
     } else if (m.type === "volume") {
-      const engineName = desired.volumes[m.source]?.engineName ?? `${desired.project}_${m.source}`;
+      const engineName = desired.volumes[m.source]?.engineName ?? scopedName(desired.project, m.source);
       mountList.push({
         Type: "volume",
         Source: engineName,
@@ -140,16 +131,6 @@ function fileGrants(desired: DesiredState, spec: ServiceSpec): string[] {
   return binds;
 }
 
-/** A file written into a container after it is created and before it starts. */
-export interface ContainerFile {
-  /** Absolute path in the container. */
-  readonly path: string;
-  readonly content: string;
-  readonly mode: number;
-  readonly uid: number;
-  readonly gid: number;
-}
-
 /**
  * Secrets and configs given as content (inline, or from an environment variable) rather than as
  * a file: written into the container before it starts, as compose v2 does without Swarm, at the
@@ -158,23 +139,21 @@ export interface ContainerFile {
 export function contentFiles(desired: DesiredState, spec: ServiceSpec): ContainerFile[] {
   return contentGrants(desired, spec).map(({ kind, grant: g, content }) => ({
     path: grantTarget(kind, g),
-    content,
+    content: new Hidden(contentRef(kind, g.source), content),
     mode: g.mode ?? 0o444,
     uid: Number(g.uid ?? 0),
     gid: Number(g.gid ?? 0),
   }));
 }
 
-/** The files as one tar, to extract at `/` (the engine makes the parent folders). */
-export async function filesArchive(files: readonly ContainerFile[]): Promise<Buffer> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tar = require("tar-stream") as typeof import("tar-stream");
-  const pack = tar.pack();
-  for (const f of files) pack.entry({ name: f.path.replace(/^\/+/, ""), mode: f.mode, uid: f.uid, gid: f.gid, mtime: new Date() }, f.content);
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of pack) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+/** What a secret's or config's content is called in a plan (see `target/hidden.ts`). */
+export function contentRef(kind: "secrets" | "configs", name: string): string {
+  return `${kind === "secrets" ? "secret" : "config"} ${name}`;
+}
+
+/** What a sensitive environment variable is called in a plan. */
+export function envRef(service: string, key: string): string {
+  return `service ${service}: environment.${key}`;
 }
 
 function ports(spec: ServiceSpec) {
@@ -220,18 +199,19 @@ export function containerLabels(input: ContainerPlanInput): Record<string, strin
     [Labels.oneoff]: "False",
     [Labels.configHash]: service.hash,
     [Labels.workingDir]: desired.dir,
-    ...(input.configFile ? { [Labels.configFiles]: input.configFile } : {}),
+    ...(desired.file ? { [Labels.configFiles]: desired.file } : {}),
     [Labels.version]: COMPOSE_VERSION_LABEL_VALUE,
     ...(dependsOn ? { [Labels.dependsOn]: dependsOn } : {}),
     [Labels.spec]: stableJson(service.spec),
-    [Labels.managedBy]: `berth ${input.toolVersion ?? "dev"}`,
+    [Labels.managedBy]: `berth ${VERSION}`,
+    [Labels.format]: String(LABEL_FORMAT),
   };
 }
 
 /** Engine network names the service joins, in order; the first is attached at create, the rest connected after. */
 export function serviceNetworks(desired: DesiredState, service: DesiredService) {
   return Object.entries(service.resolved.networks ?? {}).map(([logical, n]) => ({
-    engineName: desired.networks[logical]?.engineName ?? `${desired.project}_${logical}`,
+    engineName: desired.networks[logical]?.engineName ?? scopedName(desired.project, logical),
     endpoint: {
       Aliases: [service.name, ...(n.aliases ?? [])],
       IPAMConfig: n.ipv4Address || n.ipv6Address ? { IPv4Address: n.ipv4Address, IPv6Address: n.ipv6Address } : undefined,
@@ -239,11 +219,28 @@ export function serviceNetworks(desired: DesiredState, service: DesiredService) 
   }));
 }
 
-function env(spec: ServiceSpec): string[] {
-  return Object.entries(spec.environment ?? {})
-    .filter((e): e is [string, string] => e[1] !== null)
+/** The keys of the service's environment that hold sensitive values. */
+function sensitiveKeys(service: DesiredService): Set<string> {
+  return new Set(service.sensitive.filter((p) => p.startsWith("environment.")).map((p) => p.slice("environment.".length)));
+}
+
+/** `KEY=value` entries of the environment, sensitive ones left out (see {@link hiddenEnv}). */
+function env(service: DesiredService): string[] {
+  const hidden = sensitiveKeys(service);
+  return Object.entries(service.resolved.environment ?? {})
+    .filter((e): e is [string, string] => e[1] !== null && !hidden.has(e[0]))
     .map(([k, v]) => `${k}=${v}`)
     .sort();
+}
+
+/** The sensitive variables of the service's environment, each a {@link Hidden}: they join `Env` only in the create call. */
+export function hiddenEnv(service: DesiredService): Record<string, Hidden> | undefined {
+  const out: Record<string, Hidden> = {};
+  for (const key of [...sensitiveKeys(service)].sort()) {
+    const value = service.resolved.environment?.[key];
+    if (value !== null && value !== undefined) out[key] = new Hidden(envRef(service.name, key), value);
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 export function containerCreateBody(input: ContainerPlanInput): ContainerCreateBody {
@@ -254,11 +251,11 @@ export function containerCreateBody(input: ContainerPlanInput): ContainerCreateB
   const { Binds, Mounts } = mounts(desired, spec.volumes);
   const allBinds = [...(Binds ?? []), ...fileGrants(desired, spec)];
   const body: ContainerCreateBody = {
-    name: containerName(desired.project, service, number),
+    name: containerName(desired.project, service.name, number, spec.containerName),
     Image: service.image,
     Cmd: splitCommand(spec.command),
     Entrypoint: splitCommand(spec.entrypoint),
-    Env: env(spec),
+    Env: env(service),
     Labels: containerLabels(input),
     ExposedPorts,
     User: spec.user,
@@ -267,7 +264,7 @@ export function containerCreateBody(input: ContainerPlanInput): ContainerCreateB
     Tty: spec.tty,
     OpenStdin: spec.stdinOpen,
     StopSignal: spec.stopSignal,
-    StopTimeout: spec.stopGracePeriod ? Math.ceil((durationNs(spec.stopGracePeriod) ?? 0) / 1e9) : undefined,
+    StopTimeout: spec.stopGracePeriod ? durationSeconds(spec.stopGracePeriod, 0) : undefined,
     Healthcheck: healthcheck(spec.healthcheck),
     HostConfig: {
       Binds: allBinds.length ? allBinds : undefined,

@@ -75,4 +75,14 @@ export interface Observed {
   readonly foreignVolumes: readonly string[];
   /** Local image ids by reference, for the images the graph names (missing: not present locally). */
   readonly images: Readonly<Record<string, string>>;
+  /** What observe looked for beyond the project's own objects (absent: nothing). */
+  readonly query?: ObservedQuery;
+}
+
+/** The names the stack needs (a foreign object may hold them) and the images it runs: what observe looks up besides the project. */
+export interface ObservedQuery {
+  readonly containers: readonly string[];
+  readonly networks: readonly string[];
+  readonly volumes: readonly string[];
+  readonly images: readonly string[];
 }

@@ -16,11 +16,9 @@
 import { BerthError } from "@berth/dsl";
 import { randomBytes } from "node:crypto";
 import * as os from "node:os";
-
-export const LOCK_PROJECT_LABEL = "dev.berth.lock.project";
-export const LOCK_HOLDER_LABEL = "dev.berth.lock.holder";
-export const LOCK_PID_LABEL = "dev.berth.lock.pid";
-export const LOCK_HOST_LABEL = "dev.berth.lock.host";
+import { lockVolumePrefix } from "../internal/names";
+import type { Engine, VolumeCreateOptions } from "../engine/types";
+import { LockLabels } from "../labels";
 
 export interface LockEngine {
   createVolume(body: Record<string, unknown>): Promise<void>;
@@ -35,7 +33,7 @@ export class LockedError extends BerthError {
     readonly project: string,
     readonly holder: string,
   ) {
-    super(`project "${project}" is locked by ${holder}; wait for it to finish (or pass --lock-timeout 60s to wait here)`);
+    super(`project "${project}" is locked by ${holder}; wait for it to finish`);
   }
 }
 
@@ -54,11 +52,6 @@ export interface LockOptions {
   readonly clock?: { now(): number; sleep(ms: number): Promise<void> };
 }
 
-/** The prefix of every lock volume of `project` (the rest is one holder's token). */
-function lockPrefix(project: string): string {
-  return `berth-lock-${project}.`;
-}
-
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -74,22 +67,22 @@ export async function acquireLock(engine: LockEngine, project: string, options: 
   const clock = options.clock ?? { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
   const deadline = clock.now() + (options.timeoutMs ?? 0);
   const holder = `${options.purpose ?? "dsl apply"} (pid ${pid} on ${hostname}, since ${new Date(clock.now()).toISOString()})`;
-  const mine = `${lockPrefix(project)}${randomBytes(6).toString("hex")}`;
+  const mine = `${lockVolumePrefix(project)}${randomBytes(6).toString("hex")}`;
   const body = {
     Name: mine,
-    Labels: { [LOCK_PROJECT_LABEL]: project, [LOCK_HOLDER_LABEL]: holder, [LOCK_PID_LABEL]: String(pid), [LOCK_HOST_LABEL]: hostname },
+    Labels: { [LockLabels.project]: project, [LockLabels.holder]: holder, [LockLabels.pid]: String(pid), [LockLabels.host]: hostname },
   };
   let seen = new Set<string>();
   for (;;) {
     await engine.createVolume(body);
-    const others = (await engine.volumesLabelled(LOCK_PROJECT_LABEL, project)).filter((v) => v.name !== mine);
+    const others = (await engine.volumesLabelled(LockLabels.project, project)).filter((v) => v.name !== mine);
     if (others.length === 0) return { release: () => engine.removeVolume(mine).catch(() => undefined) };
     await engine.removeVolume(mine).catch(() => undefined); // someone else holds it, or wants it now: step back
     const holder = others.find((v) => seen.has(v.name));
     seen = new Set(others.map((v) => v.name));
     const labels = (holder ?? others[0]).labels;
-    const theirPid = Number(labels[LOCK_PID_LABEL]);
-    if (labels[LOCK_HOST_LABEL] === hostname && theirPid && theirPid !== pid && !(options.isAlive ?? alive)(theirPid)) {
+    const theirPid = Number(labels[LockLabels.pid]);
+    if (labels[LockLabels.host] === hostname && theirPid && theirPid !== pid && !(options.isAlive ?? alive)(theirPid)) {
       await engine.removeVolume((holder ?? others[0]).name).catch(() => undefined); // stale: its holder died
       continue;
     }
@@ -98,7 +91,16 @@ export async function acquireLock(engine: LockEngine, project: string, options: 
       await clock.sleep(20 + Math.floor(Math.random() * 200));
       continue;
     }
-    if (clock.now() >= deadline) throw new LockedError(project, labels[LOCK_HOLDER_LABEL] ?? "another process");
+    if (clock.now() >= deadline) throw new LockedError(project, labels[LockLabels.holder] ?? "another process");
     await clock.sleep(500);
   }
+}
+
+/** The lock's view of an engine. */
+export function lockPort(engine: Pick<Engine, "createVolume" | "removeVolume" | "listVolumes">): LockEngine {
+  return {
+    createVolume: async (body) => void (await engine.createVolume(body as unknown as VolumeCreateOptions)),
+    removeVolume: (name) => engine.removeVolume(name),
+    volumesLabelled: async (key, value) => (await engine.listVolumes({ labels: { [key]: value } })).map((v) => ({ name: v.name, labels: v.labels })),
+  };
 }

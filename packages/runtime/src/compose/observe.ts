@@ -9,18 +9,23 @@
  * does not already own, one name-filtered list per kind to find foreign objects holding them,
  * and one image list for the graph's images. No per-object inspect.
  */
-import type { Graph } from "@berth/dsl";
-import type { ContainerSummary, Engine, ImageSummary, NetworkSummary, VolumeSummary } from "./engine";
-import { familiarImageReference, normalizeImageReference } from "./engine/references";
-import { Labels } from "./labels";
-import type { ForeignContainer, Observed, ObservedContainer, ObservedNetwork, ObservedVolume } from "./observed";
+import type { DesiredState } from "../desired/resolve";
+import type { ContainerSummary, Engine, ImageSummary, NetworkSummary, VolumeSummary } from "../engine";
+import { familiarImageReference, normalizeImageReference } from "../engine/references";
+import { containerName, unscopedName } from "../internal/names";
+import { byName, compareStrings as cmp, sortedStrings } from "../internal/sort";
+import { Labels } from "../labels";
+import type { ForeignContainer, Observed, ObservedContainer, ObservedNetwork, ObservedQuery, ObservedVolume } from "./observed";
 
 /** The engine calls observe makes: a fake in tests needs only these. */
 export type ObserveEngine = Pick<Engine, "endpoint" | "listContainers" | "listNetworks" | "listVolumes" | "listImages">;
 
-const DEFAULT_NETWORK = "default";
-
-export async function observe(engine: ObserveEngine, project: string, graph?: Graph): Promise<Observed> {
+/**
+ * The project's snapshot. `query` names what the stack needs beyond the project's own objects
+ * (names a foreign object may hold, images): see {@link queryOf}. Without one, only the
+ * project's own objects are listed (destroy, day-2 verbs).
+ */
+export async function observe(engine: ObserveEngine, project: string, query: ObservedQuery = queryOf(undefined)): Promise<Observed> {
   const mine = { labels: { [Labels.project]: project } };
   const [containerRows, networkRows, volumeRows] = await Promise.all([
     engine.listContainers({ ...mine, all: true }),
@@ -31,7 +36,7 @@ export async function observe(engine: ObserveEngine, project: string, graph?: Gr
   const networks = networkRows.map((n) => toObservedNetwork(n, project)).sort(byName);
   const volumes = volumeRows.map((v) => toObservedVolume(v, project)).sort(byName);
 
-  const wanted = graph ? neededNames(graph, project) : { containers: [], networks: [], volumes: [], images: [] };
+  const wanted = query;
   const missing = (names: readonly string[], owned: readonly { name: string }[]) => {
     const have = new Set(owned.map((o) => o.name));
     return names.filter((n) => !have.has(n));
@@ -64,6 +69,7 @@ export async function observe(engine: ObserveEngine, project: string, graph?: Gr
       .map((v) => v.name)
       .sort(cmp),
     images: imageIds(wanted.images, images),
+    query,
   };
 }
 
@@ -71,24 +77,39 @@ async function lookup<T>(names: readonly string[], list: (names: readonly string
   return names.length ? list(names) : [];
 }
 
-/** The engine names and image references the graph will ask for, as compose v2 makes them. */
-export function neededNames(graph: Graph, project: string): { containers: string[]; networks: string[]; volumes: string[]; images: string[] } {
+/** The engine names and image references the stack will ask for, as compose v2 makes them. */
+export function queryOf(desired: DesiredState | undefined): ObservedQuery {
+  if (!desired) return { containers: [], networks: [], volumes: [], images: [] };
   const containers = new Set<string>();
   const networks = new Set<string>();
   const images = new Set<string>();
-  for (const svc of Object.values(graph.services)) {
-    const replicas = svc.containerName ? 1 : Math.max(1, svc.deploy?.replicas ?? 1);
-    for (let n = 1; n <= replicas; n++) containers.add(svc.containerName ?? `${project}-${svc.name}-${n}`);
-    for (const net of Object.keys(svc.networks ?? { [DEFAULT_NETWORK]: {} })) {
-      if (!graph.networks[net]?.external) networks.add(`${project}_${net}`);
-    }
-    images.add(svc.image ?? `${project}-${svc.name}`);
+  for (const svc of Object.values(desired.services)) {
+    const replicas = svc.resolved.containerName ? 1 : Math.max(1, svc.replicas);
+    for (let n = 1; n <= replicas; n++) containers.add(containerName(desired.project, svc.name, n, svc.resolved.containerName));
+    images.add(svc.image);
   }
-  for (const [name, n] of Object.entries(graph.networks)) if (!n.external) networks.add(`${project}_${name}`);
-  const volumes = Object.entries(graph.volumes)
-    .filter(([, v]) => !v.external)
-    .map(([name]) => `${project}_${name}`);
-  return { containers: [...containers].sort(cmp), networks: [...networks].sort(cmp), volumes: volumes.sort(cmp), images: [...images].sort(cmp) };
+  for (const n of Object.values(desired.networks)) if (!n.external) networks.add(n.engineName);
+  const volumes = Object.values(desired.volumes)
+    .filter((v) => !v.external)
+    .map((v) => v.engineName);
+  return { containers: sortedStrings(containers), networks: sortedStrings(networks), volumes: sortedStrings(volumes), images: sortedStrings(images) };
+}
+
+/**
+ * What a plan depended on, one digest per object, for a saved plan to check before it runs:
+ * a container's id, state, config hash and image; a network's id; a volume's presence; the
+ * foreign objects holding names the stack needs; the local images' ids.
+ */
+export function fingerprintOf(o: Observed): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of o.containers) out[`container ${c.name}`] = `${c.id.slice(0, 12)} ${c.state} ${c.labels[Labels.configHash] ?? "-"} ${c.imageId.slice(0, 19)}`;
+  for (const n of o.networks) out[`network ${n.name}`] = n.id.slice(0, 12);
+  for (const v of o.volumes) out[`volume ${v.name}`] = "present";
+  for (const f of o.foreign) out[`container ${f.name} (not the project's)`] = f.id.slice(0, 12);
+  for (const n of o.foreignNetworks) out[`network ${n} (not the project's)`] = "present";
+  for (const v of o.foreignVolumes) out[`volume ${v} (not the project's)`] = "present";
+  for (const [ref, id] of Object.entries(o.images)) out[`image ${ref}`] = id.slice(0, 19);
+  return out;
 }
 
 /** Each wanted reference → the id of the local image it resolves to; references not present are left out. */
@@ -127,24 +148,17 @@ export function toObservedContainer(c: ContainerSummary): ObservedContainer {
 }
 
 function toObservedNetwork(n: NetworkSummary, project: string): ObservedNetwork {
-  return { id: n.id, name: n.name, logicalName: n.labels[Labels.network] ?? unprefixed(n.name, project), driver: n.driver, labels: n.labels };
+  return { id: n.id, name: n.name, logicalName: n.labels[Labels.network] ?? unscopedName(project, n.name), driver: n.driver, labels: n.labels };
 }
 
 function toObservedVolume(v: VolumeSummary, project: string): ObservedVolume {
-  return { name: v.name, logicalName: v.labels[Labels.volume] ?? unprefixed(v.name, project), driver: v.driver, labels: v.labels };
+  return { name: v.name, logicalName: v.labels[Labels.volume] ?? unscopedName(project, v.name), driver: v.driver, labels: v.labels };
 }
 
 function toForeign(c: ContainerSummary): ForeignContainer {
   const owner = c.labels[Labels.project];
   return { id: c.id, name: c.name, ...(owner ? { project: owner } : {}) };
 }
-
-function unprefixed(name: string, project: string): string {
-  return name.startsWith(`${project}_`) ? name.slice(project.length + 1) : name;
-}
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const byName = <T extends { name: string }>(a: T, b: T): number => cmp(a.name, b.name);
 
 /** Service, then replica number, then one-off last, then name and id: a total order. */
 function byServiceNumber(a: ObservedContainer, b: ObservedContainer): number {

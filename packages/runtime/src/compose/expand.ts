@@ -1,0 +1,174 @@
+/**
+ * Actions → engine steps, for the compose target. Each action becomes a chain of steps, one
+ * engine call each, carrying everything the call needs (the whole create body); an action's
+ * first step waits for the last steps of the actions it comes after.
+ *
+ * A recreate keeps the old container until the new one runs:
+ *   rename old → parked name · create new · connect · write files · stop old (if it ran) ·
+ *   start new (the milestone) · remove old
+ * and every step before the milestone has an undo, so a failed start puts the old one back.
+ */
+import { COMPOSE_VERSION_LABEL_VALUE, LABEL_FORMAT, Labels } from "../labels";
+import type { DesiredService, DesiredState } from "../desired/resolve";
+import { parkedName } from "../internal/names";
+import { expandChains, type Link } from "../target/chain";
+import type { Action, ComposeOp, Step } from "../target/types";
+import { containerCreateBody, contentFiles, hiddenEnv, serviceNetworks } from "./container-config";
+import type { ObservedContainer } from "./observed";
+
+/** An action as the planner decides it, with what its steps need from the observed state. */
+export interface Draft extends Action {
+  /** The existing container the action works on (recreate, start, restart, remove). */
+  readonly container?: ObservedContainer;
+  /** The existing network's id (removal). */
+  readonly networkId?: string;
+  /** For waits: the containers waited for. */
+  readonly waitFor?: readonly string[];
+}
+
+type Op = ComposeOp;
+/** An action's steps before they get ids and edges. */
+export type Chain = (Link & { op: Op; undo?: Op })[];
+
+function resourceLabels(project: string, kind: "network" | "volume", name: string, user?: Readonly<Record<string, string>>) {
+  return {
+    ...user,
+    [Labels.project]: project,
+    [kind === "network" ? Labels.network : Labels.volume]: name,
+    [Labels.version]: COMPOSE_VERSION_LABEL_VALUE,
+    [Labels.format]: String(LABEL_FORMAT),
+  };
+}
+
+/** `JSON.parse(JSON.stringify(x))`: the engine body without undefined fields. */
+const plain = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+function networkBody(desired: DesiredState, name: string): Record<string, unknown> {
+  const n = desired.networks[name];
+  const ipam = n.ipam && {
+    Driver: n.ipam.driver ?? "default",
+    Config: (n.ipam.config ?? []).map((c) => ({ Subnet: c.subnet, Gateway: c.gateway, IPRange: c.ipRange })),
+  };
+  return plain({
+    Name: n.engineName,
+    Driver: n.driver ?? "bridge",
+    Options: n.driverOpts,
+    Internal: n.internal,
+    Attachable: n.attachable,
+    EnableIPv6: n.enableIpv6,
+    IPAM: ipam,
+    Labels: resourceLabels(desired.project, "network", n.name, n.labels),
+    CheckDuplicate: true,
+  });
+}
+
+function volumeBody(desired: DesiredState, name: string): Record<string, unknown> {
+  const v = desired.volumes[name];
+  return plain({
+    Name: v.engineName,
+    Driver: v.driver ?? "local",
+    DriverOpts: v.driverOpts,
+    Labels: resourceLabels(desired.project, "volume", v.name, v.labels),
+  });
+}
+
+/** create → connect to the other networks → write content files: the container made, not started. */
+function makeContainer(desired: DesiredState, d: Draft, createIndex: number): Chain {
+  const svc = desired.services[d.resource];
+  const body = containerCreateBody({ desired, service: svc, number: d.number ?? 1 }) as unknown as Readonly<Record<string, unknown>>;
+  return containerChain(desired, svc, body, `${d.id}/${createIndex}`);
+}
+
+/**
+ * The steps that make a container of `svc` from `body` (create, connect to every network of the
+ * service after the first, write its content files), the create step being `createStep`. A
+ * failure after the create removes the container (the create's undo).
+ */
+export function containerChain(desired: DesiredState, svc: DesiredService, body: Readonly<Record<string, unknown>>, createStep: string): Chain {
+  const created = { output: createStep };
+  const chain: Chain = [
+    { op: { op: "container.create", body, ...(hiddenEnv(svc) ? { hiddenEnv: hiddenEnv(svc) } : {}) }, undo: { op: "container.remove", container: created } },
+  ];
+  for (const net of serviceNetworks(desired, svc).slice(1))
+    chain.push({ op: { op: "network.connect", network: net.engineName, container: created, endpoint: net.endpoint } });
+  const files = contentFiles(desired, svc.resolved);
+  if (files.length) chain.push({ op: { op: "container.files", container: created, files } });
+  return chain;
+}
+
+function serviceChain(desired: DesiredState | undefined, d: Draft): Chain {
+  const c = d.container;
+  const timeoutSeconds = d.stopTimeoutSeconds ?? 10;
+  switch (d.verb) {
+    case "create": {
+      const chain = makeContainer(required(desired), d, 1);
+      return [...chain, { op: { op: "container.start", container: { output: `${d.id}/1` }, name: d.engineName, service: d.resource }, milestone: "created" }];
+    }
+    case "recreate": {
+      const old = required(c);
+      const chain: Chain = [
+        {
+          op: { op: "container.rename", container: old.id, to: parkedName(d.engineName, old.id) },
+          undo: { op: "container.rename", container: old.id, to: old.name },
+        },
+      ];
+      chain.push(...makeContainer(required(desired), d, 2));
+      if (old.state === "running")
+        chain.push({
+          op: { op: "container.stop", container: old.id, timeoutSeconds },
+          undo: { op: "container.start", container: old.id, name: old.name, service: d.resource },
+        });
+      chain.push({ op: { op: "container.start", container: { output: `${d.id}/2` }, name: d.engineName, service: d.resource }, milestone: "recreated" });
+      chain.push({ op: { op: "container.remove", container: old.id } });
+      return chain;
+    }
+    case "start": {
+      const old = required(c);
+      return [
+        {
+          op: { op: "container.start", container: old.id, name: old.name, service: d.resource, ...(old.state === "paused" ? { unpause: true } : {}) },
+          milestone: "started",
+        },
+      ];
+    }
+    case "restart":
+      return [{ op: { op: "container.restart", container: required(c).id, timeoutSeconds }, milestone: "restarted" }];
+    case "remove":
+      return [
+        { op: { op: "container.stop", container: required(c).id, timeoutSeconds } },
+        { op: { op: "container.remove", container: required(c).id }, milestone: "removed" },
+      ];
+    case "wait":
+      return [
+        { op: { op: "wait.containers", service: d.resource, containers: d.waitFor ?? [], condition: d.condition ?? "service_healthy" }, milestone: "ready" },
+      ];
+    default:
+      throw new Error(`internal: no compose steps for ${d.verb} ${d.id}`);
+  }
+}
+
+function chainOf(desired: DesiredState | undefined, d: Draft): Chain {
+  if (d.kind === "service") return serviceChain(desired, d);
+  if (d.kind === "network") {
+    if (d.verb === "remove") return [{ op: { op: "network.remove", network: d.networkId ?? d.engineName, name: d.engineName }, milestone: "removed" }];
+    return [{ op: { op: "network.create", body: networkBody(required(desired), d.resource) }, milestone: "created" }];
+  }
+  if (d.verb === "remove") return [{ op: { op: "volume.remove", name: d.engineName }, milestone: "removed" }];
+  return [{ op: { op: "volume.create", body: volumeBody(required(desired), d.resource) }, milestone: "created" }];
+}
+
+function required<T>(x: T | undefined): T {
+  if (x === undefined) throw new Error("internal: the plan needs the stack (or an observed container) for this action");
+  return x;
+}
+
+/** The public action (the draft without what only its steps needed). */
+function actionOf(d: Draft): Action {
+  const { container: _c, networkId: _n, waitFor: _w, ...action } = d;
+  return action;
+}
+
+/** Every draft's steps, chained, and linked to the steps of the actions it comes after. */
+export function expandActions(drafts: readonly Draft[], desired: DesiredState | undefined): { actions: Action[]; steps: Step[] } {
+  return { actions: drafts.map(actionOf), steps: expandChains(drafts, (d) => chainOf(desired, d as Draft)) };
+}
