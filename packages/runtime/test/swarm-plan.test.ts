@@ -8,7 +8,7 @@ import { parse } from "yaml";
 import { resolveDesired } from "../src/desired/resolve";
 import type { SwarmService, SwarmServiceSpec } from "../src/engine/types";
 import { resolveSwarm, synthSwarm, type SwarmObserved } from "../src/swarm";
-import { planSwarm } from "../src/swarm/plan";
+import { planSwarm, planSwarmDestroy } from "../src/swarm/plan";
 import { formatPlan as formatSwarmPlan } from "../src/target/format";
 
 const here = { file: "stack.ts", line: 3, column: 1 };
@@ -222,5 +222,18 @@ describe("planSwarm", () => {
     ]);
     const clash = planSwarm(desiredOf(g), { ...observed(), services: [], foreignServices: ["sw_web"] });
     expect(clash.blockers.map((b) => b.message)).toEqual([expect.stringContaining('a service named "sw_web" exists outside stack "sw"')]);
+  });
+
+  test("destroy removes the services, waits until their tasks are gone, then removes networks and secrets, with nothing of the stack needed", () => {
+    const plan = planSwarmDestroy(observed());
+    expect(plan.actions.map((a) => `${a.verb} ${a.id} after[${a.after.join(",")}]`)).toEqual([
+      "remove service:web after[]",
+      "wait wait:tasks-gone after[service:web]",
+      "remove network:default after[service:web,wait:tasks-gone]",
+      "remove secret:sw_db_password_1ec1c26b after[service:web,wait:tasks-gone]",
+      "wait wait:networks-gone after[network:default]",
+    ]);
+    expect(plan.steps.map((s) => s.op)).toEqual(["service.remove", "wait.tasksGone", "network.remove", "secret.remove", "wait.networksGone"]);
+    expect(formatSwarmPlan(plan, { title: "destroy plan" })).toContain("Plan: 0 to add, 0 to change, 3 to remove.");
   });
 });
