@@ -4,7 +4,6 @@
  */
 import { BerthError } from "@berth/dsl";
 import type { Engine, ExecResult, LogStream } from "./engine/types";
-import { Labels } from "./labels";
 import { observe } from "./compose/observe";
 import type { ObservedContainer } from "./compose/observed";
 
@@ -83,5 +82,3 @@ export async function execInService(
   }
   return engine.exec(target.id, command, { user: options.user, workingDir: options.workingDir, env: options.env });
 }
-
-export { Labels };

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { typecheck } from "@berth/runtime";
-import { composeAvailable, sharedDir } from "./helpers/compose-oracle";
+import { sharedDir } from "./helpers/compose-oracle";
 import { cleanUp, roundTrip } from "./helpers/roundtrip";
 
 const corpus = path.join(sharedDir(), "corpus/awesome-compose");
@@ -29,8 +29,7 @@ test("the corpus is there (22 files at the time of writing)", () => {
   expect(files.length).toBeGreaterThanOrEqual(22);
 });
 
-const maybe = composeAvailable() ? describe : describe.skip;
-maybe.each(files.map((f) => [path.relative(corpus, f), f]))("%s", (_name, file) => {
+describe.each(files.map((f) => [path.relative(corpus, f), f]))("%s", (_name, file) => {
   test("imports, type-checks with zero diagnostics, and synth(load(import(F))) is what docker-compose 1.29 reads from F", async () => {
     const trip = await roundTrip(file, { env: STAND_IN_ENV });
     try {

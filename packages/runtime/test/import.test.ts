@@ -7,7 +7,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { composeToModel, importCompose, load, synth, typecheck } from "@berth/runtime";
-import { composeAvailable } from "./helpers/compose-oracle";
 import { cleanUp, roundTrip } from "./helpers/roundtrip";
 
 let dir: string;
@@ -255,7 +254,7 @@ describe("synth's golden files (every YAML 1.1 trap synth quotes, every spec-onl
   });
 });
 
-(composeAvailable() ? describe : describe.skip)("round trips beyond the corpus (docker-compose 1.29 as the oracle)", () => {
+describe("round trips beyond the corpus (docker-compose 1.29 as the oracle)", () => {
   // (compose 1.29 cannot `extends` in a file read from stdin, as the oracle reads them: extends has its own test above.)
   test("long syntaxes, anchors, env_file, interpolation and external resources mean the same after import", async () => {
     const file = compose(

@@ -223,4 +223,12 @@ describe("plan", () => {
     );
     expect(a).toBe(b);
   });
+
+  test("containers a newer Berth made (a label format this one does not know) block the plan, naming them", () => {
+    const newer = converged(blog, (c) => (c.service === "web" ? { labels: { ...c.labels, [Labels.format]: "2", [Labels.managedBy]: "berth 9.0.0" } } : {}));
+    const p = plan(resolveDesired(blog, { dir: "/stack", env: {} }), newer);
+    expect(p.blockers.map((b) => b.message)).toEqual([
+      "container blog-web-1 was made by a newer Berth (berth 9.0.0, label format 2; this one reads 1): upgrade Berth to change this project",
+    ]);
+  });
 });

@@ -8,11 +8,11 @@ import { planCompose } from "../src/compose/plan";
 import type { Observed } from "../src/compose/observed";
 import { composeTarget } from "../src/compose/target";
 import { resolveDesired } from "../src/desired/resolve";
-import { restoreHidden, hiddenRefs, Hidden } from "../src/target/hidden";
+import { restoreHidden, hiddenRefs, type Hidden } from "../src/target/hidden";
 import { moved, needsStack, planFromJson, planToJson } from "../src/target/saved";
 
 const here = { file: "stack.ts", line: 1, column: 1 };
-const graph = (password: string, token: string): Graph => ({
+const graph = (password: string): Graph => ({
   version: 1,
   project: "sv",
   location: here,
@@ -42,7 +42,7 @@ const empty: Observed = {
   foreignVolumes: [],
   images: {},
 };
-const desiredOf = (password: string, token: string) => resolveDesired(graph(password, token), { dir: "/s", env: { TOKEN: token } });
+const desiredOf = (password: string, token: string) => resolveDesired(graph(password), { dir: "/s", env: { TOKEN: token } });
 
 test("a plan file holds every step but no sensitive value: each is a reference with a digest", () => {
   const plan = planCompose(desiredOf("hunter2-marker", "t0ken-marker"), empty);

@@ -9,7 +9,6 @@ import type { Graph } from "@berth/dsl";
 import { synth, toComposeModel } from "../src/synth";
 import {
   canonicalPort,
-  composeAvailable,
   composeConfig,
   normalizeModel,
   normalizeReadback,
@@ -56,10 +55,8 @@ describe("synth against the compose-spec JSON schema", () => {
   });
 });
 
-const itCompose = composeAvailable() ? it : it.skip;
-
 describe("synth read back by docker-compose 1.29", () => {
-  itCompose.each([
+  it.each([
     ["blog", blog],
     ["compat", compat],
     ["traps", trapsGraph()],
@@ -68,7 +65,7 @@ describe("synth read back by docker-compose 1.29", () => {
     expect(normalizeReadback(printed, cwd)).toEqual(normalizeModel(toComposeModel(graph as Graph), cwd));
   });
 
-  itCompose("reads every YAML 1.1 trap back as exactly the string the graph holds", () => {
+  it("reads every YAML 1.1 trap back as exactly the string the graph holds", () => {
     const graph = trapsGraph();
     const spec = graph.services.t;
     const t = serviceOf(readBack(graph), "t");
@@ -79,7 +76,7 @@ describe("synth read back by docker-compose 1.29", () => {
     expect(t.working_dir).toBe("/0755");
   });
 
-  itCompose("reads the graph's own values back: image, ports, mounts, env, deploy", () => {
+  it("reads the graph's own values back: image, ports, mounts, env, deploy", () => {
     const app = serviceOf(readBack(compat), "app");
     const spec = compat.services.app;
     expect(app.image).toBe(spec.image);
@@ -101,19 +98,19 @@ describe("synth read back by docker-compose 1.29", () => {
   // NEL cannot be checked through `config`: compose's printer (PyYAML's emitter) writes it raw
   // in a single-quoted scalar, where it reads back as a line break, folded to a space. So the
   // file is checked with compose's reader alone.
-  itCompose("writes NEL so that compose's YAML reader reads it back (its printer cannot)", () => {
+  it("writes NEL so that compose's YAML reader reads it back (its printer cannot)", () => {
     const graph = graphOf("nel", { services: { s: svc("s", { image: "x", environment: { A: "a\u0085b", B: "\u0085" } }) } });
     const read = pyYamlToJson(synth(graph)) as { services: { s: { environment: unknown } } };
     expect(read.services.s.environment).toEqual({ A: "a\u0085b", B: "\u0085" });
   });
 
-  itCompose("passes a `null` environment value through from whoever runs compose", () => {
+  it("passes a `null` environment value through from whoever runs compose", () => {
     scaffoldProjectDir(compat, cwd);
     const printed = composeConfig(synth(compat), { project: "compat", cwd, env: { PASSTHROUGH_UNSET_VAR: "from-shell" } });
     expect(serviceOf(printed, "app").environment).toEqual({ A: "1", PASSTHROUGH_UNSET_VAR: "from-shell" });
   });
 
-  itCompose("keeps `$` literal: compose does not interpolate what the graph holds", () => {
+  it("keeps `$` literal: compose does not interpolate what the graph holds", () => {
     const graph = graphOf("dollar", {
       services: { s: svc("s", { image: "x", environment: { A: "$HOME", B: "${HOME}", C: "a$$b" }, command: "echo $HOME" }) },
     });
@@ -124,7 +121,7 @@ describe("synth read back by docker-compose 1.29", () => {
 
   // What the compose spec allows and Debian's docker-compose 1.29 refuses; synth writes the
   // spec's form (it is what compose v2 and Swarm read). Each case is one field of specOnly().
-  itCompose.each(SPEC_ONLY_CASES.map((c) => [c.what, c]))("rejects %s, which the spec allows", (_what, c) => {
+  it.each(SPEC_ONLY_CASES.map((c) => [c.what, c]))("rejects %s, which the spec allows", (_what, c) => {
     const { graph, complaint } = c as (typeof SPEC_ONLY_CASES)[number];
     const message = errorOf(() => readBack(graph));
     expect(message).toMatch(/docker-compose config rejected/);

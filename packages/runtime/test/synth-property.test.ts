@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import type { Graph } from "@berth/dsl";
 import { isPlainSafe, synth, toComposeModel } from "../src/synth";
 import { toYaml, toYamlWithLibrary } from "../src/synth/yaml";
-import { composeAvailable, composeConfig, normalizeModel, normalizeReadback, pyYamlToJson, scaffoldProjectDir, specErrors } from "./helpers/compose-oracle";
+import { composeConfig, normalizeModel, normalizeReadback, pyYamlToJson, scaffoldProjectDir, specErrors } from "./helpers/compose-oracle";
 import { graph, tricky } from "./fixtures/synth/arbitraries";
 
 const plain = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
@@ -57,7 +57,7 @@ describe("synth over arbitrary graphs", () => {
     );
   });
 
-  (composeAvailable() ? it : it.skip)("writes every string so that PyYAML (YAML 1.1) reads it back as itself", () => {
+  it("writes every string so that PyYAML (YAML 1.1) reads it back as itself", () => {
     // One PyYAML call for a few thousand strings: plain-looking ones (the quoting rule's
     // plain side) and arbitrary ones (its quoted side), as values and as keys.
     const plainish = fc.stringMatching(/^[A-Za-z_/.][A-Za-z0-9_./@:+-]{0,10}$/);
@@ -72,7 +72,7 @@ describe("synth over arbitrary graphs", () => {
     expect(strings.filter(isPlainSafe).length).toBeGreaterThan(300);
   });
 
-  (composeAvailable() ? it : it.skip)("is read back by docker-compose 1.29 with the same values", () => {
+  it("is read back by docker-compose 1.29 with the same values", () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "berth-synth-prop-"));
     try {
       fc.assert(

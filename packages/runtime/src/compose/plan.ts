@@ -6,7 +6,7 @@
  * The actions are decided here, from the observed state alone (which container to recreate,
  * whether it was running, whether to unpause); `expand.ts` turns each into its engine steps.
  */
-import { Labels } from "../labels";
+import { LABEL_FORMAT, Labels } from "../labels";
 import type { DesiredService, DesiredState } from "../desired/resolve";
 import { diffSpecs, type CanonicalSpec, type FieldChange } from "../desired/spec";
 import { containerName } from "../internal/names";
@@ -247,8 +247,18 @@ function byServiceOf(observed: Observed): Map<string, ObservedContainer[]> {
   return byService;
 }
 
+/** Containers whose labels a newer Berth wrote, in a format this one does not know: planning over them could undo its work. */
+function newerFormat(observed: Observed): Blocker[] {
+  return observed.containers
+    .filter((c) => Number(c.labels[Labels.format] ?? "1") > LABEL_FORMAT)
+    .map((c) => ({
+      resource: `service:${c.service}`,
+      message: `container ${c.name} was made by a newer Berth (${c.labels[Labels.managedBy] ?? "an unknown version"}, label format ${c.labels[Labels.format]}; this one reads ${LABEL_FORMAT}): upgrade Berth to change this project`,
+    }));
+}
+
 export function planCompose(desired: DesiredState, observed: Observed, options: ComposePlanOptions = {}): Plan {
-  const ctx: Ctx = { desired, observed, options, drafts: [], blockers: [], jobs: jobServices(desired) };
+  const ctx: Ctx = { desired, observed, options, drafts: [], blockers: newerFormat(observed), jobs: jobServices(desired) };
   const byService = byServiceOf(observed);
   const only = options.services && new Set(options.services);
   resourceDrafts(ctx, "network");

@@ -24,7 +24,7 @@ export const IGNORED_SERVICE_KEYS: readonly (readonly [keyof ServiceSpec, string
   ["privileged", "privileged", "Swarm services cannot run privileged; use capAdd"],
   ["pullPolicy", "pull_policy", "each node pulls the image when it starts a task"],
   ["expose", "expose", "services reach each other on every port of a shared overlay network"],
-  ["profiles", "profiles", "docker stack deploy deploys every service; dsl apply --target swarm honours --profile"],
+  ["profiles", "profiles", "docker stack deploy deploys every service; an apply to the swarm by Berth honours the profiles enabled"],
 ];
 
 function serviceDiagnostics(s: ServiceSpec, out: SwarmDiagnostic[]): void {
@@ -35,7 +35,7 @@ function serviceDiagnostics(s: ServiceSpec, out: SwarmDiagnostic[]): void {
   if (s.build) {
     warn(
       `build is not run by docker stack deploy: the image ${s.image ?? "(unnamed)"} must already exist on every node that runs a task ` +
-        `(dsl apply --target swarm builds it and tags it with its content hash; a multi-node swarm needs it pushed to a registry)`,
+        `(an apply to the swarm by Berth builds it and tags it with its content hash; a multi-node swarm needs it pushed to a registry)`,
       true,
     );
   }
@@ -88,7 +88,7 @@ export function swarmDiagnostics(graph: Graph): SwarmDiagnostic[] {
         out.push({
           level: "warning",
           stackFileOnly: true,
-          message: `${formatLocation(f.location)}: ${kind} "${name}": docker stack deploy reads ${kind}s from files only, so the stack file declares it external (create it first, or use dsl apply --target swarm, which creates it)`,
+          message: `${formatLocation(f.location)}: ${kind} "${name}": docker stack deploy reads ${kind}s from files only, so the stack file declares it external (create it first, or apply the stack to the swarm with Berth, which creates it)`,
         });
       }
     }

@@ -24,8 +24,14 @@ export function sharedDir(): string {
 
 const COMPOSE_BIN = process.env.BERTH_DOCKER_COMPOSE ?? "/usr/bin/docker-compose";
 
-export function composeAvailable(): boolean {
-  return fs.existsSync(COMPOSE_BIN);
+/** The oracle must be there: a missing docker-compose fails the test that needs it, loudly (it never skips). */
+export function requireCompose(): string {
+  if (!fs.existsSync(COMPOSE_BIN)) {
+    throw new Error(
+      `docker-compose 1.29, this test's oracle, is missing at ${COMPOSE_BIN}: install it (apt-get install -y docker-compose; npm test does), or point BERTH_DOCKER_COMPOSE at it`,
+    );
+  }
+  return COMPOSE_BIN;
 }
 
 export interface ComposeConfigOptions {
@@ -43,7 +49,7 @@ export interface ComposeConfigOptions {
  * number). Throws with compose's message on rejection.
  */
 export function composeConfig(yamlText: string, opts: ComposeConfigOptions): Record<string, unknown> {
-  const res = spawnSync(COMPOSE_BIN, ["-p", opts.project, "--project-directory", opts.cwd, "-f", "-", "config"], {
+  const res = spawnSync(requireCompose(), ["-p", opts.project, "--project-directory", opts.cwd, "-f", "-", "config"], {
     input: yamlText,
     cwd: opts.cwd,
     encoding: "utf8",
