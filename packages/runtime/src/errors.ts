@@ -13,6 +13,24 @@ export class LoadError extends Error {
   }
 }
 
+/**
+ * A package that an operation needs is not installed (TypeScript for `typecheck`, ts-morph for
+ * `importCompose`: optional peer dependencies, left out of a default install). The message says
+ * which and how to add it.
+ */
+export class MissingPackageError extends Error {
+  readonly userError = true;
+  /** The npm name of the missing package, e.g. `ts-morph`. */
+  readonly packageName: string;
+  /** `purpose` starts the message ("Type-checking a stack"); `range` is what to install ("28", or "latest" for any). */
+  constructor(packageName: string, purpose: string, range: string) {
+    const spec = range === "latest" ? packageName : `${packageName}@${range}`;
+    super(`${purpose} needs the ${packageName} package, which is not installed: npm install --save-dev ${spec} (pnpm add -D ${spec})`);
+    this.name = "MissingPackageError";
+    this.packageName = packageName;
+  }
+}
+
 /** True when an error is the user's to fix (exit code 1), whichever package threw it. */
 export function isUserError(err: unknown): boolean {
   if (typeof err !== "object" || err === null) return false;
