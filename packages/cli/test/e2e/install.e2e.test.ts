@@ -11,6 +11,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as ts from "typescript";
 import { BUSYBOX, describeEngine, REPO, snapshot, useE2E } from "./helpers";
 import { assertIsolated, newProject, pack, sh, type Tarballs, userEnv } from "./user-project";
 
@@ -52,6 +53,32 @@ describe("the packed packages", () => {
     expect(JSON.stringify(manifest.dependencies ?? {})).not.toContain("workspace:");
     if (pkg !== "dsl") expect((manifest.dependencies as Record<string, string>)["@berth/dsl"]).toBe(version("dsl"));
   }, 60_000);
+});
+
+/** The doc comments of every property signature in a file, whitespace normalized. */
+function propDocs(file: string): string[] {
+  const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
+  const out: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isPropertySignature(node)) out.push(...ts.getJSDocCommentsAndTags(node).map((d) => d.getText().replace(/\s+/g, " ")));
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return out;
+}
+
+test("@berth/dsl's declarations keep the doc comment of every prop its sources document", () => {
+  const src = path.join(REPO, "packages/dsl/src");
+  const files = fs.readdirSync(src).filter((f) => f.endsWith(".ts"));
+  let documented = 0;
+  const missing = files.flatMap((f) => {
+    const shipped = new Set(propDocs(path.join(REPO, "packages/dsl/dist", f.replace(/\.ts$/, ".d.ts"))));
+    const docs = propDocs(path.join(src, f));
+    documented += docs.length;
+    return docs.filter((d) => !shipped.has(d)).map((d) => `${f}: ${d}`);
+  });
+  expect(documented).toBeGreaterThan(100);
+  expect(missing).toEqual([]);
 });
 
 /** The user's first stack edit: the starter's nginx becomes the test engine's busybox, with a volume and a dependency. */
