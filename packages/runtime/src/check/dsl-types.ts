@@ -2,14 +2,13 @@
  * The DSL's declaration files, the types `dsl check` checks a stack against: the same DSL the
  * runtime runs the stack with (`load` hands every stack the runtime's own `@berth/dsl`), so
  * the check and the run agree. An installed DSL ships them (`dist/index.d.ts`); a source
- * checkout (this monorepo) has only `src/`, so they are emitted once from it and cached by its
- * content hash: declarations are what a checker reads fastest (no bodies).
+ * checkout (this monorepo) has only `src/`, so `dslDeclarations` (program.ts, with TypeScript)
+ * emits them once from it, cached by its content hash: declarations are what a checker reads
+ * fastest (no bodies).
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type * as TS from "typescript";
-import { cacheDir } from "../load/compile";
 
 /** The DSL package's folder: resolved like a dependency (the name is built so that bundlers leave it alone). */
 export function dslPackageDir(): string {
@@ -36,14 +35,16 @@ export interface DslTypes {
   readonly hash: string;
 }
 
-function files(dir: string, keep: (name: string) => boolean): string[] {
+/** The files below `dir` whose names `keep` accepts, sorted (a stable hash input). */
+export function files(dir: string, keep: (name: string) => boolean): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name), keep) : keep(e.name) ? [path.join(dir, e.name)] : []))
     .sort();
 }
 
-const isSource = (name: string) => name.endsWith(".ts") && !name.endsWith(".d.ts");
+/** A TypeScript source, not a declaration file. */
+export const isSource = (name: string) => name.endsWith(".ts") && !name.endsWith(".d.ts");
 const isDeclaration = (name: string) => name.endsWith(".d.ts");
 
 function contentHash(dir: string, list: readonly string[]): string {
@@ -53,7 +54,7 @@ function contentHash(dir: string, list: readonly string[]): string {
 }
 
 /** The shipped `index.d.ts`, as the package's own `types` names it. */
-function shippedIndex(dir: string): string {
+export function shippedIndex(dir: string): string {
   const { types } = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { types?: string };
   return path.resolve(dir, types ?? "dist/index.d.ts");
 }
@@ -67,36 +68,4 @@ export function dslTypes(): DslTypes {
   if (!fs.existsSync(index)) throw new Error(`@berth/dsl at ${dir} has neither src/index.ts nor ${path.relative(dir, index)}: reinstall it`);
   const declDir = path.dirname(index);
   return { dir, hash: contentHash(declDir, files(declDir, isDeclaration)) };
-}
-
-/** Path of the DSL's `index.d.ts`: the shipped one, or one emitted from the sources (once per content hash). */
-export function dslDeclarations(types: DslTypes, ts: typeof TS): string {
-  if (!types.srcDir) return shippedIndex(types.dir);
-  const outDir = path.join(cacheDir(), `dsl-types-${types.hash}-ts${ts.versionMajorMinor}`);
-  const index = path.join(outDir, "index.d.ts");
-  if (fs.existsSync(index)) return index;
-  const options: TS.CompilerOptions = {
-    declaration: true,
-    emitDeclarationOnly: true,
-    strict: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.CommonJS,
-    rootDir: types.srcDir,
-    skipLibCheck: true,
-    types: [],
-    lib: ["lib.es2022.d.ts"],
-  };
-  const program = ts.createProgram(files(types.srcDir, isSource), options);
-  const tmp = `${outDir}.${process.pid}.tmp`;
-  program.emit(undefined, (file, text) => {
-    const target = path.join(tmp, path.relative(types.srcDir as string, file));
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, text);
-  });
-  try {
-    fs.renameSync(tmp, outDir);
-  } catch {
-    fs.rmSync(tmp, { recursive: true, force: true }); // another process won the race: its output is the same
-  }
-  return index;
 }

@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { LoadError, MissingPackageError } from "../errors";
 import { cacheDir } from "../load/compile";
 import { findPackage, loadPackage } from "../internal/optional";
-import { dslDeclarations, dslTypes } from "./dsl-types";
+import { dslTypes } from "./dsl-types";
 
 export interface CheckOptions {
   /** Folder that file names in diagnostics are relative to. @default process.cwd() */
@@ -132,7 +132,7 @@ export async function typecheck(file: string, options: CheckOptions = {}): Promi
   }
   const ts = loadPackage<typeof import("typescript")>(compiler);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { runCheck } = require("./program") as typeof import("./program");
+  const { dslDeclarations, runCheck } = require("./program") as typeof import("./program");
   const { diagnostics, inputs } = runCheck(ts, abs, tsconfig, dslDeclarations(dsl, ts));
   const entry: CacheEntry = {
     dsl: dsl.hash,

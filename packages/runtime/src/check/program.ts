@@ -1,6 +1,9 @@
 /** The check itself, with the TypeScript compiler API (loaded lazily by `typecheck`, only when the cache misses). */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as TS from "typescript";
+import { cacheDir } from "../load/compile";
+import { type DslTypes, files, isSource, shippedIndex } from "./dsl-types";
 import type { LocatedDiagnostic } from "./index";
 
 type Located = LocatedDiagnostic;
@@ -9,6 +12,38 @@ function flatten(message: string | TS.DiagnosticMessageChain, indent = 0): strin
   if (typeof message === "string") return message;
   const head = `${"  ".repeat(indent)}${message.messageText}`;
   return [head, ...(message.next ?? []).map((m) => flatten(m, indent + 1))].join("\n");
+}
+
+/** Path of the DSL's `index.d.ts`: the shipped one, or one emitted from the sources (once per content hash). */
+export function dslDeclarations(types: DslTypes, ts: typeof TS): string {
+  if (!types.srcDir) return shippedIndex(types.dir);
+  const outDir = path.join(cacheDir(), `dsl-types-${types.hash}-ts${ts.versionMajorMinor}`);
+  const index = path.join(outDir, "index.d.ts");
+  if (fs.existsSync(index)) return index;
+  const options: TS.CompilerOptions = {
+    declaration: true,
+    emitDeclarationOnly: true,
+    strict: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    rootDir: types.srcDir,
+    skipLibCheck: true,
+    types: [],
+    lib: ["lib.es2022.d.ts"],
+  };
+  const program = ts.createProgram(files(types.srcDir, isSource), options);
+  const tmp = `${outDir}.${process.pid}.tmp`;
+  program.emit(undefined, (file, text) => {
+    const target = path.join(tmp, path.relative(types.srcDir as string, file));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, text);
+  });
+  try {
+    fs.renameSync(tmp, outDir);
+  } catch {
+    fs.rmSync(tmp, { recursive: true, force: true }); // another process won the race: its output is the same
+  }
+  return index;
 }
 
 /** The compiler options: the user's tsconfig's, else strict defaults; always no emit and our DSL for `@berth/dsl`. */
