@@ -5,9 +5,9 @@
  * the ratio Berth / anchor per row and whether its target is met, and writes the same as JSON to
  * bench/results/<date>.json. See bench/README.md.
  *
- *   pnpm bench                 N = 10, 50, 200; 5 runs; plan() on 1,000 and 10,000 services
- *   pnpm bench --quick         N = 5; 2 runs; plan() on 100 and 1,000 (a smoke test, not timed)
- *   pnpm bench --runs 7 --sizes 50 --only synth,engine,plan
+ *   pnpm bench                 N = 10, 50, 200; 5 runs; plan() on 1,000 and 10,000 services; install footprint
+ *   pnpm bench --quick         N = 5; 2 runs; plan() on 100 and 1,000 (a smoke test, not timed; no install rows)
+ *   pnpm bench --runs 7 --sizes 50 --only synth,engine,plan,install
  *
  * The engine is $DOCKER_HOST when it answers, else the private test engine (scripts/test-engine.sh,
  * stopped again at the end). Everything the harness creates is removed at the end, also after an
@@ -23,7 +23,9 @@ import { benchProject, cleanup, leftovers, mineOrStale } from "./lib/cleanup.mjs
 import { PROJECT_LABEL, request } from "./lib/docker-api.mjs";
 import { IMAGE, ports, serviceName, services, stackSource } from "./lib/gen.mjs";
 import { defaults, hasGnuTime, killRunning, measure } from "./lib/measure.mjs";
+import { installRows, printBreakdown } from "./lib/install.mjs";
 import { buildReport, printTable } from "./lib/report.mjs";
+import { packAll } from "../scripts/pack.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RESULTS = path.join(ROOT, "bench/results");
@@ -41,9 +43,10 @@ function parseArgs(argv) {
     sizes: [10, 50, 200],
     planSizes: [1000, 10000],
     loadSize: 1000,
-    only: new Set(["synth", "engine", "plan"]),
+    only: new Set(["synth", "engine", "plan", "install"]),
     keep: false,
   };
+  let onlyGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -54,13 +57,19 @@ function parseArgs(argv) {
     else if (a === "--runs") opts.runs = Number(value());
     else if (a === "--sizes") opts.sizes = value().split(",").map(Number);
     else if (a === "--plan-sizes") opts.planSizes = value().split(",").map(Number);
-    else if (a === "--only") opts.only = new Set(value().split(","));
-    else if (a === "--keep") opts.keep = true;
+    else if (a === "--only") {
+      opts.only = new Set(value().split(","));
+      onlyGiven = true;
+    } else if (a === "--keep") opts.keep = true;
     else if (a === "-h" || a === "--help") {
-      process.stdout.write("usage: pnpm bench [--quick] [--runs n] [--sizes 10,50,200] [--plan-sizes 1000,10000] [--only synth,engine,plan] [--keep]\n");
+      process.stdout.write(
+        "usage: pnpm bench [--quick] [--runs n] [--sizes 10,50,200] [--plan-sizes 1000,10000] [--only synth,engine,plan,install] [--keep]\n",
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
   }
+  // The smoke run leaves out packing and installing (≈ 2 min; the install test covers them) unless asked for.
+  if (opts.quick && !onlyGiven) opts.only.delete("install");
   if (!(opts.runs >= 1) || opts.sizes.some((n) => !(n >= 1 && n <= 900)) || opts.planSizes.some((n) => !(n >= 1)))
     throw new Error("--runs ≥ 1, --sizes 1..900, --plan-sizes ≥ 1");
   return opts;
@@ -356,7 +365,7 @@ async function planRows(opts) {
 
 let engine = { startedHere: false, used: false };
 /** What a failed run has measured so far: written out too, marked with the error. */
-const state = { opts: undefined, mach: undefined, started: undefined, rec: undefined, plan: undefined };
+const state = { opts: undefined, mach: undefined, started: undefined, rec: undefined, plan: undefined, install: undefined };
 let cleaning;
 let keepWork = false;
 
@@ -443,22 +452,28 @@ async function main() {
     defaults.timeoutMs = 600_000;
     state.plan = await planRows(opts);
   }
+  if (opts.only.has("install")) {
+    state.cliBeforePack = cliStamp(); // packing rebuilds the bundle: the CLI rows were all measured before
+    log("install rows: packing the packages (scripts/pack.mjs)");
+    state.install = await installRows(packAll(path.join(WORK, "tarballs")), WORK, opts.runs, log);
+  }
   writeResults();
   if (opts.keep) log(`kept ${WORK}`);
 }
 
 /** Prints the table and writes the JSON of whatever was measured; `error` marks a run that failed. */
 function writeResults(error) {
-  const { opts, mach, started, rec, plan, cliAtStart } = state;
-  if (state.written || !rec || (!Object.keys(rec.samples).length && !plan)) return;
+  const { opts, mach, started, rec, plan, install, cliAtStart } = state;
+  if (state.written || !rec || (!Object.keys(rec.samples).length && !plan && !install)) return;
   state.written = true;
 
   mach.loadavgAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
-  mach.cliRebuiltDuringRun = cliStamp() !== cliAtStart;
+  mach.cliRebuiltDuringRun = (state.cliBeforePack ?? cliStamp()) !== cliAtStart;
   if (mach.cliRebuiltDuringRun) log("warning: packages/cli/dist/cli.js changed during the run (rebuilt by someone else): CLI rows may mix two builds");
-  const report = buildReport({ opts, machine: mach, started, finished: new Date(), samples: rec.samples, plan });
+  const report = buildReport({ opts, machine: mach, started, finished: new Date(), samples: rec.samples, plan, install });
   if (error) report.error = error;
   printTable(report, process.stdout);
+  if (install) printBreakdown(install, process.stdout);
   if (error) process.stdout.write(`INCOMPLETE: the run failed (${error.split("\n")[0]}); the rows above are what it measured.\n`);
   mkdirSync(RESULTS, { recursive: true });
   const stamp = started

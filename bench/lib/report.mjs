@@ -39,7 +39,7 @@ function peak(values) {
   return v.length ? Math.max(...v) : null;
 }
 
-export function buildReport({ opts, machine, started, finished, samples, plan }) {
+export function buildReport({ opts, machine, started, finished, samples, plan, install }) {
   const rows = [];
   for (const n of opts.sizes) {
     for (const p of PAIRS) {
@@ -65,6 +65,7 @@ export function buildReport({ opts, machine, started, finished, samples, plan })
     }
   }
   if (plan) rows.push(...planTableRows(plan));
+  if (install) rows.push(...installTableRows(install));
   return {
     version: 1,
     started: started.toISOString(),
@@ -75,6 +76,7 @@ export function buildReport({ opts, machine, started, finished, samples, plan })
     rows,
     samples,
     plan,
+    install,
   };
 }
 
@@ -126,6 +128,41 @@ function planTableRows(plan) {
   return rows;
 }
 
+/** Berth's installs (lib/install.mjs) against installing typescript the same way: time offline, size on disk, and the first (online) time. */
+function installTableRows(install) {
+  const anchor = install.typescript;
+  const rows = [];
+  const row = (name, values, anchorValues, unit) => {
+    const berth = timing(values);
+    const a = anchorValues ? timing(anchorValues) : null;
+    rows.push({
+      row: name,
+      n: "—",
+      unit,
+      berth,
+      berthRssKb: null,
+      anchorName: a ? `\`npm install typescript\` (${anchorValues === anchor.bytes ? "size" : "same way"})` : "—",
+      anchor: a,
+      anchorRssKb: null,
+      ratio: a ? berth.median / a.median : null,
+      target: null,
+      met: null,
+    });
+  };
+  for (const [key, r] of Object.entries(install)) {
+    if (key === "typescript") continue;
+    row(`${r.row}: npm, offline from its cache`, r.ms, anchor.ms, "ms");
+    row(`${r.row}: size on disk (node_modules)`, r.bytes, anchor.bytes, "bytes");
+    row(`${r.row}: npm, first (empty cache, registry)`, [r.firstMs], [anchor.firstMs], "ms");
+  }
+  return rows;
+}
+
+function fmtBytes(b) {
+  if (b === null || b === undefined) return "—";
+  return b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${Math.round(b / 1e3)} kB`;
+}
+
 export function fmtMs(ms) {
   if (ms === null || ms === undefined) return "—";
   if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
@@ -134,10 +171,11 @@ export function fmtMs(ms) {
   return `${ms.toFixed(2)} ms`;
 }
 
-function fmtStat(s) {
+function fmtStat(s, unit = "ms") {
   if (!s) return "—";
-  if (s.n === 1) return fmtMs(s.median);
-  return `${fmtMs(s.median)} (${fmtMs(s.min)}–${fmtMs(s.max)})`;
+  const f = unit === "bytes" ? fmtBytes : fmtMs;
+  if (s.n === 1 || (unit === "bytes" && s.min === s.max)) return f(s.median);
+  return `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
 }
 
 const fmtRss = (kb) => (kb ? `${Math.round(kb / 1024)} MB` : "—");
@@ -149,10 +187,10 @@ export function tableLines(report) {
     const cells = [
       r.row,
       String(r.n),
-      fmtStat(r.berth),
+      fmtStat(r.berth, r.unit),
       fmtRss(r.berthRssKb),
       r.anchorName,
-      fmtStat(r.anchor),
+      fmtStat(r.anchor, r.unit),
       fmtRss(r.anchorRssKb),
       r.ratio === null ? "—" : `${r.ratio.toFixed(2)}×`,
       r.target ?? "",

@@ -1,6 +1,6 @@
 export { load, projectNameFromDir, type LoadOptions, type LoadResult } from "./load";
 export { synth, toComposeModel, relocate } from "./synth";
-export { LoadError, BerthError, errorKind, type BerthErrorOptions, type ErrorKind } from "./errors";
+export { LoadError, MissingPackageError, BerthError, errorKind, type BerthErrorOptions, type ErrorKind } from "./errors";
 export { Labels, LockLabels, StackLabels, LABEL_FORMAT } from "./labels";
 export { VERSION } from "./version";
 export { parseDurationText } from "./internal/units";
@@ -40,6 +40,6 @@ export { projectContainers, controlServices, serviceLogs, execInService, Unknown
 export { runOneOff, type RunOptions, type RunResult } from "./run";
 export { Testing, type TestingOptions } from "./testing";
 export { importCompose, composeToModel, ImportError, type ImportOptions, type ImportResult, type StackModel } from "./import";
-export { dslPackageDir } from "./check/dsl-types";
+export { dslPackageDir, dslTypes, type DslTypes } from "./check/dsl-types";
 export { typecheck, formatDiagnostic, findTsconfig, type CheckOptions, type CheckResult, type CheckDiagnostic } from "./check";
 export * from "./swarm";

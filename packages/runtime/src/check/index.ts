@@ -3,16 +3,21 @@
  * DSL's declarations, with the user's tsconfig.json when there is one, and returns each
  * diagnostic at the user's own file:line:col.
  *
- * A check costs ~1 s (ts-morph and the standard library's declarations), too much for every
+ * It runs with the project's own TypeScript (the `typescript` package its `tsc` and editor use,
+ * found from the stack's folder, else the one beside the runtime): an optional peer dependency,
+ * so a missing one is a one-line MissingPackageError saying what to install.
+ *
+ * A check costs ~1 s (TypeScript and the standard library's declarations), too much for every
  * apply; so results are cached by the content of every file the check read (the stack, its
- * local imports, the tsconfig, the DSL's declarations): an unchanged stack is answered from
- * the cache without loading TypeScript at all.
+ * local imports, the tsconfig, the DSL's declarations) and TypeScript's version: an unchanged
+ * stack is answered from the cache without loading TypeScript at all.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LoadError } from "../errors";
+import { LoadError, MissingPackageError } from "../errors";
 import { cacheDir } from "../load/compile";
-import { dslDeclarations, dslPackageDir, dslSourceHash } from "./dsl-types";
+import { findPackage, loadPackage } from "../internal/optional";
+import { dslTypes } from "./dsl-types";
 import { sha256 } from "../internal/hash";
 
 export interface CheckOptions {
@@ -57,7 +62,7 @@ export function findTsconfig(dir: string): string | undefined {
   }
 }
 
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 const hashFile = (file: string) => {
   try {
     return sha256(fs.readFileSync(file));
@@ -70,8 +75,10 @@ const hashFile = (file: string) => {
 export type LocatedDiagnostic = Omit<CheckDiagnostic, "file"> & { readonly abs: string };
 
 interface CacheEntry {
-  /** Content hash of the DSL's sources the check ran against (a changed DSL checks again). */
+  /** Content hash of the DSL's types the check ran against (a changed DSL checks again). */
   readonly dsl: string;
+  /** The TypeScript that checked: its folder and version (another TypeScript checks again). */
+  readonly ts: string;
   readonly inputs: Readonly<Record<string, string>>;
   readonly diagnostics: readonly LocatedDiagnostic[];
 }
@@ -80,14 +87,14 @@ function cacheFile(abs: string): string {
   return path.join(cacheDir(), `check-${sha256(`${CACHE_FORMAT}\0${abs}`).slice(0, 32)}.json`);
 }
 
-function readCache(abs: string, tsconfig: string | undefined, dsl: string): CacheEntry | undefined {
+function readCache(abs: string, tsconfig: string | undefined, dsl: string, ts: string): CacheEntry | undefined {
   let entry: CacheEntry;
   try {
     entry = JSON.parse(fs.readFileSync(cacheFile(abs), "utf8")) as CacheEntry;
   } catch {
     return undefined;
   }
-  if (entry.dsl !== dsl || entry.inputs["tsconfig"] !== (tsconfig ?? "-")) return undefined;
+  if (entry.dsl !== dsl || entry.ts !== ts || entry.inputs["tsconfig"] !== (tsconfig ?? "-")) return undefined;
   for (const [file, hash] of Object.entries(entry.inputs)) if (file !== "tsconfig" && hashFile(file) !== hash) return undefined;
   return entry;
 }
@@ -114,17 +121,21 @@ export async function typecheck(file: string, options: CheckOptions = {}): Promi
     const { abs: at, ...rest } = d;
     return { file: path.relative(cwd, at) || at, ...rest };
   };
-  const dslHash = dslSourceHash(path.join(dslPackageDir(), "src"));
+  const dsl = dslTypes();
+  const compiler = findPackage("typescript", [path.dirname(abs)]);
+  if (!compiler) throw new MissingPackageError("typescript", "Type-checking a stack", "latest");
+  const tsKey = `${compiler.dir}@${compiler.version}`;
   if (options.cache !== false) {
-    const hit = readCache(abs, tsconfig, dslHash);
+    const hit = readCache(abs, tsconfig, dsl.hash, tsKey);
     if (hit) return { file: abs, diagnostics: hit.diagnostics.map(relative), cached: true, tsconfig };
   }
-  const dsl = dslDeclarations();
+  const ts = loadPackage<typeof import("typescript")>(compiler);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { runCheck } = require("./program") as typeof import("./program");
-  const { diagnostics, inputs } = runCheck(abs, tsconfig, dsl.index);
+  const { dslDeclarations, runCheck } = require("./program") as typeof import("./program");
+  const { diagnostics, inputs } = runCheck(ts, abs, tsconfig, dslDeclarations(dsl, ts));
   const entry: CacheEntry = {
     dsl: dsl.hash,
+    ts: tsKey,
     inputs: { tsconfig: tsconfig ?? "-", ...Object.fromEntries([...inputs, ...(tsconfig ? [tsconfig] : [])].map((f) => [f, hashFile(f)])) },
     diagnostics,
   };

@@ -1,9 +1,11 @@
 /**
  * StackModel → stack.ts source, built with ts-morph (structures for the import, the
  * declarations and the export; its code writer for the expressions) and formatted by it.
- * ts-morph costs ~0.5 s to load, so it is required only here, when code is generated.
+ * ts-morph costs ~0.5 s to load, so it is required only here, when code is generated; it is an
+ * optional peer dependency, found from the folder the stack is written to (the user's project).
  */
 import type { CodeBlockWriter, SourceFile } from "ts-morph";
+import { requirePackage } from "../internal/optional";
 import { type ConstructDecl, type Expr, Octal, Ref, type StackModel } from "./model";
 
 const CLASS: Readonly<Record<ConstructDecl["kind"], string>> = {
@@ -93,10 +95,9 @@ function addConstruct(file: SourceFile, decl: ConstructDecl, blank: boolean, Var
   }
 }
 
-/** The stack.ts text for `model`; `header` becomes the file's leading doc comment. */
-export function generateStack(model: StackModel, header: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tsMorph = require("ts-morph") as typeof import("ts-morph");
+/** The stack.ts text for `model`; `header` becomes the file's leading doc comment; ts-morph is looked up from `projectDir` first. */
+export function generateStack(model: StackModel, header: string, projectDir: string): string {
+  const tsMorph = requirePackage<typeof import("ts-morph")>("ts-morph", "28", "Writing a stack.ts from a compose file", [projectDir]);
   const { Project, IndentationText, QuoteKind, VariableDeclarationKind } = tsMorph;
   const project = new Project({
     useInMemoryFileSystem: true,

@@ -50,7 +50,8 @@ export function importCompose(file: string, options: ImportOptions = {}): Import
       cause: err,
     });
   }
-  const model = rebaseModel(composeToModel(text, abs, options), path.dirname(abs), path.resolve(cwd, options.outDir ?? path.dirname(abs)));
+  const outDir = path.resolve(cwd, options.outDir ?? path.dirname(abs));
+  const model = rebaseModel(composeToModel(text, abs, options), path.dirname(abs), outDir);
   const header = `Imported from ${path.basename(abs)} by \`dsl import\`. Edit freely: \`dsl synth\` writes the compose file back.`;
-  return { code: generateStack(model, header), project: model.project, model };
+  return { code: generateStack(model, header, outDir), project: model.project, model };
 }
