@@ -9,3 +9,4 @@ export * from "./network";
 export * from "./volume";
 export * from "./file-resources";
 export * from "./validate";
+export * from "./env";

@@ -13,7 +13,7 @@ import { sha256, sortKeys, stableJson } from "./stable";
 /** JSON object with sorted keys; sensitive values replaced by `sha256:<digest>`. */
 export type CanonicalSpec = Readonly<Record<string, unknown>>;
 
-const NOT_HASHED = new Set(["name", "location", "build", "pullPolicy", "dependsOn", "profiles", "sensitive", "envFiles"]);
+const NOT_HASHED = new Set(["name", "location", "build", "pullPolicy", "dependsOn", "profiles", "sensitive", "variables", "envFiles"]);
 
 /** Digest that stands in for a sensitive value: changes when the value does, never shows it. */
 export function maskValue(value: unknown): string {
