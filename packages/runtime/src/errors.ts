@@ -9,3 +9,6 @@ export { BerthError, errorKind, type BerthErrorOptions, type ErrorKind } from "@
 
 /** The stack file could not be found, compiled or run. The message points at the user's file:line:col. */
 export class LoadError extends BerthError {}
+
+/** The stack cannot be written as the file asked for (e.g. two sensitive values would share one variable). */
+export class SynthError extends BerthError {}

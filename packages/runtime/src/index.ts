@@ -1,6 +1,16 @@
 export { load, projectNameFromDir, type LoadOptions, type LoadResult } from "./load";
-export { synth, toComposeModel, relocate } from "./synth";
-export { LoadError, BerthError, errorKind, type BerthErrorOptions, type ErrorKind } from "./errors";
+export {
+  synth,
+  toComposeModel,
+  relocate,
+  sensitiveFiles,
+  sensitiveVariables,
+  type EnvFileSyntax,
+  type SensitiveFile,
+  type SensitiveMode,
+  type SynthOptions,
+} from "./synth";
+export { LoadError, SynthError, BerthError, errorKind, type BerthErrorOptions, type ErrorKind } from "./errors";
 export { Labels } from "./labels";
 export type * from "./observed";
 export { resolveDesired, type DesiredState, type DesiredService, type ResolveOptions } from "./desired/resolve";
