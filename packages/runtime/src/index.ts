@@ -12,6 +12,7 @@ export {
 } from "./synth";
 export { LoadError, SynthError, BerthError, errorKind, type BerthErrorOptions, type ErrorKind } from "./errors";
 export { Labels } from "./labels";
+export { Redactor, stackSecrets, maskGraph, MIN_REDACTED_LENGTH, type StackSecretsOptions } from "./redact";
 export type * from "./observed";
 export { resolveDesired, type DesiredState, type DesiredService, type ResolveOptions } from "./desired/resolve";
 export { diffSpecs, SENSITIVE, type FieldChange } from "./desired/spec";

@@ -19,7 +19,7 @@ import {
 } from "@berth/runtime";
 import type { ApplyCommandOptions } from "./apply";
 import type { DiffOptions } from "./diff";
-import type { SynthOptions } from "./synth";
+import { emit, sensitiveMode, synthTarget, type SynthOptions } from "./synth";
 import { EXIT_CHANGES } from "./diff";
 import { engineFor, type EngineOptions, loadStack, parseDuration, prepareStack, stackFile } from "../engine";
 import { type GlobalOptions, type Io, paint, useColor, writeJson } from "../io";
@@ -36,9 +36,9 @@ class SwarmSynthError extends BerthError {
 /** `dsl synth --target swarm`: a stack file for `docker stack deploy -c`. Warnings go to stderr. */
 export async function swarmSynthCommand(file: string | undefined, opts: SynthOptions, io: Io): Promise<void> {
   const loaded = await loadStack(stackFile(file, opts), io, opts);
-  const toStdout = !opts.output || opts.output === "-";
-  const out = toStdout ? undefined : path.resolve(io.cwd, opts.output as string);
-  const graph = relocate(loaded.graph, loaded.dir, out ? path.dirname(out) : io.cwd);
+  const where = synthTarget(opts, io);
+  const sensitive = sensitiveMode(opts, io, where);
+  const graph = relocate(loaded.graph, loaded.dir, where.dir);
   // Versioned names need the contents: read from the stack's folder (or the environment), hashed, never printed.
   const contentHash = (kind: "secret" | "config", name: string): string | undefined => {
     const spec = kind === "secret" ? loaded.graph.secrets[name] : loaded.graph.configs[name];
@@ -51,21 +51,15 @@ export async function swarmSynthCommand(file: string | undefined, opts: SynthOpt
     const content = inline ?? (spec.environment ? io.env[spec.environment] : undefined);
     return content === undefined ? undefined : contentHash8(content);
   };
-  const { diagnostics } = toSwarmModel(graph, { contentHash });
+  const { model, diagnostics } = toSwarmModel(graph, { contentHash, sensitive });
   const errors = diagnostics.filter((d) => d.level === "error").map((d) => d.message);
   if (errors.length) throw new SwarmSynthError(errors);
   for (const d of diagnostics) io.stderr.write(`warning: ${d.message}\n`);
-  if (opts.json) {
-    writeJson(io, toSwarmModel(graph, { contentHash }).model);
-    return;
-  }
-  const { yaml } = synthSwarm(graph, { contentHash });
-  if (!out) {
-    io.stdout.write(yaml);
-    return;
-  }
-  fs.writeFileSync(out, yaml);
-  io.stderr.write(`wrote ${path.relative(io.cwd, out) || out} (stack file: docker stack deploy -c ${path.relative(io.cwd, out) || out} ${graph.project})\n`);
+  const text = opts.json ? `${JSON.stringify(model, null, 2)}\n` : synthSwarm(graph, { contentHash, sensitive }).yaml;
+  emit(graph, text, sensitive, "docker", opts.json ? { dir: where.dir } : where, io);
+  if (!where.out || opts.json) return;
+  const shown = path.relative(io.cwd, where.out) || where.out;
+  io.stderr.write(`wrote ${shown} (stack file: docker stack deploy -c ${shown} ${graph.project})\n`);
 }
 
 function printWarnings(plan: SwarmPlan, io: Io): void {
