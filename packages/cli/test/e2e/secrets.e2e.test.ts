@@ -39,7 +39,7 @@ describeEngine("no output of Berth carries a sensitive value", () => {
   const project = fx.project("marker");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-marker-"));
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), "berth-marker-cache-"));
-  const inputs = new Set(["stack.ts", ".env", "secret.txt", "invalid.ts", "throws.ts", "unhealthy.ts"]);
+  const inputs = new Set(["stack.ts", ".env", "secret.txt", "invalid.ts", "throws.ts", "unhealthy.ts", "import/compose.yml", "import/.env", "import/bad.yml"]);
   const cli = new Recorder(
     dir,
     () => ({ DOCKER_HOST: process.env.DOCKER_HOST, API_TOKEN: S.envSecret, BERTH_CACHE_DIR: cache }),
@@ -142,6 +142,33 @@ describeEngine("no output of Berth carries a sensitive value", () => {
     expect(failed.stdout + failed.stderr).toContain("is unhealthy: leaked (sensitive)");
     expect(cli.run(["destroy", "--yes", "unhealthy.ts"]).code).toBe(0);
   }, 180_000);
+
+  test("import writes env() reads for what the compose file read from .env and the environment, and the stack it wrote synthesizes references", () => {
+    fs.mkdirSync(path.join(dir, "import"));
+    const composeFile = [
+      "services:",
+      "  app:",
+      "    image: nginx:${TAG:-1.27}",
+      "    environment:",
+      "      DB_PASSWORD: ${DB_PASSWORD}",
+      "      API_TOKEN: ${API_TOKEN}",
+    ];
+    fs.writeFileSync(path.join(dir, "import/compose.yml"), composeFile.join("\n") + "\n");
+    fs.writeFileSync(path.join(dir, "import/.env"), `DB_PASSWORD=${S.dotenv}\n`);
+    fs.writeFileSync(path.join(dir, "import/bad.yml"), [...composeFile, "    voluems: []"].join("\n") + "\n");
+    expect(cli.run(["import", "import/compose.yml"]).code).toBe(0);
+    const code = fs.readFileSync(path.join(dir, "import/stack.ts"), "utf8");
+    expect(code).toContain('DB_PASSWORD: sensitive(env("DB_PASSWORD"))');
+    expect(code).toContain('API_TOKEN: sensitive(env("API_TOKEN"))');
+    expect(cli.run(["import", "import/compose.yml", "-o", "-"]).code).toBe(0);
+    expect(cli.run(["--json", "import", "import/compose.yml", "-o", "import/again.ts"]).code).toBe(0);
+    const bad = cli.run(["import", "import/bad.yml", "-o", "-"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('unknown key "voluems"');
+    expect(cli.run(["synth", "import/stack.ts"]).stdout).toContain('DB_PASSWORD: "${DB_PASSWORD:?set DB_PASSWORD}"');
+    expect(JSON.parse(cli.run(["graph", "import/stack.ts"]).stdout).services.app.environment.API_TOKEN).toBe("(sensitive)");
+    expect(cli.files).toEqual(expect.arrayContaining(["import/again.ts", "import/stack.ts"]));
+  });
 
   test("destroy, and the bundle cache holds nothing but the literals stack.ts itself contains", () => {
     const destroy = cli.run(["destroy", "--yes"]);
