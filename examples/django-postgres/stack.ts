@@ -1,14 +1,16 @@
 /**
  * Django built from ./app, PostgreSQL with a named volume and a healthcheck. The web service
- * starts only once the database answers (dependsOn healthy). The password is marked sensitive:
- * previews and logs show "(sensitive)" instead of the value.
+ * starts only once the database answers (dependsOn healthy). The password is read from
+ * DB_PASSWORD (the environment, else .env beside this file; "change-me" when neither sets it)
+ * and marked sensitive: previews and logs show "(sensitive)", and docker-compose.yml says
+ * ${DB_PASSWORD:?set DB_PASSWORD} instead of the value.
  */
-import { Service, Stack, Volume, sensitive } from "@berth/dsl";
+import { Service, Stack, Volume, env, sensitive } from "@berth/dsl";
 
 const stack = new Stack("django-postgres");
 
 const pgdata = new Volume("pgdata");
-const password = sensitive("change-me");
+const password = sensitive(env("DB_PASSWORD", "change-me"));
 
 const db = new Service("db", {
   image: "postgres:16-alpine",

@@ -13,6 +13,7 @@ import { initCommand } from "./commands/init";
 import { synthCommand } from "./commands/synth";
 import { graphCommand, validateCommand } from "./commands/validate";
 import { EXIT_OK, EXIT_USER, reportError } from "./errors";
+import { redactingIo } from "./redact";
 import type { GlobalOptions, Io } from "./io";
 
 declare const BERTH_VERSION: string | undefined;
@@ -83,6 +84,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument(...STACK_ARG)
     .option("-o, --output <file>", "write to a file instead of stdout")
     .addOption(new Option("--target <target>", "output format: a compose file, or a Swarm stack file for docker stack deploy -c").choices(["compose", "swarm"]))
+    .option("--write-env-file <file>", "write the sensitive values into this env file (mode 0600; never commit it) and name it under env_file:")
+    .option("--inline-sensitive", "write the sensitive values into the output itself instead of ${VAR} references (unsafe to commit)")
     .option("--no-cache", "recompile the stack even when it did not change")
     .option("--typecheck", "type-check the stack first (dsl check) and stop on a type error")
     .action(bind(withTypecheck(synthCommand) as Action, 1));
@@ -211,7 +214,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 }
 
 /** Runs the CLI with `argv` (as `process.argv`); resolves to the exit code. Never calls process.exit. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
+export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
+  // Every byte the CLI writes passes the redactor: a loaded stack's secrets never reach the terminal.
+  const io = redactingIo(rawIo);
   let exit = EXIT_OK;
   const program = buildProgram(io, (code) => (exit = code));
   try {

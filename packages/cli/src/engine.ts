@@ -1,7 +1,7 @@
 /** The engine and the stack for commands that need them; dockerode loads only on the first engine call. */
 import { BerthError } from "@berth/runtime";
 import * as path from "node:path";
-import { createEngine, load, parseDurationText, prepare, type Engine, type LoadResult, type Prepared, type TargetName } from "@berth/runtime";
+import { createEngine, load, parseDurationText, prepare, stackSecrets, type Engine, type LoadResult, type Prepared, type TargetName } from "@berth/runtime";
 import type { GlobalOptions, Io } from "./io";
 
 export interface EngineOptions extends GlobalOptions {
@@ -30,8 +30,15 @@ const loads = new Map<string, Promise<LoadResult>>();
 export function loadStack(file: string, io: Io, opts: { readonly cache?: boolean } = {}): Promise<LoadResult> {
   const key = path.resolve(io.cwd, file);
   let p = loads.get(key);
-  if (!p) loads.set(key, (p = load(file, { cwd: io.cwd, cache: opts.cache })));
+  if (!p) loads.set(key, (p = loadRedacted(file, io, opts.cache)));
   return p;
+}
+
+/** Loads the stack, and from then on every output of this run redacts its sensitive values (also those seen by a load that fails). */
+async function loadRedacted(file: string, io: Io, cache: boolean | undefined): Promise<LoadResult> {
+  const loaded = await load(file, { cwd: io.cwd, cache, env: io.env, onSensitive: (values) => io.redactor?.add(values) });
+  io.redactor?.add(stackSecrets(loaded.graph, { dir: loaded.dir, env: io.env }));
+  return loaded;
 }
 
 export async function prepareStack(file: string, opts: EngineOptions, io: Io): Promise<Prepared> {

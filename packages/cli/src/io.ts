@@ -1,3 +1,5 @@
+import type { Redactor } from "@berth/runtime";
+
 /** Everything a command touches outside itself, injected so that tests can run the CLI in-process. */
 export interface Io {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -5,6 +7,8 @@ export interface Io {
   readonly stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /** Redacts the loaded stack's sensitive values from stdout and stderr (see `redact.ts`); commands add what they load. */
+  readonly redactor?: Redactor;
 }
 
 /** Options every command receives from the global flags. */

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { load, toComposeModel } from "@berth/runtime";
+import { load, sensitiveVariables, toComposeModel } from "@berth/runtime";
 import { composeConfig, normalizeModel, normalizeReadback, specErrors } from "../../runtime/test/helpers/compose-oracle";
 import { dsl, REPO } from "./helpers";
 
@@ -15,7 +15,7 @@ test("synth from another folder rebases relative paths, so `dsl synth examples/x
   const yaml = dsl(["synth", "examples/django-postgres/stack.ts"]).stdout;
   expect(yaml).toContain("context: ./examples/django-postgres/app");
   const { graph } = await load(path.join(examplesDir, "django-postgres/stack.ts"), { cwd: REPO, cache: false });
-  const readBack = composeConfig(yaml, { project: graph.project, cwd: REPO });
+  const readBack = composeConfig(yaml, { project: graph.project, cwd: REPO, env: sensitiveVariables(graph) });
   expect((readBack.services as Record<string, { build: { context: string } }>).web.build.context).toBe(path.join(examplesDir, "django-postgres/app"));
 });
 
@@ -33,12 +33,13 @@ describe.each(examples)("examples/%s", (name) => {
     expect(res.stdout).toBe(fs.readFileSync(path.join(dir, "docker-compose.yml"), "utf8"));
   });
 
-  test("`dsl synth examples/<name>/stack.ts | docker-compose -f - config` (from the repo root) accepts it and reads back the graph's values", async () => {
+  test("`dsl synth examples/<name>/stack.ts | docker-compose -f - config` (from the repo root), with the sensitive variables set, accepts it and reads back the graph's values", async () => {
     const { graph } = await load(path.join(dir, "stack.ts"), { cwd: REPO, cache: false });
-    const model = toComposeModel(graph);
-    expect(specErrors(model)).toEqual([]);
+    expect(specErrors(toComposeModel(graph))).toEqual([]);
+    const model = toComposeModel(graph, { sensitive: "inline" });
     const yaml = dsl(["synth", `examples/${name}/stack.ts`]).stdout;
-    const readBack = composeConfig(yaml, { project: graph.project, cwd: REPO });
+    for (const value of Object.values(sensitiveVariables(graph))) expect(yaml).not.toContain(value);
+    const readBack = composeConfig(yaml, { project: graph.project, cwd: REPO, env: sensitiveVariables(graph) });
     // Paths read back absolute; the model's are relative to the stack's folder.
     expect(normalizeReadback(readBack, REPO)).toEqual(normalizeModel(model, dir));
   });

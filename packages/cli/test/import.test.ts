@@ -41,6 +41,16 @@ test("--help lists import, check and init; synth and apply offer --typecheck", (
 });
 
 describe("dsl import", () => {
+  test("a secret written in the compose file itself stays sensitive in the stack, with a warning to read it with env()", () => {
+    write("compose.yml", "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: example\n");
+    const res = run(["import", "compose.yml", "-o", "-"]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('POSTGRES_PASSWORD: sensitive("example")');
+    expect(res.stderr).toBe(
+      'warning: compose.yml: services.db.environment.POSTGRES_PASSWORD is written in the compose file itself; the stack keeps it as sensitive("…"): better env("POSTGRES_PASSWORD"), with the value in .env\n',
+    );
+  });
+
   test("writes stack.ts beside the compose file and says what it made", () => {
     write("compose.yml", COMPOSE);
     const res = run(["import", "compose.yml", "--project", "shop"]);

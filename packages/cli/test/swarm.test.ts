@@ -64,7 +64,9 @@ describe("dsl synth --target swarm", () => {
     const res = dsl(["synth", "--target", "swarm", "-o", "out.yml"], { cwd: dir });
     expect(res.code).toBe(0);
     expect(res.stderr).toContain('warning: stack.ts:7:1: service "api": restart is ignored by Swarm and left out: use deploy.restartPolicy');
-    const back = parse(execFileSync("docker", ["stack", "config", "-c", "out.yml"], { cwd: dir, encoding: "utf8" }));
+    // The sensitive TOKEN is a reference the deployer's environment fills in.
+    expect(fs.readFileSync(path.join(dir, "out.yml"), "utf8")).not.toContain("t0k3n");
+    const back = parse(execFileSync("docker", ["stack", "config", "-c", "out.yml"], { cwd: dir, encoding: "utf8", env: { ...process.env, TOKEN: "t0k3n" } }));
     const api = back.services.api;
     expect(api.deploy).toMatchObject({
       replicas: 2,
@@ -75,6 +77,7 @@ describe("dsl synth --target swarm", () => {
     });
     expect(back.services.agent.deploy.mode).toBe("global");
     expect(api.environment.GREETING).toBe("hello $USER");
+    expect(api.environment.TOKEN).toBe("t0k3n");
     expect(api.ports).toEqual([{ mode: "host", target: 8080, published: 18080, protocol: "tcp" }]);
     expect(back.networks.back).toMatchObject({ driver: "overlay", attachable: true });
     expect(back.secrets.db_password.name).toMatch(/^rich_db_password_[0-9a-f]{8}$/);

@@ -1,6 +1,7 @@
 /** Secrets and configs: files granted to services, with values that never enter the graph (except inline config content). */
 import type { ConfigSpec, SecretSpec } from "./graph";
 import { BRANDS, brand, hasBrand } from "./internal/brand";
+import { isSensitive, type Sensitive } from "./sensitive";
 import type { SynthContext } from "./internal/member";
 import { stringRecord } from "./internal/records";
 import { Resource } from "./internal/resource";
@@ -55,8 +56,8 @@ export interface FromExternal extends FileSourceCommon {
 
 /** Written inline (configs only). */
 export interface FromContent extends FileSourceCommon {
-  /** The file's content. */
-  readonly content: string;
+  /** The file's content; wrap it in {@link sensitive} to keep it out of every output (synth then writes a reference or a file, never the content). */
+  readonly content: string | Sensitive;
   /** Exclusive with this source: exactly one of file, environment, content or external. */
   readonly file?: never;
   /** Exclusive with this source: exactly one of file, environment, content or external. */
@@ -121,12 +122,15 @@ export class Config extends Resource {
   /** @internal */
   _synth(_ctx: SynthContext): ConfigSpec {
     const p = this.props;
+    const secret: Sensitive | undefined = isSensitive(p.content) ? p.content : undefined;
     return {
       name: this.name,
       location: this.location,
       file: p.file,
       environment: p.environment,
-      content: p.content,
+      content: secret ? String(secret.value) : (p.content as string | undefined),
+      sensitive: secret ? true : undefined,
+      variable: secret?.variable,
       external: p.external,
       externalName: p.externalName,
       labels: stringRecord(p.labels),

@@ -228,6 +228,12 @@ export interface ServiceSpec extends ResourceBase {
    */
   readonly sensitive?: readonly string[];
   /**
+   * For sensitive paths whose value was read with `env()`: the variable it came from
+   * (`{ "environment.DB_PASSWORD": "DB_PASSWORD" }`), so that synth writes
+   * `${DB_PASSWORD:?set DB_PASSWORD}` instead of the value.
+   */
+  readonly variables?: Readonly<Record<string, string>>;
+  /**
    * Compose keys the DSL does not model, emitted verbatim by synth (escape hatch,
    * e.g. `{ "x-team": "web", "sysctls": {…} }`). Keys are compose's own spelling.
    */
@@ -274,6 +280,10 @@ export interface ConfigSpec extends ResourceBase {
   readonly file?: string;
   readonly environment?: string;
   readonly content?: string;
+  /** The inline `content` is sensitive: never printed; synth writes a reference or a file instead. */
+  readonly sensitive?: boolean;
+  /** The variable a sensitive `content` was read from with `env()`. */
+  readonly variable?: string;
   readonly external?: boolean;
   readonly externalName?: string;
   readonly labels?: Readonly<Record<string, string>>;

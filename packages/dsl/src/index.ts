@@ -10,3 +10,4 @@ export * from "./volume";
 export * from "./file-resources";
 export * from "./validate";
 export * from "./units";
+export * from "./env";

@@ -3,7 +3,7 @@
  * a stack file, close it after to collect the stacks the file made.
  */
 import type { SourceLocation } from "./graph";
-import { endSession, startSession } from "./internal/session";
+import { currentSession, endSession, startSession } from "./internal/session";
 import type { Stack } from "./stack";
 
 /** Options of {@link openSession}. */
@@ -12,6 +12,12 @@ export interface OpenSessionOptions {
   readonly defaultProject: string;
   /** Maps each captured location (e.g. in a bundle) back to the user's source, e.g. through source maps. @default locations as captured, relative to the working directory */
   readonly mapLocation?: (loc: SourceLocation) => SourceLocation;
+  /**
+   * Looks up the variables {@link env} reads: a loader passes the deployer's environment, then
+   * the `.env` beside the stack file, as compose reads them. The DSL itself does no I/O.
+   * @default the process's environment
+   */
+  readonly env?: (name: string) => string | undefined;
 }
 
 /** Starts a fresh session, forgetting earlier stacks: constructs made from now on join its stacks. */
@@ -22,4 +28,13 @@ export function openSession(options: OpenSessionOptions): void {
 /** Every stack made since {@link openSession}, in creation order; then resets to a default session (project "default"). */
 export function closeSession(): Stack[] {
   return endSession() as Stack[];
+}
+
+/**
+ * Every value given to `sensitive()` since {@link openSession}, as text, in first-seen order:
+ * also those of constructs that failed validation or never joined a stack, so that a loader
+ * can keep them out of every output even when loading fails. Call it before {@link closeSession}.
+ */
+export function sensitiveValues(): string[] {
+  return [...currentSession().sensitive];
 }

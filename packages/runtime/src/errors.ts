@@ -25,3 +25,5 @@ export class MissingPackageError extends BerthError {
     this.packageName = packageName;
   }
 }
+/** The stack cannot be written as the file asked for (e.g. two sensitive values would share one variable). */
+export class SynthError extends BerthError {}

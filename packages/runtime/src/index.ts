@@ -1,9 +1,20 @@
 export { load, projectNameFromDir, type LoadOptions, type LoadResult } from "./load";
-export { synth, toComposeModel, relocate } from "./synth";
-export { LoadError, MissingPackageError, BerthError, errorKind, type BerthErrorOptions, type ErrorKind } from "./errors";
+export {
+  synth,
+  toComposeModel,
+  relocate,
+  sensitiveFiles,
+  sensitiveVariables,
+  type EnvFileSyntax,
+  type SensitiveFile,
+  type SensitiveMode,
+  type SynthOptions,
+} from "./synth";
+export { LoadError, MissingPackageError, SynthError, BerthError, errorKind, type BerthErrorOptions, type ErrorKind } from "./errors";
 export { Labels, LockLabels, StackLabels, LABEL_FORMAT } from "./labels";
 export { VERSION } from "./version";
 export { parseDurationText } from "./internal/units";
+export { Redactor, stackSecrets, maskGraph, MIN_REDACTED_LENGTH, type StackSecretsOptions } from "./redact";
 export type * from "./compose/observed";
 export { resolveDesired, type DesiredState, type DesiredService, type ResolveOptions } from "./desired/resolve";
 export { diffSpecs, SENSITIVE, type FieldChange } from "./desired/spec";

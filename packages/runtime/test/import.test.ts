@@ -29,6 +29,11 @@ function compose(text: string, files: Record<string, string> = {}): string {
 const code = (text: string, env: Record<string, string> = {}, files: Record<string, string> = {}) =>
   importCompose(compose(text, files), { cwd: dir, env, project: "t" }).code;
 
+/** A stand-in value for every `${VAR:?…}` of a file (synth writes its sensitive values so): a deployer sets them. */
+function requiredStandIns(text: string): Record<string, string> {
+  return Object.fromEntries([...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):\?/g)].map((m) => [m[1], `stand-in-${m[1]}`]));
+}
+
 /** The one-line message importCompose throws. */
 function importError(text: string, env: Record<string, string> = {}): string {
   try {
@@ -81,13 +86,15 @@ describe("problems are one line with the file and the line", () => {
     );
   });
 
-  test("an undefined variable without a default fails; with a default, or from .env, it does not", () => {
+  test("an undefined variable without a default fails; with a default, or from .env, it does not, and the stack reads it with env() too", () => {
     expect(importError("services:\n  web:\n    image: nginx:${TAG}\n")).toBe(
       "compose.yml: variable ${TAG} is not set (set it in the environment or in .env, or give a default: ${TAG:-default}) at services.web.image (line 3)",
     );
-    expect(code("services:\n  web:\n    image: nginx:${TAG:-1.27}\n")).toContain(`image: "nginx:1.27"`);
-    expect(code("services:\n  web:\n    image: nginx:${TAG}\n", {}, { ".env": "# pinned\nTAG=1.26\n" })).toContain(`image: "nginx:1.26"`);
-    expect(code("services:\n  web:\n    image: nginx:${TAG}\n", { TAG: "env" }, { ".env": "TAG=file\n" })).toContain(`image: "nginx:env"`);
+    expect(code("services:\n  web:\n    image: nginx:${TAG:-1.27}\n")).toContain('image: `nginx:${env("TAG", "1.27")}`');
+    expect(code("services:\n  web:\n    image: nginx:${TAG}\n", {}, { ".env": "# pinned\nTAG=1.26\n" })).toContain('image: `nginx:${env("TAG")}`');
+    const fromEnv = code("services:\n  web:\n    image: nginx:${TAG}\n", { TAG: "env" }, { ".env": "TAG=file\n" });
+    expect(fromEnv).toContain('image: `nginx:${env("TAG")}`');
+    expect(fromEnv).not.toContain("nginx:env");
   });
 
   test("a YAML syntax error gives its line", () => {
@@ -229,10 +236,12 @@ describe("examples/*/docker-compose.yml", () => {
 
   test.each(names)("%s: the imported stack type-checks and synthesizes the same file, byte for byte", async (name) => {
     const exampleDir = path.join(examples, name);
-    const { code: generated } = importCompose(path.join(exampleDir, "docker-compose.yml"), { cwd: exampleDir, env: {} });
+    const text = fs.readFileSync(path.join(exampleDir, "docker-compose.yml"), "utf8");
+    const env = requiredStandIns(text);
+    const { code: generated } = importCompose(path.join(exampleDir, "docker-compose.yml"), { cwd: exampleDir, env });
     // Written beside nothing (the repo stays untouched): synth writes paths as the stack does, wherever it is.
     fs.writeFileSync(path.join(dir, "stack.ts"), generated);
-    const { graph } = await load(path.join(dir, "stack.ts"), { cwd: dir, cache: false });
+    const { graph } = await load(path.join(dir, "stack.ts"), { cwd: dir, cache: false, env });
     expect(synth(graph)).toBe(fs.readFileSync(path.join(exampleDir, "docker-compose.yml"), "utf8"));
     expect((await typecheck(path.join(dir, "stack.ts"), { cwd: dir, cache: false })).diagnostics).toEqual([]);
   });
@@ -245,8 +254,9 @@ describe("synth's golden files (every YAML 1.1 trap synth quotes, every spec-onl
   test.each(names)("%s: synth(load(import(golden))) reads as the golden (byte for byte, up to key order in extra)", async (name) => {
     const text = fs.readFileSync(path.join(goldens, name), "utf8");
     const file = compose(text);
-    fs.writeFileSync(path.join(dir, "stack.ts"), importCompose(file, { cwd: dir, env: {} }).code);
-    const { graph } = await load(path.join(dir, "stack.ts"), { cwd: dir, cache: false });
+    const env = requiredStandIns(text);
+    fs.writeFileSync(path.join(dir, "stack.ts"), importCompose(file, { cwd: dir, env }).code);
+    const { graph } = await load(path.join(dir, "stack.ts"), { cwd: dir, cache: false, env });
     const out = synth(graph);
     // An optional dependency on an undefined service (spec-only) goes to extra, which synth writes with sorted keys.
     if (name === "spec-only.golden.yml") expect(parse(out, { version: "1.1" })).toEqual(parse(text, { version: "1.1" }));

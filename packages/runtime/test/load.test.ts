@@ -116,3 +116,35 @@ test("the stack gets the runtime's own @berth/dsl even when it brings another co
   const file = write("stack.ts", `import { Service } from "@berth/dsl";\nnew Service("web", { image: "nginx" });\n`);
   expect((await load(file, { cwd: dir })).graph.services.web.image).toBe("nginx");
 });
+
+test("env() reads the given environment first, then the .env beside the stack file", async () => {
+  write("app/.env", "# compose's .env\nTAG=from-dotenv\nDB_PASSWORD='from dotenv'\n");
+  const file = write(
+    "app/stack.ts",
+    `import { Service, env, sensitive } from "@berth/dsl";\nnew Service("web", { image: \`nginx:\${env("TAG")}\`, environment: { PW: sensitive(env("DB_PASSWORD")), MODE: env("MODE", "dev") } });\n`,
+  );
+  const fromDotenv = (await load(file, { cwd: dir, env: {} })).graph.services.web;
+  expect(fromDotenv.image).toBe("nginx:from-dotenv");
+  expect(fromDotenv.environment).toEqual({ MODE: "dev", PW: "from dotenv" });
+  expect(fromDotenv.variables).toEqual({ "environment.PW": "DB_PASSWORD" });
+  const fromShell = (await load(file, { cwd: dir, env: { TAG: "from-shell", MODE: "prod" } })).graph.services.web;
+  expect(fromShell.image).toBe("nginx:from-shell");
+  expect(fromShell.environment?.MODE).toBe("prod");
+});
+
+test("an unset env() without a default is a user error at the stack's line, not an exception in generated code", async () => {
+  const file = write("stack.ts", `import { Service, env } from "@berth/dsl";\n\nnew Service("web", { image: env("IMAGE") });\n`);
+  const err = await loadError(file);
+  expect(err.message).toMatch(/^stack\.ts:3:29: environment variable IMAGE is not set: /);
+  expect(err.message).not.toContain(".berth.js");
+});
+
+test("onSensitive receives every sensitive value, also when validation fails", async () => {
+  const file = write(
+    "stack.ts",
+    `import { Service, sensitive } from "@berth/dsl";\nnew Service("web", { image: "nginx", ports: ["70000:80"], environment: { PW: sensitive("marker-secret") } });\n`,
+  );
+  const seen: string[] = [];
+  await expect(load(file, { cwd: dir, onSensitive: (values) => seen.push(...values) })).rejects.toThrow(/host port 70000/);
+  expect(seen).toEqual(["marker-secret"]);
+});

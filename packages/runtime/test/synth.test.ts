@@ -114,8 +114,10 @@ describe("synth", () => {
     expect(synth(graph)).toBe("# project: p\nservices:\n  s:\n    image: x\n");
   });
 
-  it("writes the real value of sensitive fields (compose needs it)", () => {
-    expect(synth(blog)).toContain("POSTGRES_PASSWORD: s3cret");
+  it("writes a sensitive value as a reference to a variable compose interpolates, never the value", () => {
+    const text = synth(blog);
+    expect(text).toContain('POSTGRES_PASSWORD: "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}"');
+    expect(text).not.toContain("s3cret");
   });
 
   it("keeps numbers as numbers and quotes strings that look like them", () => {

@@ -35,9 +35,15 @@ export async function importCommand(file: string, opts: ImportCommandOptions, io
   }
   const result = importCompose(file, { cwd: io.cwd, env: io.env, project: opts.project, outDir: out ? path.dirname(out) : io.cwd });
   if (opts.json) {
-    writeJson(io, { project: result.project, output: out ?? "-", code: result.code });
+    writeJson(io, { project: result.project, output: out ?? "-", code: result.code, inlineSecrets: result.inlineSecrets });
     if (out) writeAtomically(out, result.code);
     return;
+  }
+  for (const at of result.inlineSecrets) {
+    const key = at.split(".").pop() as string;
+    io.stderr.write(
+      `warning: ${file}: ${at} is written in the compose file itself; the stack keeps it as sensitive("…"): better env("${key}"), with the value in .env\n`,
+    );
   }
   if (!out) {
     io.stdout.write(result.code);

@@ -1,10 +1,9 @@
 /** What only the Swarm target has in the CLI: its stack file (`dsl synth --target swarm`) and its `ps` tree. */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { BerthError, contentHashes, relocate, synthSwarm, toSwarmModel, type SwarmStackStatus } from "@berth/runtime";
-import type { SynthOptions } from "./synth";
+import { emit, sensitiveMode, synthTarget, type SynthOptions } from "./synth-output";
 import { loadStack, stackFile } from "../engine";
-import { type Io, writeJson } from "../io";
+import type { Io } from "../io";
 import { table } from "../render";
 
 /** Diagnostics that are errors stop synth, after every one has been printed. */
@@ -17,26 +16,20 @@ class SwarmSynthError extends BerthError {
 /** `dsl synth --target swarm`: a stack file for `docker stack deploy -c`. Warnings go to stderr. */
 export async function swarmSynthCommand(file: string | undefined, opts: SynthOptions, io: Io): Promise<void> {
   const loaded = await loadStack(stackFile(file, opts), io, opts);
-  const toStdout = !opts.output || opts.output === "-";
-  const out = toStdout ? undefined : path.resolve(io.cwd, opts.output as string);
-  const graph = relocate(loaded.graph, loaded.dir, out ? path.dirname(out) : io.cwd);
+  const where = synthTarget(opts, io);
+  const sensitive = sensitiveMode(opts, io, where);
+  const graph = relocate(loaded.graph, loaded.dir, where.dir);
   // Versioned names need the contents: read from the stack's folder (or the environment), hashed, never printed.
   const contentHash = contentHashes(loaded.graph, { dir: loaded.dir, env: io.env });
-  const { diagnostics } = toSwarmModel(graph, { contentHash });
+  const { model, diagnostics } = toSwarmModel(graph, { contentHash, sensitive });
   const errors = diagnostics.filter((d) => d.level === "error").map((d) => d.message);
   if (errors.length) throw new SwarmSynthError(errors);
   for (const d of diagnostics) io.stderr.write(`warning: ${d.message}\n`);
-  if (opts.json) {
-    writeJson(io, toSwarmModel(graph, { contentHash }).model);
-    return;
-  }
-  const { yaml } = synthSwarm(graph, { contentHash });
-  if (!out) {
-    io.stdout.write(yaml);
-    return;
-  }
-  fs.writeFileSync(out, yaml);
-  io.stderr.write(`wrote ${path.relative(io.cwd, out) || out} (stack file: docker stack deploy -c ${path.relative(io.cwd, out) || out} ${graph.project})\n`);
+  const text = opts.json ? `${JSON.stringify(model, null, 2)}\n` : synthSwarm(graph, { contentHash, sensitive }).yaml;
+  emit(graph, text, sensitive, "docker", opts.json ? { dir: where.dir } : where, io);
+  if (!where.out || opts.json) return;
+  const shown = path.relative(io.cwd, where.out) || where.out;
+  io.stderr.write(`wrote ${shown} (stack file: docker stack deploy -c ${shown} ${graph.project})\n`);
 }
 
 function ago(since: string, now: number): string {

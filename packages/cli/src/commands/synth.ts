@@ -1,35 +1,25 @@
-import * as fs from "node:fs";
+/** `dsl synth`: the stack as a compose file (or, for the Swarm target, a stack file). */
 import * as path from "node:path";
-import { relocate, synth, targetOf, toComposeModel, type TargetName } from "@berth/runtime";
+import { relocate, synth, targetOf, toComposeModel } from "@berth/runtime";
 import type { Io } from "../io";
-import { type EngineOptions, loadStack, stackFile } from "../engine";
-import { writeJson } from "../io";
+import { loadStack, stackFile } from "../engine";
 import { swarmSynthCommand } from "./swarm";
+import { emit, sensitiveMode, synthTarget, type SynthOptions } from "./synth-output";
 
-export interface SynthOptions extends EngineOptions {
-  readonly output?: string;
-  readonly target?: TargetName;
-  readonly cache?: boolean;
-}
+export type { SynthOptions } from "./synth-output";
 
 /** `dsl synth`: stack.ts → docker-compose YAML on stdout, or into `-o file` (a Swarm stack file for the swarm target). */
 export async function synthCommand(file: string | undefined, opts: SynthOptions, io: Io): Promise<void> {
   const loaded = await loadStack(stackFile(file, opts), io, opts);
   if (targetOf(loaded, opts.target) === "swarm") return swarmSynthCommand(file, opts, io);
-  const toStdout = !opts.output || opts.output === "-";
-  const out = toStdout ? undefined : path.resolve(io.cwd, opts.output as string);
+  const where = synthTarget(opts, io);
+  const mode = sensitiveMode(opts, io, where);
   // Relative paths in the output resolve against the compose file's folder (stdin: the current one).
-  const graph = relocate(loaded.graph, loaded.dir, out ? path.dirname(out) : io.cwd);
-  if (opts.json) {
-    writeJson(io, toComposeModel(graph));
-    return;
-  }
-  const yaml = synth(graph);
-  if (!out) {
-    io.stdout.write(yaml);
-    return;
-  }
-  fs.writeFileSync(out, yaml);
+  const graph = relocate(loaded.graph, loaded.dir, where.dir);
+  // --json: the model on stdout (as writeJson prints it), whatever -o says.
+  const text = opts.json ? `${JSON.stringify(toComposeModel(graph, { sensitive: mode }), null, 2)}\n` : synth(graph, { sensitive: mode });
+  emit(graph, text, mode, "compose", opts.json ? { dir: where.dir } : where, io);
+  if (!where.out || opts.json) return;
   const n = Object.keys(graph.services).length;
-  io.stderr.write(`wrote ${path.relative(io.cwd, out) || out} (${n} service${n === 1 ? "" : "s"})\n`);
+  io.stderr.write(`wrote ${path.relative(io.cwd, where.out) || where.out} (${n} service${n === 1 ? "" : "s"})\n`);
 }

@@ -1,7 +1,7 @@
-import { load } from "@berth/runtime";
+import { maskGraph } from "@berth/runtime";
 import type { Graph } from "@berth/dsl";
 import { type Io, writeJson } from "../io";
-import { type EngineOptions, stackFile } from "../engine";
+import { type EngineOptions, loadStack, stackFile } from "../engine";
 
 export interface GraphOptions extends EngineOptions {
   readonly cache?: boolean;
@@ -17,7 +17,7 @@ function summary(graph: Graph): string {
 
 /** `dsl validate`: load and validate; print a one-line summary, or the problems (exit 1). */
 export async function validateCommand(file: string | undefined, opts: GraphOptions, io: Io): Promise<void> {
-  const { graph } = await load(stackFile(file, opts), { cwd: io.cwd, cache: opts.cache });
+  const { graph } = await loadStack(stackFile(file, opts), io, opts);
   if (opts.json) {
     writeJson(io, { valid: true, project: graph.project, services: Object.keys(graph.services) });
     return;
@@ -25,8 +25,8 @@ export async function validateCommand(file: string | undefined, opts: GraphOptio
   io.stdout.write(`${stackFile(file, opts)}: valid: project "${graph.project}", ${summary(graph)}\n`);
 }
 
-/** `dsl graph`: the resource graph as JSON (the contract every later stage reads). */
+/** `dsl graph`: the resource graph as JSON (the contract every later stage reads), sensitive values shown as `(sensitive)`. */
 export async function graphCommand(file: string | undefined, opts: GraphOptions, io: Io): Promise<void> {
-  const { graph } = await load(stackFile(file, opts), { cwd: io.cwd, cache: opts.cache });
-  writeJson(io, graph);
+  const { graph } = await loadStack(stackFile(file, opts), io, opts);
+  writeJson(io, maskGraph(graph));
 }

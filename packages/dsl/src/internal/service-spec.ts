@@ -27,13 +27,18 @@ const CONDITIONS: Readonly<Record<DependencyCondition, DependsOnSpec["condition"
   completed: "service_completed_successfully",
 };
 
-function environment(env: Readonly<Record<string, EnvironmentValue>> | undefined, sensitivePaths: string[]): Record<string, string | null> | undefined {
+function environment(
+  env: Readonly<Record<string, EnvironmentValue>> | undefined,
+  sensitivePaths: string[],
+  variables: Record<string, string>,
+): Record<string, string | null> | undefined {
   if (!env) return undefined;
   const out: Record<string, string | null> = {};
   for (const [key, value] of Object.entries(env)) {
     if (isSensitive(value)) {
       out[key] = String(value.value);
       sensitivePaths.push(`environment.${key}`);
+      if (value.variable !== undefined) variables[`environment.${key}`] = value.variable;
     } else {
       out[key] = value === null ? null : String(value);
     }
@@ -153,6 +158,7 @@ export function serviceSpec(
   ctx: SynthContext,
 ): ServiceSpec {
   const sensitivePaths: string[] = [];
+  const variables: Record<string, string> = {};
   const b = props.build;
   return {
     name,
@@ -162,7 +168,7 @@ export function serviceSpec(
     pullPolicy: props.pullPolicy,
     command: command(props.command),
     entrypoint: command(props.entrypoint),
-    environment: environment(props.environment, sensitivePaths),
+    environment: environment(props.environment, sensitivePaths, variables),
     envFiles: list(props.envFiles),
     ports: normalizePorts(props.ports, ctx),
     expose: normalizeExpose(props.expose, ctx),
@@ -198,6 +204,7 @@ export function serviceSpec(
     profiles: list(props.profiles),
     deploy: normalizeDeploy(props.deploy, ctx),
     sensitive: sensitivePaths.length > 0 ? sensitivePaths.sort() : undefined,
+    variables: Object.keys(variables).length > 0 ? variables : undefined,
     extra: props.extra,
   };
 }

@@ -15,11 +15,18 @@ export interface SessionOptions {
   readonly defaultProject: string;
   /** Maps a captured location (e.g. in a bundle) back to the user's file, via source maps. */
   readonly mapLocation?: (loc: SourceLocation) => SourceLocation;
+  /** The variables `env()` reads (the loader's: the deployer's environment, then the `.env` beside the stack). */
+  readonly env?: (name: string) => string | undefined;
 }
 
 export interface Session {
   readonly defaultProject: string;
   readonly mapLocation?: (loc: SourceLocation) => SourceLocation;
+  readonly env: (name: string) => string | undefined;
+  /** What `env()` returned, value → variable (the latest read wins), so `sensitive(env("X"))` knows X. */
+  readonly reads: Map<string, string>;
+  /** Every value given to `sensitive()` since the session opened, also of constructs that never reach a graph. */
+  readonly sensitive: Set<string>;
   /** Every stack made since the session opened, in creation order. */
   readonly stacks: SessionStack[];
   /** The stack new constructs join: the most recently made one. */
@@ -30,8 +37,20 @@ const KEY = Symbol.for("@berth/dsl.session");
 
 type Holder = { [KEY]?: Session };
 
+/** Without a loader, `env()` reads the process's environment (no `.env`: the DSL does no I/O). */
+function processEnv(name: string): string | undefined {
+  return typeof process !== "undefined" ? process.env[name] : undefined;
+}
+
 function fresh(options: SessionOptions): Session {
-  return { defaultProject: options.defaultProject, mapLocation: options.mapLocation, stacks: [] };
+  return {
+    defaultProject: options.defaultProject,
+    mapLocation: options.mapLocation,
+    env: options.env ?? processEnv,
+    reads: new Map(),
+    sensitive: new Set(),
+    stacks: [],
+  };
 }
 
 export function currentSession(): Session {

@@ -12,6 +12,7 @@ import { interpolate, parseDotEnv, type Variables } from "./interpolate";
 import { checkFile, isObj } from "./keys";
 import { type ConstructDecl, type ConstructKind, type Expr, Ref, refsOf, type StackModel } from "./model";
 import { Namer } from "./names";
+import { collectOrigins, type Origins } from "./origins";
 import { fileResourceProps, networkProps, volumeProps } from "./resources";
 import { serviceProps } from "./service";
 import { ComposeSource } from "./source";
@@ -38,6 +39,8 @@ interface ReadFile {
   readonly raw: Obj;
   readonly file: Obj;
   readonly services: Obj;
+  /** Which variables the interpolated strings came from. */
+  readonly origins: Origins;
 }
 
 function read(text: string, abs: string, cwd: string, env: Variables | undefined): ReadFile {
@@ -55,7 +58,8 @@ function read(text: string, abs: string, cwd: string, env: Variables | undefined
   if (!isObj(raw.services) || Object.keys(raw.services).length === 0) throw source.error(`no services`, ["services"]);
   const dotenvFile = path.join(path.dirname(abs), ".env");
   const dotenv = fs.existsSync(dotenvFile) ? parseDotEnv(fs.readFileSync(dotenvFile, "utf8")) : {};
-  const file = interpolate(raw, { ...dotenv, ...(env ?? process.env) }, source) as Obj;
+  const vars = { ...dotenv, ...(env ?? process.env) };
+  const file = interpolate(raw, vars, source) as Obj;
   for (const [name, svc] of Object.entries(file.services as Obj)) {
     if (!isObj(svc)) throw source.error(`expected a mapping of service keys`, ["services", name]);
   }
@@ -63,7 +67,7 @@ function read(text: string, abs: string, cwd: string, env: Variables | undefined
     const entries = file[section];
     if (entries !== undefined && entries !== null && !isObj(entries)) throw source.error(`expected a mapping of ${section}`, [section]);
   }
-  return { source, raw, file, services: resolveExtends(file.services as Obj, source, abs) };
+  return { source, raw, file, services: resolveExtends(file.services as Obj, source, abs), origins: collectOrigins(raw, vars) };
 }
 
 /** Variables for every construct (services claim theirs first), and references to them by name. */
@@ -167,5 +171,6 @@ export function composeToModel(text: string, file: string, options: ModelOptions
   return {
     project: projectName(compose.raw, text, path.dirname(abs), options.project),
     constructs: [...resources.map(mark), ...ordered(services.map(mark))],
+    origins: compose.origins,
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { CodeBlockWriter, SourceFile } from "ts-morph";
 import { requirePackage } from "../internal/optional";
-import { type ConstructDecl, type Expr, Octal, Ref, type StackModel } from "./model";
+import { type ConstructDecl, EnvRead, type EnvPiece, type Expr, Octal, Ref, SensitiveExpr, type StackModel } from "./model";
 
 const CLASS: Readonly<Record<ConstructDecl["kind"], string>> = {
   network: "Network",
@@ -26,8 +26,24 @@ function literal(s: string): string {
   return `'${json.slice(1, -1).replace(/\\"/g, '"')}'`;
 }
 
+/** `env("TAG")`, `env("TAG", "1.0")`, `env("TOKEN", { required: "ask ops" })`. */
+function envCall(p: Exclude<EnvPiece, string>): string {
+  if (p.default !== undefined) return `env(${JSON.stringify(p.name)}, ${literal(p.default)})`;
+  if (p.required !== undefined) return `env(${JSON.stringify(p.name)}, { required: ${literal(p.required)} })`;
+  return `env(${JSON.stringify(p.name)})`;
+}
+
+/** One read alone is the call; with text around it, a template literal. */
+function envRead(e: EnvRead): string {
+  if (e.pieces.length === 1 && typeof e.pieces[0] !== "string") return envCall(e.pieces[0]);
+  const text = (s: string) => s.replace(/[\\`]/g, (c) => `\\${c}`).replace(/\$\{/g, "\\${");
+  return `\`${e.pieces.map((p) => (typeof p === "string" ? text(p) : `\${${envCall(p)}}`)).join("")}\``;
+}
+
 /** The one-line form of an expression. */
 function inline(e: Expr): string {
+  if (e instanceof EnvRead) return envRead(e);
+  if (e instanceof SensitiveExpr) return `sensitive(${inline(e.value)})`;
   if (e instanceof Ref) return e.ident;
   if (e instanceof Octal) return `0o${e.value.toString(8)}`;
   if (Array.isArray(e)) return `[${e.map((x) => inline(x as Expr)).join(", ")}]`;
@@ -43,7 +59,15 @@ const WIDTH = 130;
 /** Writes `e`: on one line when it fits in the width left, else one entry per line. */
 function write(w: CodeBlockWriter, e: Expr, column: number): void {
   const flat = inline(e);
-  if (column + flat.length <= WIDTH || e === null || typeof e !== "object" || e instanceof Ref || e instanceof Octal) {
+  if (
+    column + flat.length <= WIDTH ||
+    e === null ||
+    typeof e !== "object" ||
+    e instanceof Ref ||
+    e instanceof Octal ||
+    e instanceof EnvRead ||
+    e instanceof SensitiveExpr
+  ) {
     w.write(flat);
     return;
   }
@@ -95,6 +119,21 @@ function addConstruct(file: SourceFile, decl: ConstructDecl, blank: boolean, Var
   }
 }
 
+/** `env` and `sensitive`, when some expression of the model calls them. */
+function functionsUsed(model: StackModel): string[] {
+  const used = new Set<string>();
+  const visit = (e: Expr | undefined): void => {
+    if (e instanceof EnvRead) used.add("env");
+    else if (e instanceof SensitiveExpr) {
+      used.add("sensitive");
+      visit(e.value);
+    } else if (Array.isArray(e)) e.forEach((x) => visit(x as Expr));
+    else if (e !== null && typeof e === "object" && !(e instanceof Ref) && !(e instanceof Octal)) Object.values(e).forEach((x) => visit(x as Expr));
+  };
+  for (const c of model.constructs) visit(c.props);
+  return [...used];
+}
+
 /** The stack.ts text for `model`; `header` becomes the file's leading doc comment; ts-morph is looked up from `projectDir` first. */
 export function generateStack(model: StackModel, header: string, projectDir: string): string {
   const tsMorph = requirePackage<typeof import("ts-morph")>("ts-morph", "28", "Writing a stack.ts from a compose file", [projectDir]);
@@ -104,7 +143,7 @@ export function generateStack(model: StackModel, header: string, projectDir: str
     manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Double, useTrailingCommas: true },
   });
   const file = project.createSourceFile("/stack.ts", "");
-  const classes = [...new Set(["Stack", ...model.constructs.map((c) => CLASS[c.kind])])].sort();
+  const classes = [...new Set(["Stack", ...model.constructs.map((c) => CLASS[c.kind]), ...functionsUsed(model)])].sort();
   file.addImportDeclaration({
     leadingTrivia: `/**\n${header
       .split("\n")

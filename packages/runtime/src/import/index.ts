@@ -14,6 +14,7 @@ import { generateStack } from "./codegen";
 import { ImportError } from "./errors";
 import type { Variables } from "./interpolate";
 import type { StackModel } from "./model";
+import { readVariables } from "./origins";
 import { rebaseModel } from "./rebase";
 
 export { composeToModel } from "./build-model";
@@ -36,6 +37,11 @@ export interface ImportResult {
   readonly code: string;
   readonly project: string;
   readonly model: StackModel;
+  /**
+   * Secret-looking environment values the compose file held in clear (`services.db.environment.SA_PASSWORD`):
+   * kept as `sensitive("…")`; better read from the environment with `env()`.
+   */
+  readonly inlineSecrets: readonly string[];
 }
 
 /** Reads `file` and generates its stack.ts. Throws {@link ImportError} (one line, with file and line) on any problem. */
@@ -51,7 +57,9 @@ export function importCompose(file: string, options: ImportOptions = {}): Import
     });
   }
   const outDir = path.resolve(cwd, options.outDir ?? path.dirname(abs));
-  const model = rebaseModel(composeToModel(text, abs, options), path.dirname(abs), outDir);
+  const rebased = rebaseModel(composeToModel(text, abs, options), path.dirname(abs), outDir);
+  // After rebasing: a path rebased no longer equals what the file interpolated, and keeps its literal.
+  const { model, inlineSecrets } = rebased.origins ? readVariables(rebased, rebased.origins) : { model: rebased, inlineSecrets: [] };
   const header = `Imported from ${path.basename(abs)} by \`dsl import\`. Edit freely: \`dsl synth\` writes the compose file back.`;
-  return { code: generateStack(model, header, outDir), project: model.project, model };
+  return { code: generateStack(model, header, outDir), project: model.project, model, inlineSecrets };
 }

@@ -2,6 +2,7 @@
  * What import produces before any code exists: the constructs to declare, in order, with
  * their props as expressions. References are {@link Ref}s to another construct's variable.
  */
+import type { Origins } from "./origins";
 
 /** A reference to the variable of another construct (`dependsOn: [db]`). */
 export class Ref {
@@ -13,8 +14,21 @@ export class Octal {
   constructor(readonly value: number) {}
 }
 
-/** A TypeScript expression as data: literals, references, arrays and object literals. */
-export type Expr = string | number | boolean | null | Ref | Octal | readonly Expr[] | { readonly [key: string]: Expr };
+/** One piece of an {@link EnvRead}: literal text, or a variable with compose's `:-` default or `:?` message. */
+export type EnvPiece = string | { readonly name: string; readonly default?: string; readonly required?: string };
+
+/** A string the compose file interpolated: written `env("TAG", "1.0")`, or a template literal around such reads. */
+export class EnvRead {
+  constructor(readonly pieces: readonly EnvPiece[]) {}
+}
+
+/** A value the stack marks `sensitive(…)`. */
+export class SensitiveExpr {
+  constructor(readonly value: string | number | EnvRead) {}
+}
+
+/** A TypeScript expression as data: literals, references, env reads, sensitive values, arrays and object literals. */
+export type Expr = string | number | boolean | null | Ref | Octal | EnvRead | SensitiveExpr | readonly Expr[] | { readonly [key: string]: Expr };
 
 export type ConstructKind = "network" | "volume" | "secret" | "config" | "service";
 
@@ -36,6 +50,8 @@ export interface StackModel {
   readonly project: string;
   /** In declaration order: every reference points at an earlier entry. */
   readonly constructs: readonly ConstructDecl[];
+  /** Which variables the file's interpolated strings came from (see `origins.ts`). */
+  readonly origins?: Origins;
 }
 
 /** The identifiers a compose value refers to (to order declarations). */

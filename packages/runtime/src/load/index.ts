@@ -4,7 +4,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { closeSession, openSession, Stack, type Graph } from "@berth/dsl";
+import { closeSession, openSession, sensitiveValues, Stack, type Graph } from "@berth/dsl";
+import { parseEnvFile } from "../desired/envfile";
 import { LoadError } from "../errors";
 import { compileStack } from "./compile";
 import { locationMapper, runBundle } from "./run";
@@ -14,6 +15,13 @@ export interface LoadOptions {
   readonly cwd?: string;
   /** Reuse a bundle compiled before when no input changed. Default: true. */
   readonly cache?: boolean;
+  /** The deployer's environment, which `env()` reads before the `.env` beside the stack file. Default: `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Receives every value the stack marked `sensitive()`, also when loading fails (a validation
+   * error, an exception in the stack), so that a caller can keep them out of everything it prints.
+   */
+  readonly onSensitive?: (values: readonly string[]) => void;
 }
 
 export interface LoadResult {
@@ -50,6 +58,29 @@ function pickStack(exported: unknown, stacks: readonly Stack[], shown: string): 
   throw new LoadError(`${shown}: defines ${stacks.length} stacks (${names}); export default the one to deploy`);
 }
 
+/**
+ * What `env()` reads: the deployer's environment, then the `.env` beside the stack file (as
+ * compose reads its project's `.env`), read on the first lookup only: stacks that never call
+ * `env()` cost no file read.
+ */
+function envLookup(env: Readonly<Record<string, string | undefined>>, dir: string): (name: string) => string | undefined {
+  let dotenv: Map<string, string> | undefined;
+  return (name) => {
+    if (env[name] !== undefined) return env[name];
+    if (!dotenv) {
+      dotenv = new Map();
+      let text = "";
+      try {
+        text = fs.readFileSync(path.join(dir, ".env"), "utf8");
+      } catch {
+        /* no .env: only the environment */
+      }
+      for (const { key, value } of parseEnvFile(text)) if (value !== null) dotenv.set(key, value);
+    }
+    return dotenv.get(name);
+  };
+}
+
 export async function load(file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const cwd = options.cwd ?? process.cwd();
   const abs = path.resolve(cwd, file);
@@ -59,12 +90,13 @@ export async function load(file: string, options: LoadOptions = {}): Promise<Loa
   const compiled = await compileStack(abs, cwd, options.cache ?? true);
   const mapLocation = locationMapper(compiled, cwd);
   const dir = path.dirname(abs);
-  openSession({ defaultProject: projectNameFromDir(dir), mapLocation });
+  openSession({ defaultProject: projectNameFromDir(dir), mapLocation, env: envLookup(options.env ?? process.env, dir) });
   let exported: unknown;
   let stacks: Stack[];
   try {
     exported = runBundle(compiled, mapLocation);
   } finally {
+    options.onSensitive?.(sensitiveValues());
     stacks = closeSession();
   }
   const stack = pickStack(exported, stacks, shown);

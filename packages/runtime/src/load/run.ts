@@ -70,7 +70,8 @@ export function runBundle(compiled: CompiledStack, mapLocation: LocationMapper):
     const fn = vm.runInThisContext(wrapper, { filename: compiled.filename }) as (...args: unknown[]) => void;
     fn(module.exports, requireForStack, module, compiled.filename, path.dirname(compiled.filename));
   } catch (err) {
-    if (dsl.ValidationError.isValidationError(err)) throw err;
+    // The DSL's own errors (a validation error, an unset env()) already say where and what.
+    if (dsl.BerthError.isBerthError(err)) throw err;
     // Duck-typed: the bundle may run in another realm than ours (e.g. under jest), where instanceof fails.
     const e = typeof err === "object" && err !== null && "message" in err ? (err as Error) : new Error(String(err));
     const where = firstUserFrame(e.stack ?? "", compiled, mapLocation);

@@ -15,10 +15,11 @@ import type { ComposeNetwork, ComposePortLong, ComposeService } from "../synth/t
 import { compact, escapeDollars, nonEmpty, sortedRecord } from "../synth/util";
 import { toYaml } from "../synth/yaml";
 import { config, secret } from "../synth/resources";
+import { envFileOf, sensitiveService, sensitiveVariables, type SynthOptions } from "../synth/sensitive";
 import { IGNORED_SERVICE_KEYS, swarmDiagnostics, type SwarmDiagnostic } from "./diagnostics";
 import { scopedName as scoped, versionedName as versioned } from "../internal/names";
 
-export interface SwarmSynthOptions {
+export interface SwarmSynthOptions extends SynthOptions {
   /**
    * The 8-hex content hash of a secret's or config's file (see `contentHash8`), when it can be
    * read; undefined leaves the name to `docker stack deploy` (`<stack>_<name>`).
@@ -53,9 +54,9 @@ export function swarmServiceSpec(graph: Graph, s: ServiceSpec): ServiceSpec {
   return JSON.parse(JSON.stringify(out)) as ServiceSpec;
 }
 
-function swarmService(graph: Graph, s: ServiceSpec): ComposeService {
+function swarmService(graph: Graph, s: ServiceSpec, opts: SwarmSynthOptions, envFile: string | undefined): ComposeService {
   const spec = swarmServiceSpec(graph, s);
-  const base = service({ ...spec, ports: undefined });
+  const base = sensitiveService(service({ ...spec, ports: undefined }), spec, opts.sensitive ?? "reference", envFile);
   const ports: ComposePortLong[] | undefined = spec.ports?.length
     ? spec.ports.map((p) => compact({ target: p.target, published: p.published, protocol: p.protocol, mode: p.mode ?? "ingress" }))
     : undefined;
@@ -93,9 +94,12 @@ function files(graph: Graph, kind: "secret" | "config", opts: SwarmSynthOptions)
 
 /** The stack file as plain data, and every diagnostic (errors included: the caller decides to stop). */
 export function toSwarmModel(graph: Graph, opts: SwarmSynthOptions = {}): { model: SwarmStackFile; diagnostics: SwarmDiagnostic[] } {
+  const mode = opts.sensitive ?? "reference";
+  if (mode === "reference") sensitiveVariables(graph); // one value per variable, or a user error
+  const envFiles = typeof mode === "object" ? envFileOf(graph, mode.envFile) : undefined;
   const model = compact({
     version: "3.8" as const,
-    services: sortedRecord(graph.services, (s) => swarmService(graph, s)) ?? {},
+    services: sortedRecord(graph.services, (s, name) => swarmService(graph, s, opts, envFiles?.get(name))) ?? {},
     networks: nonEmpty(sortedRecord(graph.networks, swarmNetwork)),
     volumes: nonEmpty(
       sortedRecord(graph.volumes, (v) =>

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { importCompose, load, synth, type ImportOptions } from "@berth/runtime";
+import { importCompose, load, sensitiveVariables, synth, type ImportOptions } from "@berth/runtime";
 import { composeConfig, normalizeReadback } from "./compose-oracle";
 
 type Obj = Record<string, unknown>;
@@ -125,10 +125,12 @@ async function roundTripIn(dir: string, composeFile: string, options: RoundTripO
   const importOptions: ImportOptions = { cwd: dir, env, project: options.project };
   const { code } = importCompose(target, importOptions);
   fs.writeFileSync(path.join(dir, "stack.ts"), code);
-  const { graph } = await load(path.join(dir, "stack.ts"), { cwd: dir, cache: false });
+  const { graph } = await load(path.join(dir, "stack.ts"), { cwd: dir, cache: false, env });
   const synthesized = synth(graph);
-  const read = (yamlText: string) => importNormalized(normalizeReadback(composeConfig(yamlText, { project: graph.project, cwd: dir, env }), dir));
-  return { dir, code, synthesized, original: read(text), roundTripped: read(synthesized) };
+  const read = (yamlText: string, vars: Readonly<Record<string, string>>) =>
+    importNormalized(normalizeReadback(composeConfig(yamlText, { project: graph.project, cwd: dir, env: vars }), dir));
+  // Synth writes sensitive values as ${VAR:?…}: a deployer sets the variables (those in .env are set already).
+  return { dir, code, synthesized, original: read(text, env), roundTripped: read(synthesized, { ...sensitiveVariables(graph), ...env }) };
 }
 
 export function cleanUp(trip: { readonly dir: string }): void {

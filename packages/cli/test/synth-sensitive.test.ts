@@ -1,0 +1,50 @@
+/** `dsl synth`'s flags for sensitive values, through the real binary: references, an env file, or the values on request. */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { dsl } from "./helpers";
+
+const STACK = `import { Service, Stack, env, sensitive } from "@berth/dsl";
+const stack = new Stack("flags");
+new Service("db", { image: "postgres:16", environment: { POSTGRES_PASSWORD: sensitive(env("DB_PASSWORD")), POSTGRES_DB: "app" } });
+export default stack;
+`;
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-synth-flags-"));
+  fs.writeFileSync(path.join(dir, "stack.ts"), STACK);
+  fs.writeFileSync(path.join(dir, "plain.ts"), `import { Service } from "@berth/dsl";\nnew Service("web", { image: "nginx:1.27" });\n`);
+  fs.mkdirSync(path.join(dir, "deploy"));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const run = (args: string[]) => dsl(args, { cwd: dir, env: { DB_PASSWORD: "s3cret-value" } });
+
+test("--write-env-file writes the values (0600, a header saying not to commit it) and names the file, relative to the output, under env_file:", () => {
+  const res = run(["synth", "-o", "deploy/compose.yml", "--write-env-file", "deploy/secrets.env"]);
+  expect(res.code).toBe(0);
+  expect(res.stderr).toBe('wrote deploy/secrets.env (environment of service "db"; sensitive: do not commit it)\nwrote deploy/compose.yml (1 service)\n');
+  const compose = fs.readFileSync(path.join(dir, "deploy/compose.yml"), "utf8");
+  expect(compose).toContain("    environment:\n      POSTGRES_DB: app\n    env_file:\n      - ./secrets.env\n");
+  expect(compose).not.toContain("s3cret-value");
+  const envFile = path.join(dir, "deploy/secrets.env");
+  expect(fs.statSync(envFile).mode & 0o777).toBe(0o600);
+  expect(fs.readFileSync(envFile, "utf8")).toMatch(/^# .*\n# Do not commit this file.*\nPOSTGRES_PASSWORD='s3cret-value'\n$/);
+});
+
+test("--inline-sensitive prints the values, with a warning; the two flags exclude each other", () => {
+  const inline = run(["synth", "--inline-sensitive"]);
+  expect(inline.stdout).toContain("POSTGRES_PASSWORD: s3cret-value");
+  expect(inline.stderr).toContain("warning: --inline-sensitive: the output holds the stack's sensitive values in clear; do not commit it");
+  const both = run(["synth", "--inline-sensitive", "--write-env-file", "x.env"]);
+  expect(both.code).toBe(1);
+  expect(both.stderr).toBe("error: --write-env-file and --inline-sensitive exclude each other; pick one\n");
+});
+
+test("a stack without sensitive values writes no env file, and says so", () => {
+  const res = run(["synth", "plain.ts", "--write-env-file", "none.env"]);
+  expect(res.code).toBe(0);
+  expect(res.stderr).toBe("the stack has no sensitive values: none.env not written\n");
+  expect(fs.existsSync(path.join(dir, "none.env"))).toBe(false);
+});
