@@ -11,6 +11,7 @@
 import { COMPOSE_VERSION_LABEL_VALUE, LABEL_FORMAT, Labels } from "../labels";
 import type { DesiredService, DesiredState } from "../desired/resolve";
 import { parkedName } from "../internal/names";
+import { durationNs } from "../internal/units";
 import { expandChains, type Link } from "../target/chain";
 import type { Action, ComposeOp, Step } from "../target/types";
 import { containerCreateBody, contentFiles, hiddenEnv, serviceNetworks } from "./container-config";
@@ -24,6 +25,12 @@ export interface Draft extends Action {
   readonly networkId?: string;
   /** For waits: the containers waited for. */
   readonly waitFor?: readonly string[];
+  /** A recreate (or a rename back) that resumes an interrupted one: the old container, parked under its `_berth-old-` name. */
+  readonly parked?: ObservedContainer;
+  /** The successor an interrupted recreate made but never started: removed first. */
+  readonly successor?: ObservedContainer;
+  /** For batches of a rollout after the first: the pause before it (ms). */
+  readonly delayMs?: number;
 }
 
 type Op = ComposeOp;
@@ -96,6 +103,62 @@ export function containerChain(desired: DesiredState, svc: DesiredService, body:
   return chain;
 }
 
+/** Steps that come before any recreate of a replica: the pause between batches, the removal of a successor that never started. */
+function prelude(d: Draft): Chain {
+  const chain: Chain = [];
+  if (d.delayMs) chain.push({ op: { op: "wait.sleep", ms: d.delayMs } });
+  if (d.successor) chain.push({ op: { op: "container.remove", container: d.successor.id } });
+  return chain;
+}
+
+/**
+ * Recreate, keeping the old container until the new one runs (stop-first: stop the old, start
+ * the new) or is healthy (start-first: start the new beside it, wait, then take the old one out
+ * of the service's DNS name before it stops). Every step before the milestone has an undo.
+ */
+function recreateChain(desired: DesiredState, d: Draft): Chain {
+  const old = d.parked ?? required(d.container);
+  const original = d.parked ? d.engineName : old.name;
+  const chain = prelude(d);
+  if (!d.parked)
+    chain.push({
+      op: { op: "container.rename", container: old.id, to: parkedName(d.engineName, old.id) },
+      undo: { op: "container.rename", container: old.id, to: original },
+    });
+  const created = chain.length + 1;
+  chain.push(...makeContainer(desired, d, created));
+  const startNew: Op = { op: "container.start", container: { output: `${d.id}/${created}` }, name: d.engineName, service: d.resource };
+  const timeoutSeconds = d.stopTimeoutSeconds ?? 10;
+  const running = old.state === "running";
+  const stopOld = {
+    op: { op: "container.stop", container: old.id, timeoutSeconds },
+    undo: { op: "container.start", container: old.id, name: old.name, service: d.resource },
+  } as const;
+  if (d.rolling?.order !== "start-first") {
+    if (running) chain.push(stopOld);
+    chain.push({ op: startNew, milestone: "recreated" });
+  } else {
+    chain.push({ op: startNew });
+    // Without a healthcheck, "ready" is running for the update's monitor time (Swarm's default: 5 s).
+    const stableMs = (durationNs(desired.services[d.resource].resolved.deploy?.updateConfig?.monitor) ?? 5e9) / 1e6;
+    chain.push({ op: { op: "wait.containers", service: d.resource, containers: [d.engineName], condition: "ready", stableMs }, milestone: "recreated" });
+    // Out of DNS first, then the stop: a request resolved from now on reaches the new container only.
+    if (running) for (const net of old.networks) chain.push({ op: { op: "network.disconnect", network: net, container: old.id } });
+    if (running) chain.push({ op: stopOld.op });
+  }
+  chain.push({ op: { op: "container.remove", container: old.id } });
+  return chain;
+}
+
+/** An interrupted recreate whose old container is still what the stack wants: it gets its name back, and runs. */
+function renameBackChain(d: Draft, parked: ObservedContainer): Chain {
+  const chain = prelude(d);
+  chain.push({ op: { op: "container.rename", container: parked.id, to: d.engineName }, ...(parked.state === "running" ? { milestone: "started" } : {}) });
+  if (parked.state !== "running")
+    chain.push({ op: { op: "container.start", container: parked.id, name: d.engineName, service: d.resource }, milestone: "started" });
+  return chain;
+}
+
 function serviceChain(desired: DesiredState | undefined, d: Draft): Chain {
   const c = d.container;
   const timeoutSeconds = d.stopTimeoutSeconds ?? 10;
@@ -104,26 +167,11 @@ function serviceChain(desired: DesiredState | undefined, d: Draft): Chain {
       const chain = makeContainer(required(desired), d, 1);
       return [...chain, { op: { op: "container.start", container: { output: `${d.id}/1` }, name: d.engineName, service: d.resource }, milestone: "created" }];
     }
-    case "recreate": {
-      const old = required(c);
-      const chain: Chain = [
-        {
-          op: { op: "container.rename", container: old.id, to: parkedName(d.engineName, old.id) },
-          undo: { op: "container.rename", container: old.id, to: old.name },
-        },
-      ];
-      chain.push(...makeContainer(required(desired), d, 2));
-      if (old.state === "running")
-        chain.push({
-          op: { op: "container.stop", container: old.id, timeoutSeconds },
-          undo: { op: "container.start", container: old.id, name: old.name, service: d.resource },
-        });
-      chain.push({ op: { op: "container.start", container: { output: `${d.id}/2` }, name: d.engineName, service: d.resource }, milestone: "recreated" });
-      chain.push({ op: { op: "container.remove", container: old.id } });
-      return chain;
-    }
+    case "recreate":
+      return recreateChain(required(desired), d);
     case "start": {
       const old = required(c);
+      if (d.parked) return renameBackChain(d, d.parked);
       return [
         {
           op: { op: "container.start", container: old.id, name: old.name, service: d.resource, ...(old.state === "paused" ? { unpause: true } : {}) },
@@ -164,7 +212,7 @@ function required<T>(x: T | undefined): T {
 
 /** The public action (the draft without what only its steps needed). */
 function actionOf(d: Draft): Action {
-  const { container: _c, networkId: _n, waitFor: _w, ...action } = d;
+  const { container: _c, networkId: _n, waitFor: _w, parked: _p, successor: _s, delayMs: _d, ...action } = d;
   return action;
 }
 

@@ -47,8 +47,19 @@ async function unlessGone(fn: () => Promise<void>): Promise<void> {
   }
 }
 
-function judge(condition: OpOf<"wait.containers">["condition"], s: ContainerDetails | undefined, name: string): string {
+/** `ready`: healthy when the container has a healthcheck (its image's, or the stack's), else running for `stableMs` since it started. */
+function ready(s: ContainerDetails, name: string, stableMs: number, now: number): string {
+  if (s.status === "exited" || s.status === "dead") return `fail:container ${name} exited with code ${s.exitCode}${s.health ? " before it was healthy" : ""}`;
+  if (s.health === "unhealthy") return `fail:container ${name} is unhealthy${s.healthLog ? `: ${s.healthLog.trim()}` : ""}`;
+  if (s.health) return s.health === "healthy" ? "ok" : `${name} ${s.health}`;
+  if (s.status !== "running") return `${name} ${s.status}`;
+  const up = now - Date.parse(s.startedAt);
+  return Number.isFinite(up) && up >= stableMs ? "ok" : `${name} running for ${Math.max(0, Math.round(up / 1000))}s`;
+}
+
+function judge(condition: OpOf<"wait.containers">["condition"], s: ContainerDetails | undefined, name: string, stableMs = 0, now = Date.now()): string {
   if (!s) return `fail:container ${name} does not exist`;
+  if (condition === "ready") return ready(s, name, stableMs, now);
   if (condition === "service_completed_successfully") {
     if (s.status === "exited") return s.exitCode === 0 ? "ok" : `fail:container ${name} exited with code ${s.exitCode}`;
     return `${name} ${s.status}`;
@@ -62,10 +73,10 @@ function judge(condition: OpOf<"wait.containers">["condition"], s: ContainerDeta
 
 async function waitContainers(step: OpOf<"wait.containers">, ctx: OpContext): Promise<{ message: string }> {
   const deadline = ctx.clock.now() + ctx.waitTimeoutMs;
-  const what = step.condition === "service_healthy" ? "healthy" : "completed successfully";
+  const what = step.condition === "service_healthy" ? "healthy" : step.condition === "ready" ? "ready" : "completed successfully";
   for (;;) {
     const states = await Promise.all(step.containers.map((n) => ctx.engine.inspectContainer(n)));
-    const verdicts = states.map((s, i) => judge(step.condition, s, step.containers[i]));
+    const verdicts = states.map((s, i) => judge(step.condition, s, step.containers[i], step.stableMs, Date.now()));
     const failed = verdicts.find((v) => v.startsWith("fail:"));
     if (failed) throw new BerthError(`service "${step.service}": ${failed.slice(5)}`);
     if (verdicts.every((v) => v === "ok")) return { message: what };
@@ -166,4 +177,9 @@ export const composeOps: OpHandlers = {
   },
   "container.remove": async (s, ctx) => unlessGone(() => ctx.engine.removeContainer(ctx.ref((s as OpOf<"container.remove">).container), { force: true })),
   "wait.containers": (s, ctx) => waitContainers(s as OpOf<"wait.containers">, ctx),
+  "network.disconnect": async (s, ctx) => {
+    const step = s as OpOf<"network.disconnect">;
+    await unlessGone(() => ctx.engine.disconnectNetwork(step.network, ctx.ref(step.container), false));
+  },
+  "wait.sleep": async (s, ctx) => ctx.clock.sleep((s as OpOf<"wait.sleep">).ms),
 };

@@ -7,163 +7,18 @@
  * whether it was running, whether to unpause); `expand.ts` turns each into its engine steps.
  */
 import { LABEL_FORMAT, Labels } from "../labels";
-import type { DesiredService, DesiredState } from "../desired/resolve";
-import { diffSpecs, type CanonicalSpec, type FieldChange } from "../desired/spec";
+import type { DesiredState } from "../desired/resolve";
 import { containerName } from "../internal/names";
 import { compareStrings } from "../internal/sort";
-import { DEFAULT_STOP_TIMEOUT_SECONDS, durationSeconds } from "../internal/units";
 import { PLAN_FORMAT, type Action, type Blocker, type ImageSource, type Plan } from "../target/types";
 import { expandActions, type Draft } from "./expand";
 import { imageSource } from "./images";
 import { fingerprintOf, queryOf } from "./observe";
 import type { Observed, ObservedContainer } from "./observed";
+import { jobServices, onContainer, restartDrafts, serviceDrafts, stopInfo, type ComposePlanOptions, type Ctx } from "./plan-service";
 
-export interface ComposePlanOptions {
-  /** Recreate every container even when nothing changed. */
-  readonly forceRecreate?: boolean;
-  /** Remove volumes of the project that the stack no longer declares. */
-  readonly volumes?: boolean;
-  /** Only these services (and nothing else: no orphan removal). Default: all. */
-  readonly services?: readonly string[];
-}
-
-function stopInfo(svc: DesiredService | undefined) {
-  return { stopTimeoutSeconds: durationSeconds(svc?.resolved.stopGracePeriod, DEFAULT_STOP_TIMEOUT_SECONDS), mayWaitForStop: svc?.resolved.init !== true };
-}
-
-function readSpecLabel(c: ObservedContainer): CanonicalSpec | undefined {
-  const raw = c.labels[Labels.spec];
-  if (!raw) return undefined;
-  try {
-    return JSON.parse(raw) as CanonicalSpec;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Why a kept container must be recreated, or undefined when it is up to date. */
-function recreateReason(svc: DesiredService, c: ObservedContainer, observed: Observed, force: boolean): { cause: string; changes?: FieldChange[] } | undefined {
-  if (c.labels[Labels.configHash] !== svc.hash) {
-    const before = readSpecLabel(c);
-    if (!before) return { cause: "made without a recorded spec (by docker-compose?): recreate to adopt it" };
-    const changes = diffSpecs(before, svc.spec, svc.sensitive);
-    if (changes.length === 0) return { cause: "config hash changed" };
-    return { cause: changes.map(describeChange).join(", "), changes };
-  }
-  const localId = observed.images[svc.image];
-  if (localId && c.imageId && localId !== c.imageId) {
-    return { cause: svc.build ? "image id changed after build" : `image id of ${svc.image} changed (pulled)` };
-  }
-  if (force) return { cause: "--force-recreate" };
-  return undefined;
-}
-
-export function describeChange(ch: FieldChange): string {
-  if (ch.sensitive) return `${ch.path} (sensitive) changed`;
-  const show = (v: unknown) => (v === undefined ? "(unset)" : JSON.stringify(v));
-  if (ch.before === undefined) return `${ch.path} added ${show(ch.after)}`;
-  if (ch.after === undefined) return `${ch.path} removed (was ${show(ch.before)})`;
-  return `${ch.path} ${show(ch.before)} → ${show(ch.after)}`;
-}
-
-/** Services whose completion a dependent waits for: an exited(0) container of theirs is done, not down. */
-function jobServices(desired: DesiredState): Set<string> {
-  const jobs = new Set<string>();
-  for (const svc of Object.values(desired.services)) {
-    for (const [dep, spec] of Object.entries(svc.dependsOn)) if (spec.condition === "service_completed_successfully") jobs.add(dep);
-  }
-  return jobs;
-}
-
-function exitCode(c: ObservedContainer): number | undefined {
-  const m = /^Exited \((-?\d+)\)/.exec(c.status);
-  return m ? Number(m[1]) : undefined;
-}
-
-interface Ctx {
-  readonly desired: DesiredState;
-  readonly observed: Observed;
-  readonly options: ComposePlanOptions;
-  readonly drafts: Draft[];
-  readonly blockers: Blocker[];
-  readonly jobs: Set<string>;
-}
-
-/** A draft for an existing container of the service: its id and state travel with the action. */
-function onContainer(svc: DesiredService | undefined, service: string, c: ObservedContainer) {
-  return { kind: "service" as const, resource: service, number: c.number, engineName: c.name, container: c, after: [], ...(svc ? { image: svc.image } : {}) };
-}
-
-function serviceDrafts(ctx: Ctx, svc: DesiredService, containers: readonly ObservedContainer[]): void {
-  const { desired, observed } = ctx;
-  const sorted = [...containers].sort((a, b) => a.number - b.number || compareStrings(a.name, b.name));
-  const kept = sorted.slice(0, svc.replicas);
-  for (const c of sorted.slice(svc.replicas)) {
-    const cause = svc.replicas === 0 ? "service not enabled (profiles)" : `scale down to ${svc.replicas}`;
-    ctx.drafts.push({ ...onContainer(svc, svc.name, c), id: `service:${svc.name}:${c.number}:${c.id.slice(0, 12)}`, verb: "remove", cause, ...stopInfo(svc) });
-  }
-  for (const c of kept) {
-    const id = `service:${svc.name}:${c.number}`;
-    const why = recreateReason(svc, c, observed, ctx.options.forceRecreate === true);
-    if (why) {
-      const engineName = containerName(desired.project, svc.name, c.number, svc.resolved.containerName);
-      ctx.drafts.push({ ...onContainer(svc, svc.name, c), id, verb: "recreate", engineName, ...why, ...stopInfo(svc) });
-    } else if (c.state !== "running" && !(ctx.jobs.has(svc.name) && c.state === "exited" && exitCode(c) === 0)) {
-      ctx.drafts.push({ ...onContainer(svc, svc.name, c), id, verb: "start", cause: `container ${c.name} is ${c.state}` });
-    }
-  }
-  const used = new Set(kept.map((c) => c.number));
-  let next = 1;
-  for (let missing = svc.replicas - kept.length; missing > 0; missing--) {
-    while (used.has(next)) next++;
-    used.add(next);
-    const engineName = containerName(desired.project, svc.name, next, svc.resolved.containerName);
-    const foreign = observed.foreign.find((f) => f.name === engineName);
-    if (foreign) {
-      const owner = foreign.project ? `project "${foreign.project}"` : "no compose project";
-      ctx.blockers.push({
-        resource: `service:${svc.name}`,
-        message: `service "${svc.name}": a container named "${engineName}" already exists and is not part of "${desired.project}" (it belongs to ${owner}); Berth will not touch it: rename or remove it, or set containerName`,
-      });
-      continue;
-    }
-    const cause = kept.length || next > 1 ? `replica ${next} of ${svc.replicas}` : "new";
-    ctx.drafts.push({
-      id: `service:${svc.name}:${next}`,
-      verb: "create",
-      kind: "service",
-      resource: svc.name,
-      number: next,
-      engineName,
-      image: svc.image,
-      cause,
-      after: [],
-    });
-  }
-}
-
-/**
- * `dependsOn: { service: db, restart: true }` (compose's `restart`): when db is recreated, the
- * running containers of the dependent that are not changing anyway are restarted after it (and
- * after it is healthy or completed, when the condition says so), as compose does.
- */
-function restartDrafts(ctx: Ctx, byService: Map<string, ObservedContainer[]>): void {
-  const recreated = new Set(ctx.drafts.filter((d) => d.kind === "service" && d.verb === "recreate").map((d) => d.resource));
-  if (!recreated.size) return;
-  const touched = new Set(ctx.drafts.filter((d) => d.kind === "service").map((d) => `${d.resource}:${d.number}`));
-  for (const svc of Object.values(ctx.desired.services)) {
-    if (ctx.options.services && !ctx.options.services.includes(svc.name)) continue;
-    const deps = Object.entries(svc.dependsOn)
-      .filter(([dep, spec]) => spec.restart === true && recreated.has(dep))
-      .map(([dep]) => dep);
-    if (!deps.length) continue;
-    const running = (byService.get(svc.name) ?? []).filter((c) => c.number <= svc.replicas && c.state === "running" && !touched.has(`${svc.name}:${c.number}`));
-    for (const c of running) {
-      const cause = `${deps.join(", ")} recreated (dependsOn restart: true)`;
-      ctx.drafts.push({ ...onContainer(svc, svc.name, c), id: `service:${svc.name}:${c.number}`, verb: "restart", cause, ...stopInfo(svc) });
-    }
-  }
-}
+export type { ComposePlanOptions } from "./plan-service";
+export { describeChange } from "./plan-service";
 
 function resourceDrafts(ctx: Ctx, kind: "network" | "volume"): void {
   const { desired, observed } = ctx;
@@ -341,9 +196,32 @@ function linkDrafts(desired: DesiredState, drafts: readonly Draft[]): Draft[] {
     }
     return { ...d, after: [...after].sort(compareStrings) };
   });
+  batchRollouts(linked);
   const containerRemovals = linked.filter((s) => s.kind === "service" && (s.verb === "remove" || s.verb === "recreate")).map((s) => s.id);
   const withNetworkOrder = linked.map((s) => (s.kind === "network" && s.verb === "remove" ? { ...s, after: containerRemovals } : s));
   return [...withNetworkOrder, ...waits.values()];
+}
+
+/**
+ * `deploy.updateConfig` on one engine: the recreates of a service go `parallelism` at a time,
+ * each batch after the one before (and after `delay`). In place: `linked` is the caller's copy.
+ */
+function batchRollouts(linked: Draft[]): void {
+  const byService = new Map<string, number[]>();
+  linked.forEach((d, i) => {
+    if (d.kind !== "service" || d.verb !== "recreate" || !d.rolling) return;
+    byService.set(d.resource, [...(byService.get(d.resource) ?? []), i]);
+  });
+  for (const indexes of byService.values()) {
+    indexes.sort((a, b) => (linked[a].number ?? 0) - (linked[b].number ?? 0));
+    const size = Math.max(1, linked[indexes[0]].rolling?.parallelism ?? 1);
+    const delayMs = (linked[indexes[0]].rolling?.delay ?? 0) / 1e6;
+    indexes.forEach((at, i) => {
+      if (i < size) return;
+      const previous = indexes.slice(Math.floor(i / size - 1) * size, Math.floor(i / size) * size).map((j) => linked[j].id);
+      linked[at] = { ...linked[at], after: [...new Set([...linked[at].after, ...previous])].sort(compareStrings), ...(delayMs ? { delayMs } : {}) };
+    });
+  }
 }
 
 function waitDraft(desired: DesiredState, service: string, condition: NonNullable<Action["condition"]>, after: string[]): Draft {

@@ -68,12 +68,27 @@ function describeCompose(g: Group): string {
   const removed = by("remove");
   if (created.length === g.actions.length) parts.push(`${created[0].image ?? ""}${created.length > 1 ? ` (${created.length} containers)` : ""}`);
   else if (created.length) parts.push(`+${plural(created.length, "container")}`);
-  if (recreated.length) parts.push(`recreate${recreated.length > 1 ? ` ${recreated.length}` : ""}: ${recreated[0].cause}`);
+  const recoveries = [...new Set(g.actions.map((a) => a.recovery).filter((r): r is string => r !== undefined))];
+  if (recoveries.length) parts.push(`recovering ${recoveries.join(", ")}`);
+  if (recreated.length) parts.push(`recreate${recreated.length > 1 ? ` ${recreated.length}` : ""}${rollingText(recreated[0].rolling)}: ${recreated[0].cause}`);
   if (started.length) parts.push(`start: ${started.map((s) => s.cause).join("; ")}`);
   if (restarted.length) parts.push(`restart${restarted.length > 1 ? ` ${restarted.length}` : ""}: ${restarted[0].cause}`);
   if (removed.length)
     parts.push(`${plural(removed.length, "container")} removed${/^(scale|service not enabled)/.test(removed[0].cause) ? ` (${removed[0].cause})` : ""}`);
   return parts.join("; ");
+}
+
+/** ` (rolling, start-first, 1 at a time, 2s apart, waits for healthy)` for a compose rollout, else nothing. */
+function rollingText(r: Action["rolling"]): string {
+  if (!r) return "";
+  const parts = [
+    "rolling",
+    r.order,
+    `${r.parallelism} at a time`,
+    ...(r.delay ? [`${seconds(r.delay)} apart`] : []),
+    ...(r.waitsFor ? [`waits for ${r.waitsFor}`] : []),
+  ];
+  return ` (${parts.join(", ")})`;
 }
 
 function value(v: unknown): string {

@@ -33,6 +33,8 @@ export interface RollingUpdate {
   readonly failureAction: "pause" | "continue" | "rollback";
   /** Nanoseconds between batches. */
   readonly delay?: number;
+  /** Start-first on one engine: what a new container must be before the old one leaves (`healthy`, `running for 5s`). */
+  readonly waitsFor?: string;
 }
 
 /** One changed object: a line (or part of a line) of the preview, and a unit of progress. */
@@ -62,8 +64,10 @@ export interface Action {
   readonly mayWaitForStop?: boolean;
   /** Swarm: replicas wanted (absent for global services). */
   readonly replicas?: number;
-  /** Swarm: how an update that replaces tasks rolls out. */
+  /** How an update that replaces tasks (Swarm) or containers (`deploy.updateConfig` on one engine) rolls out. */
   readonly rolling?: RollingUpdate;
+  /** What the plan found left by an interrupted apply, that this action recovers from: `an interrupted recreate of blog-web-1`. */
+  readonly recovery?: string;
 }
 
 /** The result of an earlier step of the same plan (the id the engine gave a created object). */
@@ -101,13 +105,20 @@ export type ComposeOp =
   | { readonly op: "container.restart"; readonly container: Ref; readonly timeoutSeconds: number }
   | { readonly op: "container.rename"; readonly container: Ref; readonly to: string }
   | { readonly op: "container.remove"; readonly container: Ref }
-  /** Polls until every named container is healthy / has exited 0, bounded by the apply's wait timeout. */
+  /**
+   * Polls until every named container is healthy / has exited 0 / is ready (healthy when it has a
+   * healthcheck, else running for `stableMs`), bounded by the apply's wait timeout.
+   */
   | {
       readonly op: "wait.containers";
       readonly service: string;
       readonly containers: readonly string[];
-      readonly condition: "service_healthy" | "service_completed_successfully";
-    };
+      readonly condition: "service_healthy" | "service_completed_successfully" | "ready";
+      readonly stableMs?: number;
+    }
+  | { readonly op: "network.disconnect"; readonly network: string; readonly container: Ref }
+  /** A pause between the batches of a rollout. */
+  | { readonly op: "wait.sleep"; readonly ms: number };
 
 /** What a Swarm service wait needs to know of the service (the rest it reads when the update is sent). */
 export interface ConvergeSpec {
