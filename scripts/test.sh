@@ -25,6 +25,14 @@ if [ "${BERTH_SKIP_ENGINE_TESTS:-}" != "1" ]; then
     BERTH_SWARM_DOCKER_HOST=$("${swarm_env[@]}" bash scripts/test-engine.sh start | sed -n 's/^export DOCKER_HOST=//p')
   fi
   export BERTH_SWARM_DOCKER_HOST
+  # The crash-safety suite kills applies and restarts its engine: it gets a third engine of its own,
+  # so that no other suite ever sees those restarts. Its state folder is exported too (the suite
+  # restarts it with scripts/test-engine.sh).
+  BERTH_FAULT_ENGINE_DIR=${BERTH_FAULT_ENGINE_DIR:-$PWD/.test-engine-fault}
+  fault_env=(env BERTH_TEST_ENGINE_DIR="$BERTH_FAULT_ENGINE_DIR" BERTH_TEST_ENGINE_PRIVATE=1)
+  "${fault_env[@]}" bash scripts/test-engine.sh status >/dev/null 2>&1 || cleanup+=("${fault_env[*]} bash scripts/test-engine.sh stop")
+  BERTH_FAULT_DOCKER_HOST=$("${fault_env[@]}" bash scripts/test-engine.sh start | sed -n 's/^export DOCKER_HOST=//p')
+  export BERTH_FAULT_ENGINE_DIR BERTH_FAULT_DOCKER_HOST
   if [ ${#cleanup[@]} -gt 0 ]; then trap 'for c in "${cleanup[@]}"; do $c >/dev/null 2>&1 || true; done' EXIT; fi
 fi
 

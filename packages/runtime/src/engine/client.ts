@@ -8,6 +8,7 @@ import type Dockerode from "dockerode";
 import type * as Http from "node:http";
 import type { Connection } from "./connection";
 import { wrapEngineError } from "./errors";
+import { afterEngineCall } from "./faults";
 
 let dockerodeModule: typeof Dockerode | undefined;
 
@@ -82,6 +83,8 @@ export class Client {
       const status = (err as { statusCode?: number } | undefined)?.statusCode;
       if (status !== undefined && req.ok?.includes(status)) return undefined;
       throw wrapEngineError(err, operation, object, this.endpoint);
+    } finally {
+      afterEngineCall();
     }
   }
 

@@ -16,7 +16,7 @@ import { stableJson } from "../internal/sort";
 import type { Target, TargetPlanOptions } from "./contract";
 import { execute, type Clock, type ProgressEvent } from "./execute";
 import { isEmptyPlan } from "./format";
-import { acquireLock, lockPort } from "./lock";
+import { acquireLock, clearStaleLocks, lockPort } from "./lock";
 import type { Plan } from "./types";
 
 /** A plan cannot be applied: the message lists every blocker. */
@@ -106,7 +106,11 @@ export async function converge<D, O>(engine: Engine, target: Target<D, O>, input
   const first = await makePlan();
   await options.onPlan?.(first, "preview");
   if (first.blockers.length) throw new PlanBlockedError(first);
-  if (isEmptyPlan(first)) return { plan: first, result: "no-changes" };
+  if (isEmptyPlan(first)) {
+    // A killed apply whose work was done leaves only its lock: the next command, even one with nothing to do, removes it.
+    if (!options.dryRun) await clearStaleLocks(lockPort(engine), project);
+    return { plan: first, result: "no-changes" };
+  }
   if (options.dryRun) return { plan: first, result: "dry-run" };
   if (options.confirm && !(await options.confirm(first))) return { plan: first, result: "declined" };
   const purpose = options.purpose ?? `dsl ${mode}${target.name === "swarm" ? " (swarm)" : ""}`;

@@ -10,7 +10,7 @@
  *   the new container started) undoes the finished steps of that action, newest first, so a
  *   failed recreate leaves the old container as it was.
  */
-import { BerthError } from "@berth/dsl";
+import { BerthError, errorKind, type ErrorKind } from "@berth/dsl";
 import type { Engine } from "../engine/types";
 import type { Action, Plan, Ref, Step } from "./types";
 
@@ -88,9 +88,14 @@ export interface ExecuteOptions {
 export interface ActionFailure {
   readonly action: Action;
   readonly message: string;
+  /** Whose the failure is: the engine's (it refused, or did not answer), or the stack's. */
+  readonly kind?: ErrorKind;
 }
 
-/** Some actions failed: the message lists each (object, engine name, reason) and what was left undone. */
+/**
+ * Some actions failed: the message lists each (object, engine name, reason) and what was left
+ * undone. It is the engine's (exit 3) when every failure was the engine's, else the user's.
+ */
 export class ApplyError extends BerthError {
   constructor(
     readonly failures: readonly ActionFailure[],
@@ -98,7 +103,7 @@ export class ApplyError extends BerthError {
   ) {
     const lines = failures.map((f) => `  ${f.action.kind} "${f.action.resource}" (${f.action.engineName}): ${f.message}`);
     const tail = skipped.length ? `\n  not done: ${skipped.map((a) => a.id).join(", ")}` : "";
-    super(`apply failed:\n${lines.join("\n")}${tail}`);
+    super(`apply failed:\n${lines.join("\n")}${tail}`, { kind: failures.length && failures.every((f) => f.kind === "engine") ? "engine" : "user" });
   }
 }
 
@@ -168,7 +173,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Read
     st.failed = text;
     // The rest of this action will not run.
     for (const s of st.steps) pending.delete(s.id);
-    failures.push({ action: st.action, message: text });
+    failures.push({ action: st.action, message: text, kind: errorKind(err) });
     emit({ type: "action", action: st.action, status: "failed", message: text, elapsedMs: clock.now() - st.started });
   };
 

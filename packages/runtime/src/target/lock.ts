@@ -32,8 +32,9 @@ export class LockedError extends BerthError {
   constructor(
     readonly project: string,
     readonly holder: string,
+    readonly age?: string,
   ) {
-    super(`project "${project}" is locked by ${holder}; wait for it to finish`);
+    super(`project "${project}" is locked by ${holder}${age ? `, held for ${age}` : ""}; wait for it to finish`);
   }
 }
 
@@ -70,7 +71,13 @@ export async function acquireLock(engine: LockEngine, project: string, options: 
   const mine = `${lockVolumePrefix(project)}${randomBytes(6).toString("hex")}`;
   const body = {
     Name: mine,
-    Labels: { [LockLabels.project]: project, [LockLabels.holder]: holder, [LockLabels.pid]: String(pid), [LockLabels.host]: hostname },
+    Labels: {
+      [LockLabels.project]: project,
+      [LockLabels.holder]: holder,
+      [LockLabels.pid]: String(pid),
+      [LockLabels.host]: hostname,
+      [LockLabels.since]: new Date(clock.now()).toISOString(),
+    },
   };
   let seen = new Set<string>();
   for (;;) {
@@ -91,9 +98,89 @@ export async function acquireLock(engine: LockEngine, project: string, options: 
       await clock.sleep(20 + Math.floor(Math.random() * 200));
       continue;
     }
-    if (clock.now() >= deadline) throw new LockedError(project, labels[LockLabels.holder] ?? "another process");
+    if (clock.now() >= deadline) throw new LockedError(project, labels[LockLabels.holder] ?? "another process", ageOf(labels, clock.now()));
     await clock.sleep(500);
   }
+}
+
+/** One holder (or contender) of a project's lock, as `dsl unlock` and `dsl ps` show it. */
+export interface LockInfo {
+  /** The lock volume. */
+  readonly name: string;
+  /** Who: `dsl apply (pid 12 on host, since …)`. */
+  readonly holder: string;
+  readonly host: string;
+  readonly pid?: number;
+  /** When it was taken (ISO 8601), when known. */
+  readonly since?: string;
+  /** `3m12s`, when known. */
+  readonly age?: string;
+  /** Its holder is a process of this host that no longer exists: safe to remove. */
+  readonly stale: boolean;
+}
+
+/** `95` s → `1m35s`. */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h ? `${h}h${m}m` : m ? `${m}m${s % 60}s` : `${s}s`;
+}
+
+function ageOf(labels: Readonly<Record<string, string>>, now: number): string | undefined {
+  const t = Date.parse(labels[LockLabels.since] ?? "");
+  return Number.isFinite(t) ? formatAge(now - t) : undefined;
+}
+
+/** Every lock volume of the project, with its holder, age and whether it is stale. */
+export async function listLocks(engine: LockEngine, project: string, options: Pick<LockOptions, "hostname" | "isAlive" | "clock"> = {}): Promise<LockInfo[]> {
+  const hostname = options.hostname ?? os.hostname();
+  const now = (options.clock ?? { now: () => Date.now() }).now();
+  const vols = await engine.volumesLabelled(LockLabels.project, project);
+  return vols.map((v) => {
+    const pid = Number(v.labels[LockLabels.pid]);
+    const host = v.labels[LockLabels.host] ?? "(unknown host)";
+    const age = ageOf(v.labels, now);
+    return {
+      name: v.name,
+      holder: v.labels[LockLabels.holder] ?? "(unknown holder)",
+      host,
+      ...(pid ? { pid } : {}),
+      ...(v.labels[LockLabels.since] ? { since: v.labels[LockLabels.since] } : {}),
+      ...(age ? { age } : {}),
+      stale: host === hostname && pid > 0 && !(options.isAlive ?? alive)(pid),
+    };
+  });
+}
+
+/**
+ * Removes the project's stale locks (their holder was a process of this host that is gone: a
+ * killed apply), so that a crash leaves nothing behind once the next command has run, even
+ * one that finds nothing to do. One list call when there is none.
+ */
+export async function clearStaleLocks(engine: LockEngine, project: string, options: Pick<LockOptions, "hostname" | "isAlive"> = {}): Promise<string[]> {
+  const stale = (await listLocks(engine, project, options)).filter((l) => l.stale && l.pid !== process.pid);
+  for (const l of stale) await engine.removeVolume(l.name).catch(() => undefined);
+  return stale.map((l) => l.name);
+}
+
+/**
+ * `dsl unlock`: removes the project's locks. Stale ones always; one whose holder may be alive
+ * (on this host and running, or on another host, where Berth cannot tell) only with `force`.
+ * Returns what it found, each with whether it was removed.
+ */
+export async function breakLocks(
+  engine: LockEngine,
+  project: string,
+  options: { readonly force?: boolean } & Pick<LockOptions, "hostname" | "isAlive"> = {},
+): Promise<(LockInfo & { removed: boolean })[]> {
+  const out: (LockInfo & { removed: boolean })[] = [];
+  for (const l of await listLocks(engine, project, options)) {
+    const removed = l.stale || options.force === true;
+    if (removed) await engine.removeVolume(l.name).catch(() => undefined);
+    out.push({ ...l, removed });
+  }
+  return out;
 }
 
 /** The lock's view of an engine. */
