@@ -11,6 +11,7 @@ import { diffCommand } from "./commands/diff";
 import { importCommand } from "./commands/import";
 import { initCommand } from "./commands/init";
 import { synthCommand } from "./commands/synth";
+import { unlockCommand } from "./commands/unlock";
 import { graphCommand, validateCommand } from "./commands/validate";
 import { EXIT_OK, EXIT_USER, reportError } from "./errors";
 import { redactingIo } from "./redact";
@@ -160,6 +161,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--volumes", "also remove the project's named volumes (their data is lost)")
     .addOption(targetOption())
     .action(bind(destroyCommand as Action, 1));
+  program
+    .command("unlock")
+    .description("show who holds the project's apply lock and for how long; remove it when its holder is gone (--force: in any case)")
+    .option("--force", "also break a lock whose holder may be alive (another host, or a running process)")
+    .action(bind(unlockCommand as Action, 0));
 
   program
     .command("build")

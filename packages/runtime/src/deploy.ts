@@ -24,6 +24,7 @@ import type { SwarmObserved } from "./swarm/types";
 import { targetName, type Target, type TargetPlanOptions } from "./target/contract";
 import { converge, type ConvergeOptions, type ConvergeOutcome } from "./target/converge";
 import { applySaved, type ApplySavedOptions } from "./target/saved";
+import { listLocks, lockPort, type LockInfo } from "./target/lock";
 import type { Plan, TargetName } from "./target/types";
 import type { ObservedContainer } from "./compose/observed";
 
@@ -125,13 +126,15 @@ export function planDestroy(observed: Observed | SwarmObserved, options: { reado
   return "stack" in observed ? planSwarmDestroy(observed) : planComposeDestroy(observed, options);
 }
 
-/** What a project runs: containers (compose), or services and their tasks (swarm). */
-export type ProjectStatus =
+/** What a project runs: containers (compose), or services and their tasks (swarm); and who holds its lock, if anyone. */
+export type ProjectStatus = (
   | { readonly target: "compose"; readonly project: string; readonly endpoint: string; readonly containers: readonly ObservedContainer[] }
-  | ({ readonly target: "swarm" } & SwarmStackStatus);
+  | ({ readonly target: "swarm" } & SwarmStackStatus)
+) & { readonly locks: readonly LockInfo[] };
 
 /** `dsl ps`: the project's containers, or the stack's services and tasks. */
 export async function ps(engine: Engine, project: string, options: TargetOption & { readonly services?: readonly string[] } = {}): Promise<ProjectStatus> {
-  if ((options.target ?? "compose") === "swarm") return { target: "swarm", ...(await swarmPs(engine, project)) };
-  return { target: "compose", project, endpoint: engine.endpoint, containers: await projectContainers(engine, project, options.services) };
+  const locks = listLocks(lockPort(engine), project);
+  if ((options.target ?? "compose") === "swarm") return { target: "swarm", ...(await swarmPs(engine, project)), locks: await locks };
+  return { target: "compose", project, endpoint: engine.endpoint, containers: await projectContainers(engine, project, options.services), locks: await locks };
 }

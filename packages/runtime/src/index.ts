@@ -46,7 +46,7 @@ export { execute, ApplyError, type ProgressEvent, type ExecuteOptions, type OpHa
 export { planToJson, planFromJson, needsStack, PlanStaleError, type ApplySavedOptions } from "./target/saved";
 export { Hidden, type HiddenRef } from "./target/hidden";
 export { buildImages, ensureImages, ImageError, type BuildImagesOptions, type ImageProgress, type EnsureImagesOptions } from "./compose/images";
-export { acquireLock, LockedError } from "./target/lock";
+export { acquireLock, breakLocks, clearStaleLocks, listLocks, lockPort, LockedError, type LockInfo } from "./target/lock";
 export { projectContainers, controlServices, serviceLogs, execInService, UnknownServiceError, type Day2Action } from "./day2";
 export { runOneOff, type RunOptions, type RunResult } from "./run";
 export { Testing, type TestingOptions } from "./testing";

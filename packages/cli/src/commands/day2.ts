@@ -30,6 +30,9 @@ async function projectAndTarget(opts: EngineOptions, io: Io): Promise<{ project:
 export async function psCommand(opts: EngineOptions, io: Io): Promise<number> {
   const { project, target } = await projectAndTarget(opts, io);
   const status = await ps(engineFor(opts, io), project, { target });
+  if (!opts.json)
+    for (const l of status.locks)
+      io.stdout.write(`Locked by ${l.holder}${l.age ? `, held for ${l.age}` : ""}${l.stale ? " (its process is gone: dsl unlock removes it)" : ""}\n`);
   if (status.target === "swarm") {
     if (opts.json) writeJson(io, status);
     else printSwarmStatus(status, io);
@@ -46,7 +49,7 @@ export async function psCommand(opts: EngineOptions, io: Io): Promise<number> {
       health: c.health,
       image: c.image,
     }));
-    writeJson(io, { project, containers: rows });
+    writeJson(io, { project, containers: rows, locks: status.locks });
     return 0;
   }
   if (!containers.length) {
