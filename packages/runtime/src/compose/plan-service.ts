@@ -37,6 +37,7 @@ export interface Ctx {
   readonly options: ComposePlanOptions;
   readonly drafts: Draft[];
   readonly blockers: Blocker[];
+  readonly warnings: string[];
   readonly jobs: Set<string>;
 }
 
@@ -207,6 +208,10 @@ export function serviceDrafts(ctx: Ctx, svc: DesiredService, containers: readonl
     }
   }
   if (strategy?.order === "start-first" && recreates + resumed.size > 0) ctx.blockers.push(...startFirstBlockers(svc));
+  if (strategy?.failureAction === "continue" && recreates > 0)
+    ctx.warnings.push(
+      `${formatLocation(svc.location)}: service "${svc.name}": deploy.updateConfig.failureAction "continue" is honoured by Swarm only: on one engine a rollout stops at the first new container that does not get ready, as with "pause"`,
+    );
   const used = new Set([...live.keys(), ...resumed]);
   let next = 1;
   for (let missing = svc.replicas - used.size; missing > 0; missing--) {
