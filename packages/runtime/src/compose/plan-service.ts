@@ -18,7 +18,7 @@ import { containerName, unparkedName } from "../internal/names";
 import { compareStrings } from "../internal/sort";
 import { DEFAULT_STOP_TIMEOUT_SECONDS, durationNs, durationSeconds } from "../internal/units";
 import type { Blocker, RollingUpdate } from "../target/types";
-import { serviceNetworks } from "./container-config";
+import { extraProblems, serviceNetworks } from "./container-config";
 import type { Draft } from "./expand";
 import type { Observed, ObservedContainer } from "./observed";
 
@@ -194,6 +194,7 @@ export function serviceDrafts(ctx: Ctx, svc: DesiredService, containers: readonl
   }
   const live = new Map(sorted.slice(0, svc.replicas).map((c) => [c.number, c]));
   const resumed = recoverParked(ctx, svc, parked, live);
+  for (const message of extraProblems(desired, svc)) ctx.blockers.push({ resource: `service:${svc.name}`, message });
   const strategy = rolloutOf(svc);
   let recreates = 0;
   for (const c of live.values()) {
