@@ -12,6 +12,7 @@ import { importCommand } from "./commands/import";
 import { initCommand } from "./commands/init";
 import { synthCommand } from "./commands/synth";
 import { unlockCommand } from "./commands/unlock";
+import { watchCommand } from "./commands/watch";
 import { graphCommand, validateCommand } from "./commands/validate";
 import { EXIT_OK, EXIT_USER, reportError } from "./errors";
 import { redactingIo } from "./redact";
@@ -161,6 +162,17 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--volumes", "also remove the project's named volumes (their data is lost)")
     .addOption(targetOption())
     .action(bind(destroyCommand as Action, 1));
+  program
+    .command("watch")
+    .description("apply, then apply again whenever the stack or a module it imports changes (--yes implied; Ctrl-C stops watching, the stack keeps running)")
+    .argument(...STACK_ARG)
+    .option("--debounce <ms>", "wait this long after a change for more before applying", "200")
+    .option("--parallel <n>", "at most n engine operations at once", "8")
+    .option("--lock-timeout <duration>", "wait this long for another apply on the project to finish", "0s")
+    .option("--wait-timeout <duration>", "how long to wait for a dependency to be healthy / completed", "300s")
+    .option("--build", "build images of built services even when they exist")
+    .addOption(targetOption())
+    .action(bind(watchCommand as Action, 1));
   program
     .command("unlock")
     .description("show who holds the project's apply lock and for how long; remove it when its holder is gone (--force: in any case)")

@@ -1,4 +1,5 @@
 export { load, projectNameFromDir, type LoadOptions, type LoadResult } from "./load";
+export { stackInputs } from "./load/compile";
 export {
   synth,
   toComposeModel,
