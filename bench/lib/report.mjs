@@ -39,7 +39,7 @@ function peak(values) {
   return v.length ? Math.max(...v) : null;
 }
 
-export function buildReport({ opts, machine, started, finished, samples, plan, install, rollout }) {
+export function buildReport({ opts, machine, started, finished, samples, plan, install, rollout, watch }) {
   const rows = [];
   for (const n of opts.sizes) {
     for (const p of PAIRS) {
@@ -67,6 +67,19 @@ export function buildReport({ opts, machine, started, finished, samples, plan, i
   if (plan) rows.push(...planTableRows(plan));
   if (install) rows.push(...installTableRows(install));
   if (rollout) rows.push(...rolloutTableRows(rollout));
+  if (watch)
+    rows.push({
+      row: "dsl watch: edit of stack.ts → service recreated (debounce 200 ms included)",
+      n: 1,
+      berth: timing(watch.watch),
+      berthRssKb: null,
+      anchorName: "`dsl apply --yes` after the same edit",
+      anchor: timing(watch.apply),
+      anchorRssKb: null,
+      ratio: timing(watch.watch).median / timing(watch.apply).median,
+      target: null,
+      met: null,
+    });
   return {
     version: 1,
     started: started.toISOString(),
@@ -79,6 +92,7 @@ export function buildReport({ opts, machine, started, finished, samples, plan, i
     plan,
     install,
     rollout,
+    watch,
   };
 }
 
