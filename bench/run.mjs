@@ -367,7 +367,16 @@ async function planRows(opts) {
 
 let engine = { startedHere: false, used: false };
 /** What a failed run has measured so far: written out too, marked with the error. */
-const state = { opts: undefined, mach: undefined, started: undefined, rec: undefined, plan: undefined, install: undefined, rollout: undefined, watch: undefined };
+const state = {
+  opts: undefined,
+  mach: undefined,
+  started: undefined,
+  rec: undefined,
+  plan: undefined,
+  install: undefined,
+  rollout: undefined,
+  watch: undefined,
+};
 let cleaning;
 let keepWork = false;
 
