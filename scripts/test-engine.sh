@@ -82,11 +82,14 @@ ensure_tools() {
   command -v docker-compose >/dev/null || missing+=(docker-compose)
   is_static_busybox || missing+=(busybox-static)
   command -v ip >/dev/null || missing+=(iproute2)
+  # The registry tests: a real registry with htpasswd auth.
+  command -v docker-registry >/dev/null || missing+=(docker-registry)
+  command -v htpasswd >/dev/null || missing+=(apache2-utils)
   (( ${#missing[@]} == 0 )) && return 0
   [[ $(id -u) == 0 ]] || die "missing ${missing[*]}: install them (apt-get install -y ${missing[*]})"
   log "installing ${missing[*]} (apt-get)"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io docker-compose busybox-static iproute2 >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
 }
 
 is_static_busybox() {

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { applyCommand, destroyCommand } from "./commands/apply";
-import { buildCommand } from "./commands/build";
+import { buildCommand, pushCommand } from "./commands/build";
 import { checkCommand, withTypecheck } from "./commands/check";
 import { controlCommand, execCommand, logsCommand, psCommand, runCommand } from "./commands/day2";
 import { diffCommand } from "./commands/diff";
@@ -186,6 +186,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--no-cache", "build without the engine's layer cache")
     .option("--pull", "pull a newer version of each base image first")
     .action(bind(buildCommand as Action, 1));
+  program
+    .command("push")
+    .description("push the images of the services that have a build (all, or the services named) with your registry credentials")
+    .argument("[service...]")
+    .action(bind(pushCommand as Action, 1));
   program
     .command("ps")
     .description("list the project's services and their containers (swarm: stack → service → tasks)")

@@ -57,11 +57,8 @@ export function imagePrinter(io: Io): (p: ImageProgress) => void {
       if (p.action === "build" && p.event.stream && process.env.BERTH_BUILD_OUTPUT) io.stderr.write(p.event.stream);
       return;
     }
-    io.stderr.write(
-      p.status === "started"
-        ? `  ${p.action === "pull" ? "pulling" : "building"} ${p.image} (service ${p.service})…\n`
-        : `  ${p.image} ${p.action === "pull" ? "pulled" : "built"}\n`,
-    );
+    const [doing, done] = { pull: ["pulling", "pulled"], build: ["building", "built"], push: ["pushing", "pushed"] }[p.action];
+    io.stderr.write(p.status === "started" ? `  ${doing} ${p.image} (service ${p.service})…\n` : `  ${p.image} ${done}\n`);
   };
 }
 
