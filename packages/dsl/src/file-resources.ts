@@ -4,7 +4,8 @@ import { BRANDS, brand, hasBrand } from "./internal/brand";
 import { isSensitive, type Sensitive } from "./sensitive";
 import type { SynthContext } from "./internal/member";
 import { stringRecord } from "./internal/records";
-import { Resource } from "./internal/resource";
+import { Resource, resolveArgs, type ResourceArgs } from "./internal/resource";
+import type { Construct } from "./construct";
 import type { ConstructOptions } from "./stack";
 
 interface FileSourceCommon {
@@ -83,9 +84,13 @@ export class Secret extends Resource {
   readonly props: SecretProps;
 
   /** Declares a secret; grant it with `secrets: [secret]` (mounted at `/run/secrets/<name>`). */
-  constructor(name: string, props: SecretProps, options?: ConstructOptions) {
-    super("secret", name, options);
-    this.props = props;
+  constructor(name: string, props: SecretProps, options?: ConstructOptions);
+  /** Declares a secret under `scope` (a stack or a component), named after its path (`blue-secret`). */
+  constructor(scope: Construct, id: string, props: SecretProps, options?: ConstructOptions);
+  constructor(...args: ResourceArgs<SecretProps>) {
+    const resolved = resolveArgs(args);
+    super("secret", resolved);
+    this.props = resolved.props as SecretProps;
     brand(this, BRANDS.secret);
   }
 
@@ -113,9 +118,13 @@ export class Config extends Resource {
   readonly props: ConfigProps;
 
   /** Declares a config; grant it with `configs: [{ config, target: "/etc/app.conf" }]`. */
-  constructor(name: string, props: ConfigProps, options?: ConstructOptions) {
-    super("config", name, options);
-    this.props = props;
+  constructor(name: string, props: ConfigProps, options?: ConstructOptions);
+  /** Declares a config under `scope` (a stack or a component), named after its path (`blue-config`). */
+  constructor(scope: Construct, id: string, props: ConfigProps, options?: ConstructOptions);
+  constructor(...args: ResourceArgs<ConfigProps>) {
+    const resolved = resolveArgs(args);
+    super("config", resolved);
+    this.props = resolved.props as ConfigProps;
     brand(this, BRANDS.config);
   }
 

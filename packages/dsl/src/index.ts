@@ -2,6 +2,7 @@ export * from "./graph";
 export * from "./errors";
 export * from "./sensitive";
 export * from "./session";
+export * from "./construct";
 export * from "./stack";
 export * from "./service";
 export * from "./service-props";

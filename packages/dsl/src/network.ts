@@ -2,8 +2,9 @@
 import type { JsonValue, NetworkSpec } from "./graph";
 import { BRANDS, brand, hasBrand } from "./internal/brand";
 import type { SynthContext } from "./internal/member";
-import { Resource } from "./internal/resource";
+import { Resource, resolveArgs, type ResourceArgs } from "./internal/resource";
 import { stringRecord } from "./internal/records";
+import type { Construct } from "./construct";
 import type { ConstructOptions } from "./stack";
 
 /** One address pool of a network. */
@@ -54,9 +55,13 @@ export class Network extends Resource {
   readonly props: NetworkProps;
 
   /** Declares a network; its engine name is prefixed with the project (`blog_backend`) unless external. */
-  constructor(name: string, props: NetworkProps = {}, options?: ConstructOptions) {
-    super("network", name, options);
-    this.props = props;
+  constructor(name: string, props?: NetworkProps, options?: ConstructOptions);
+  /** Declares a network under `scope` (a stack or a component), named after its path (`blue-back`). */
+  constructor(scope: Construct, id: string, props?: NetworkProps, options?: ConstructOptions);
+  constructor(...args: ResourceArgs<NetworkProps>) {
+    const resolved = resolveArgs(args);
+    super("network", resolved);
+    this.props = resolved.props ?? ({} as NetworkProps);
     brand(this, BRANDS.network);
   }
 

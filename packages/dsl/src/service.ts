@@ -2,9 +2,11 @@
 import type { ServiceSpec } from "./graph";
 import { BRANDS, brand, hasBrand } from "./internal/brand";
 import type { SynthContext } from "./internal/member";
-import { Resource } from "./internal/resource";
+import { Resource, resolveArgs, type ResourceArgs } from "./internal/resource";
 import { serviceSpec } from "./internal/service-spec";
-import type { Dependency, DependencyCondition, ServiceProps } from "./service-props";
+import { addedDependencies } from "./internal/dependencies";
+import type { ServiceProps } from "./service-props";
+import type { Construct } from "./construct";
 import type { ConstructOptions } from "./stack";
 
 export class Service extends Resource {
@@ -15,30 +17,24 @@ export class Service extends Resource {
 
   /** The props as written; normalized (and checked) when the stack builds its graph. */
   readonly props: ServiceProps;
-  private readonly addedDependencies: Dependency[] = [];
 
   /**
    * Declares a service in the current stack (or `options.stack`):
    * `new Service("nginx", { image: "nginx:latest", ports: ["80:80"] })`.
    * Malformed props do not throw here: `stack.toGraph()` reports them all at once.
    */
-  constructor(name: string, props: ServiceProps = {}, options?: ConstructOptions) {
-    super("service", name, options);
-    this.props = props;
+  constructor(name: string, props?: ServiceProps, options?: ConstructOptions);
+  /** Declares a service under `scope` (a stack or a component), named after its path: `new Service(this, "db", {…})` in component "blue" is `blue-db`. */
+  constructor(scope: Construct, id: string, props?: ServiceProps, options?: ConstructOptions);
+  constructor(...args: ResourceArgs<ServiceProps>) {
+    const resolved = resolveArgs(args);
+    super("service", resolved);
+    this.props = resolved.props ?? ({} as ServiceProps);
     brand(this, BRANDS.service);
-  }
-
-  /**
-   * Starts `service` before this one (and waits for `condition`), for dependencies that
-   * cannot be passed to the constructor, e.g. because the other service is made later.
-   */
-  addDependency(service: Service, condition: DependencyCondition = "started"): this {
-    this.addedDependencies.push({ service, condition });
-    return this;
   }
 
   /** @internal */
   _synth(ctx: SynthContext): ServiceSpec {
-    return serviceSpec(this.name, this.location, this.props, this.addedDependencies, ctx);
+    return serviceSpec(this.name, this.location, this.props, addedDependencies(this), ctx);
   }
 }

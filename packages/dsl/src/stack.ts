@@ -2,12 +2,13 @@
  * A stack is one compose project: the services, networks, volumes, secrets and configs
  * that are deployed, updated and removed together.
  */
+import { Construct } from "./construct";
 import type { Config, Secret } from "./file-resources";
 import { ValidationError } from "./errors";
 import type { Graph, SourceLocation } from "./graph";
 import { BRANDS, brand, hasBrand } from "./internal/brand";
 import { buildGraph } from "./internal/build-graph";
-import { captureLocation } from "./internal/location";
+import { locatedAt } from "./internal/location";
 import type { StackMember } from "./internal/member";
 import { registerStack } from "./internal/session";
 import type { Network } from "./network";
@@ -16,8 +17,10 @@ import type { Volume } from "./volume";
 
 /** The optional last argument of every construct's constructor. */
 export interface ConstructOptions {
-  /** The stack to join. @default the current stack: the most recent `new Stack(…)`, else an implicit one named after the project folder */
+  /** The stack to join, with the `new X("name", props)` form. @default the current stack: the most recent `new Stack(…)`, else an implicit one named after the project folder */
   readonly stack?: Stack;
+  /** The logical name (graph key, compose name). @default the path of ids below the stack joined by "-": `blue-web` */
+  readonly name?: string;
 }
 
 /** Options of a {@link Stack}. */
@@ -31,13 +34,13 @@ export interface StackProps {
   readonly target?: "compose" | "swarm";
 }
 
-/** Any construct a stack can hold. */
-export type Construct = Service | Network | Volume | Secret | Config;
+/** Any construct that becomes an entry of a stack's graph. */
+export type StackResource = Service | Network | Volume | Secret | Config;
 
-/** Set while {@link Stack._implicit} runs: an implicit stack is located at its first construct. */
-let implicitLocation: SourceLocation | undefined;
+/** True while {@link Stack._implicit} runs. */
+let makingImplicit = false;
 
-export class Stack {
+export class Stack extends Construct {
   /** True when `x` is a Stack from any copy of this package. */
   static isStack(x: unknown): x is Stack {
     return hasBrand(x, BRANDS.stack);
@@ -45,18 +48,16 @@ export class Stack {
 
   /** Makes the stack a construct joins when no `new Stack(…)` came before it. @internal */
   static _implicit(name: string, location: SourceLocation): Stack {
-    implicitLocation = location;
+    makingImplicit = true;
     try {
-      return new Stack(name);
+      return locatedAt(location, () => new Stack(name));
     } finally {
-      implicitLocation = undefined;
+      makingImplicit = false;
     }
   }
 
   /** The compose project name (lowercase letters, digits, `_`, `-`). */
   readonly name: string;
-  /** Where the user wrote `new Stack(…)` (for an implicit stack: its first construct). */
-  readonly location: SourceLocation;
   /** True when the stack was made implicitly by a construct, not by `new Stack(…)`. */
   readonly implicit: boolean;
   /** The default deploy target (see {@link StackProps.target}); undefined means compose. */
@@ -68,16 +69,17 @@ export class Stack {
    * unless they pass `{ stack }`.
    */
   constructor(name: string, props: StackProps = {}) {
+    // The root of its tree: the only construct without a scope.
+    super(undefined as unknown as Construct, name);
     this.name = name;
     if (props.target !== undefined) this.target = props.target;
-    this.implicit = implicitLocation !== undefined;
-    this.location = implicitLocation ?? captureLocation();
+    this.implicit = makingImplicit;
     brand(this, BRANDS.stack);
     registerStack(this);
   }
 
   /** Keeps JSON of values that hold a stack short (and acyclic). */
-  toJSON(): { kind: "stack"; name: string } {
+  override toJSON(): { kind: "stack"; name: string } {
     return { kind: "stack", name: this.name };
   }
 
@@ -87,8 +89,8 @@ export class Stack {
   }
 
   /** Every construct of the stack, in creation order. */
-  get constructs(): readonly Construct[] {
-    return [...this.members] as unknown as Construct[];
+  get constructs(): readonly StackResource[] {
+    return [...this.members] as unknown as StackResource[];
   }
 
   /** The services, in creation order. */

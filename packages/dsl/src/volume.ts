@@ -3,7 +3,8 @@ import type { JsonValue, VolumeSpec } from "./graph";
 import { BRANDS, brand, hasBrand } from "./internal/brand";
 import type { SynthContext } from "./internal/member";
 import { stringRecord } from "./internal/records";
-import { Resource } from "./internal/resource";
+import { Resource, resolveArgs, type ResourceArgs } from "./internal/resource";
+import type { Construct } from "./construct";
 import type { ConstructOptions } from "./stack";
 
 /** How a volume is made (or found, when external). */
@@ -31,9 +32,13 @@ export class Volume extends Resource {
   readonly props: VolumeProps;
 
   /** Declares a named volume; mount it with `volumes: [{ source: volume, target: "/data" }]`. */
-  constructor(name: string, props: VolumeProps = {}, options?: ConstructOptions) {
-    super("volume", name, options);
-    this.props = props;
+  constructor(name: string, props?: VolumeProps, options?: ConstructOptions);
+  /** Declares a volume under `scope` (a stack or a component), named after its path (`blue-data`). */
+  constructor(scope: Construct, id: string, props?: VolumeProps, options?: ConstructOptions);
+  constructor(...args: ResourceArgs<VolumeProps>) {
+    const resolved = resolveArgs(args);
+    super("volume", resolved);
+    this.props = resolved.props ?? ({} as VolumeProps);
     brand(this, BRANDS.volume);
   }
 

@@ -4,6 +4,7 @@
  * would lie. `Symbol.for` keys live in the global symbol registry and are shared.
  */
 export const BRANDS = {
+  construct: Symbol.for("@berth/dsl.Construct"),
   stack: Symbol.for("@berth/dsl.Stack"),
   service: Symbol.for("@berth/dsl.Service"),
   network: Symbol.for("@berth/dsl.Network"),

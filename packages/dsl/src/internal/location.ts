@@ -55,15 +55,51 @@ function relativeToCwd(file: string): string {
 
 const UNKNOWN: SourceLocation = { file: "<unknown>", line: 0, column: 0 };
 
-/** The location of the first caller outside this package (mapped through the session's `mapLocation`). */
-export function captureLocation(): SourceLocation {
+/** Set while {@link locatedAt} runs. */
+let override: SourceLocation | undefined;
+
+/** Runs `make` with every {@link captureLocation} answering `location` (an implicit stack is located at its first construct). */
+export function locatedAt<T>(location: SourceLocation, make: () => T): T {
+  const previous = override;
+  override = location;
+  try {
+    return make();
+  } finally {
+    override = previous;
+  }
+}
+
+/** True for a class marked `static _locatedAtSuper` (the resources), or a subclass of one. */
+export function locatedAtSuper(cls: unknown): boolean {
+  return (cls as { _locatedAtSuper?: boolean } | undefined)?._locatedAtSuper === true;
+}
+
+/** The names V8 prints as `at new Name (…)` for the constructors of `cls` and its base classes. */
+function constructorNames(cls: unknown): Set<string> {
+  const names = new Set<string>();
+  for (let c = cls; typeof c === "function" && c !== Function.prototype; c = Object.getPrototypeOf(c) as unknown) {
+    if ((c as { name?: string }).name) names.add((c as { name: string }).name);
+  }
+  return names;
+}
+
+/**
+ * The location of the first caller outside this package (mapped through the session's
+ * `mapLocation`). With `cls` (a constructor's `new.target`), the frames of its constructor and
+ * its base classes' are skipped too: a user's component is located where the user made it,
+ * not at its `super(…)` call.
+ */
+export function captureLocation(cls?: unknown): SourceLocation {
+  if (override) return override;
   const limit = Error.stackTraceLimit;
   // Enough for the DSL's own frames and a few user helpers; every extra frame is formatted and parsed.
   Error.stackTraceLimit = 20;
   const stack = new Error().stack ?? "";
   Error.stackTraceLimit = limit;
+  const skipped = constructorNames(cls);
   const frames = stack
     .split("\n")
+    .filter((line) => !skipped.has(/^\s*at new (\S+) /.exec(line)?.[1] ?? ""))
     .map(parseFrame)
     .filter((f): f is Frame => f !== undefined);
   const folder = ownFolder(frames);
