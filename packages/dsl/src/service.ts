@@ -7,7 +7,17 @@ import { serviceSpec } from "./internal/service-spec";
 import { addedDependencies } from "./internal/dependencies";
 import type { ServiceProps } from "./service-props";
 import type { Construct } from "./construct";
-import type { ConstructOptions } from "./stack";
+import type { ConstructOptions, StackProps } from "./stack";
+
+/** The service's props over the stack's defaults: labels and environment merged key by key (the service's own win), its restart policy else the stack's. */
+function withStackDefaults(props: ServiceProps, stack: StackProps | undefined): ServiceProps {
+  if (!stack || (stack.labels === undefined && stack.environment === undefined && stack.restart === undefined)) return props;
+  const merged: { -readonly [K in keyof ServiceProps]: ServiceProps[K] } = { ...props };
+  if (stack.labels !== undefined) merged.labels = { ...stack.labels, ...props.labels };
+  if (stack.environment !== undefined) merged.environment = { ...stack.environment, ...props.environment };
+  if (props.restart === undefined && stack.restart !== undefined) merged.restart = stack.restart;
+  return merged;
+}
 
 export class Service extends Resource {
   /** True when `x` is a Service from any copy of this package. */
@@ -35,6 +45,6 @@ export class Service extends Resource {
 
   /** @internal */
   _synth(ctx: SynthContext): ServiceSpec {
-    return serviceSpec(this.name, this.location, this.props, addedDependencies(this), ctx);
+    return serviceSpec(this.name, this.location, withStackDefaults(this.props, this.stack.props), addedDependencies(this), ctx);
   }
 }

@@ -13,6 +13,7 @@ import type { StackMember } from "./internal/member";
 import { registerStack } from "./internal/session";
 import type { Network } from "./network";
 import type { Service } from "./service";
+import type { EnvironmentValue, ServiceProps } from "./service-props";
 import type { Volume } from "./volume";
 
 /** The optional last argument of every construct's constructor. */
@@ -32,6 +33,12 @@ export interface StackProps {
    * @default "compose"
    */
   readonly target?: "compose" | "swarm";
+  /** Labels on every service's containers; a service's own label of the same key wins. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Environment variables of every service; a service's own variable of the same name wins. @default {} */
+  readonly environment?: Readonly<Record<string, EnvironmentValue>>;
+  /** The restart policy of every service that sets none. @default "no" */
+  readonly restart?: ServiceProps["restart"];
 }
 
 /** Any construct that becomes an entry of a stack's graph. */
@@ -62,6 +69,8 @@ export class Stack extends Construct {
   readonly implicit: boolean;
   /** The default deploy target (see {@link StackProps.target}); undefined means compose. */
   readonly target?: "compose" | "swarm";
+  /** The props as written: defaults for every service (see {@link StackProps}). */
+  readonly props: StackProps;
   private readonly members: StackMember[] = [];
 
   /**
@@ -72,6 +81,7 @@ export class Stack extends Construct {
     // The root of its tree: the only construct without a scope.
     super(undefined as unknown as Construct, name);
     this.name = name;
+    this.props = props;
     if (props.target !== undefined) this.target = props.target;
     this.implicit = makingImplicit;
     brand(this, BRANDS.stack);
