@@ -12,3 +12,4 @@ export * from "./file-resources";
 export * from "./validate";
 export * from "./units";
 export * from "./env";
+export * from "./context";
