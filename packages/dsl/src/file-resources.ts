@@ -4,7 +4,7 @@ import { BRANDS, brand, hasBrand } from "./internal/brand";
 import { isSensitive, type Sensitive } from "./sensitive";
 import type { SynthContext } from "./internal/member";
 import { stringRecord } from "./internal/records";
-import { Resource, resolveArgs, type ResourceArgs } from "./internal/resource";
+import { Resource, resolveArgs } from "./internal/resource";
 import type { Construct } from "./construct";
 import type { ConstructOptions } from "./stack";
 
@@ -83,14 +83,15 @@ export class Secret extends Resource {
 
   readonly props: SecretProps;
 
-  /** Declares a secret; grant it with `secrets: [secret]` (mounted at `/run/secrets/<name>`). */
-  constructor(name: string, props: SecretProps, options?: ConstructOptions);
-  /** Declares a secret under `scope` (a stack or a component), named after its path (`blue-secret`). */
-  constructor(scope: Construct, id: string, props: SecretProps, options?: ConstructOptions);
-  constructor(...args: ResourceArgs<SecretProps>) {
-    const resolved = resolveArgs(args);
+  /**
+   * Declares a secret; grant it with `secrets: [secret]` (mounted at `/run/secrets/<name>`).
+   * Either `new Secret("name", props)` in the current stack or `new Secret(scope, "id", props)` under a stack or a component, named after its path (`blue-data`).
+   */
+  constructor(scopeOrName: Construct | string, idOrProps: string | SecretProps, propsOrOptions?: SecretProps | ConstructOptions, options?: ConstructOptions) {
+    // One signature, not two overloads: TypeScript then reports a wrong prop at the prop itself, not as "No overload matches".
+    const resolved = resolveArgs<SecretProps>([scopeOrName, idOrProps, propsOrOptions, options]);
     super("secret", resolved);
-    this.props = resolved.props as SecretProps;
+    this.props = resolved.props ?? ({} as SecretProps);
     brand(this, BRANDS.secret);
   }
 
@@ -117,14 +118,15 @@ export class Config extends Resource {
 
   readonly props: ConfigProps;
 
-  /** Declares a config; grant it with `configs: [{ config, target: "/etc/app.conf" }]`. */
-  constructor(name: string, props: ConfigProps, options?: ConstructOptions);
-  /** Declares a config under `scope` (a stack or a component), named after its path (`blue-config`). */
-  constructor(scope: Construct, id: string, props: ConfigProps, options?: ConstructOptions);
-  constructor(...args: ResourceArgs<ConfigProps>) {
-    const resolved = resolveArgs(args);
+  /**
+   * Declares a config; grant it with `configs: [{ config, target: "/etc/app.conf" }]`.
+   * Either `new Config("name", props)` in the current stack or `new Config(scope, "id", props)` under a stack or a component, named after its path (`blue-data`).
+   */
+  constructor(scopeOrName: Construct | string, idOrProps: string | ConfigProps, propsOrOptions?: ConfigProps | ConstructOptions, options?: ConstructOptions) {
+    // One signature, not two overloads: TypeScript then reports a wrong prop at the prop itself, not as "No overload matches".
+    const resolved = resolveArgs<ConfigProps>([scopeOrName, idOrProps, propsOrOptions, options]);
     super("config", resolved);
-    this.props = resolved.props as ConfigProps;
+    this.props = resolved.props ?? ({} as ConfigProps);
     brand(this, BRANDS.config);
   }
 

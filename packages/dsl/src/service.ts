@@ -2,7 +2,7 @@
 import type { ServiceSpec } from "./graph";
 import { BRANDS, brand, hasBrand } from "./internal/brand";
 import type { SynthContext } from "./internal/member";
-import { Resource, resolveArgs, type ResourceArgs } from "./internal/resource";
+import { Resource, resolveArgs } from "./internal/resource";
 import { serviceSpec } from "./internal/service-spec";
 import { addedDependencies } from "./internal/dependencies";
 import type { ServiceProps } from "./service-props";
@@ -30,14 +30,18 @@ export class Service extends Resource {
 
   /**
    * Declares a service in the current stack (or `options.stack`):
-   * `new Service("nginx", { image: "nginx:latest", ports: ["80:80"] })`.
+   * `new Service("nginx", { image: "nginx:latest", ports: ["80:80"] })`; or under a scope (a stack
+   * or a component), named after its path: `new Service(this, "db", {…})` in component "blue" is `blue-db`.
    * Malformed props do not throw here: `stack.toGraph()` reports them all at once.
    */
-  constructor(name: string, props?: ServiceProps, options?: ConstructOptions);
-  /** Declares a service under `scope` (a stack or a component), named after its path: `new Service(this, "db", {…})` in component "blue" is `blue-db`. */
-  constructor(scope: Construct, id: string, props?: ServiceProps, options?: ConstructOptions);
-  constructor(...args: ResourceArgs<ServiceProps>) {
-    const resolved = resolveArgs(args);
+  constructor(
+    scopeOrName: Construct | string,
+    idOrProps?: string | ServiceProps,
+    propsOrOptions?: ServiceProps | ConstructOptions,
+    options?: ConstructOptions,
+  ) {
+    // One signature, not two overloads: TypeScript then reports a wrong prop at the prop itself, not as "No overload matches".
+    const resolved = resolveArgs<ServiceProps>([scopeOrName, idOrProps, propsOrOptions, options]);
     super("service", resolved);
     this.props = resolved.props ?? ({} as ServiceProps);
     brand(this, BRANDS.service);

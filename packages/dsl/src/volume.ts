@@ -3,7 +3,7 @@ import type { JsonValue, VolumeSpec } from "./graph";
 import { BRANDS, brand, hasBrand } from "./internal/brand";
 import type { SynthContext } from "./internal/member";
 import { stringRecord } from "./internal/records";
-import { Resource, resolveArgs, type ResourceArgs } from "./internal/resource";
+import { Resource, resolveArgs } from "./internal/resource";
 import type { Construct } from "./construct";
 import type { ConstructOptions } from "./stack";
 
@@ -31,12 +31,13 @@ export class Volume extends Resource {
 
   readonly props: VolumeProps;
 
-  /** Declares a named volume; mount it with `volumes: [{ source: volume, target: "/data" }]`. */
-  constructor(name: string, props?: VolumeProps, options?: ConstructOptions);
-  /** Declares a volume under `scope` (a stack or a component), named after its path (`blue-data`). */
-  constructor(scope: Construct, id: string, props?: VolumeProps, options?: ConstructOptions);
-  constructor(...args: ResourceArgs<VolumeProps>) {
-    const resolved = resolveArgs(args);
+  /**
+   * Declares a named volume; mount it with `volumes: [{ source: volume, target: "/data" }]`.
+   * Either `new Volume("name", props)` in the current stack or `new Volume(scope, "id", props)` under a stack or a component, named after its path (`blue-data`).
+   */
+  constructor(scopeOrName: Construct | string, idOrProps?: string | VolumeProps, propsOrOptions?: VolumeProps | ConstructOptions, options?: ConstructOptions) {
+    // One signature, not two overloads: TypeScript then reports a wrong prop at the prop itself, not as "No overload matches".
+    const resolved = resolveArgs<VolumeProps>([scopeOrName, idOrProps, propsOrOptions, options]);
     super("volume", resolved);
     this.props = resolved.props ?? ({} as VolumeProps);
     brand(this, BRANDS.volume);

@@ -145,5 +145,16 @@ test("a component is located where the user made it, not at its super(…) call"
 test("a scope that is not a construct is an error at the user's line", () => {
   new Stack("app");
   const bad = () => new Service({} as unknown as Construct, "web", { image: "x" }); // bad-scope
-  expect(bad).toThrow(new RegExp(`^${at(__filename, "bad-scope")}\\d+: expected new X\\("name", props\\) or new X\\(scope, "id", props\\)`));
+  expect(bad).toThrow(
+    new RegExp(`^${at(__filename, "bad-scope")}\\d+: expected new X\\("name", props, options\\?\\) or new X\\(scope, "id", props, options\\?\\)`),
+  );
+});
+
+test("graph entries made in a component carry its path, for pictures that group by component; entries of the stack itself carry none", () => {
+  const stack = new Stack("shop");
+  new WebApp(stack, "blue", { image: "nginx:1.27", port: 8081 });
+  new Service(stack, "top", { image: "busybox" });
+  const { services } = stack.toGraph();
+  expect(services["blue-web"].component).toBe("blue");
+  expect(services.top.component).toBeUndefined();
 });

@@ -47,7 +47,7 @@ export function buildGraph(stack: Construct & { readonly name: string; readonly 
     contexts.set(`${member.kind}:${member.name}`, ctx);
     const spec = member._synth(ctx);
     problems.push(...ctx.problems);
-    sections[section][member.name] = spec;
+    sections[section][member.name] = ctx.within.length > 0 ? { ...spec, component: ctx.within[0].name } : spec;
   }
   const graph: Graph = canonical<Graph>({
     version: GRAPH_VERSION,

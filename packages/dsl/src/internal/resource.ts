@@ -24,15 +24,17 @@ export interface ResolvedArgs<P> {
  */
 export function resolveArgs<P>(args: ResourceArgs<P>): ResolvedArgs<P> {
   const [first, second, third, fourth] = args;
+  const usage = () =>
+    new BerthError(
+      `${formatLocation(captureLocation())}: expected new X("name", props, options?) or new X(scope, "id", props, options?), where scope is a Stack or a component (a Construct)`,
+    );
   if (typeof first === "string") {
+    if (fourth !== undefined) throw usage();
     const options = third as ConstructOptions | undefined;
     const scope = options?.stack ?? (currentStack((project) => Stack._implicit(project, captureLocation())) as Stack);
     return { scope, id: first, props: second as P | undefined, options };
   }
-  if (!Construct.isConstruct(first) || typeof second !== "string") {
-    const where = formatLocation(captureLocation());
-    throw new BerthError(`${where}: expected new X("name", props) or new X(scope, "id", props), where scope is a Stack or a component (a Construct)`);
-  }
+  if (!Construct.isConstruct(first) || typeof second !== "string") throw usage();
   return { scope: first, id: second, props: third as P | undefined, options: fourth };
 }
 
