@@ -119,8 +119,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(bind(validateCommand as Action, 1));
   program
     .command("graph")
-    .description("print the resource graph (JSON) every other command works from")
+    .description("print the resource graph (JSON) every other command works from, or a picture of it")
     .argument(...STACK_ARG)
+    .addOption(
+      new Option("--format <format>", "json (the graph), or a picture: mermaid, dot (Graphviz), svg, html (one self-contained page)")
+        .choices(["json", "mermaid", "dot", "svg", "html"])
+        .default("json"),
+    )
     .action(bind(graphCommand as Action, 1));
 
   program
