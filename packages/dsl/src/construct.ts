@@ -5,8 +5,9 @@
  * name of a service is its path below the stack (`blue-web`), never a global name.
  */
 import type { DependencyCondition } from "./service-props";
-import type { Graph, SourceLocation } from "./graph";
-import { BRANDS, brand, hasBrand } from "./internal/brand";
+import { BerthError } from "./errors";
+import { formatLocation, type Graph, type SourceLocation } from "./graph";
+import { BRANDS, brand, hasBrand, isStackClass } from "./internal/brand";
 import { captureLocation, locatedAtSuper } from "./internal/location";
 import type { Stack } from "./stack";
 
@@ -75,8 +76,15 @@ export class Construct {
     // A component is located where the user made it; a resource (and a user's subclass of one) at its first frame outside the DSL.
     this.location = captureLocation(locatedAtSuper(new.target) ? undefined : new.target);
     brand(this, BRANDS.construct);
-    // Only a Stack passes no scope: it is the root (see Stack's constructor).
-    if (scope === undefined) {
+    const isRoot = isStackClass(new.target);
+    if (!isRoot && (typeof id !== "string" || !Construct.isConstruct(scope))) {
+      // Plain JavaScript (or an `as any`) can get here: say what was meant, at the user's line. (A bad name is the graph's to report.)
+      throw new BerthError(
+        `${formatLocation(this.location)}: expected new ${new.target.name}(scope, "id", …), where scope is a Stack or a component (a Construct)`,
+      );
+    }
+    // Only a Stack has no scope: it is the root (see Stack's constructor).
+    if (isRoot) {
       this.stack = this as unknown as Stack;
       return;
     }

@@ -158,3 +158,9 @@ test("graph entries made in a component carry its path, for pictures that group 
   expect(services["blue-web"].component).toBe("blue");
   expect(services.top.component).toBeUndefined();
 });
+
+test("a component made without a scope is an error at the user's line", () => {
+  class Lonely extends Construct {}
+  const bad = () => new Lonely(undefined as unknown as Construct, "x"); // no-scope
+  expect(bad).toThrow(new RegExp(`^${at(__filename, "no-scope")}\\d+: expected new Lonely\\(scope, "id", …\\), where scope is a Stack or a component`));
+});

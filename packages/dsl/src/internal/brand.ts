@@ -25,3 +25,8 @@ export function brand(target: object, key: symbol): void {
 export function hasBrand(x: unknown, key: symbol): boolean {
   return typeof x === "object" && x !== null && (x as Record<symbol, unknown>)[key] === true;
 }
+
+/** True for the Stack class (of any copy of the package) and its subclasses: the roots of construct trees. */
+export function isStackClass(cls: unknown): boolean {
+  return typeof (cls as { isStack?: unknown } | undefined)?.isStack === "function";
+}
