@@ -36,6 +36,18 @@ beforeAll(() => {
   ]);
   write("required.ts", [`import { Service, context } from "@berth/dsl";`, ``, `new Service("web", { image: \`nginx:\${context("tag")}\` });`]);
   write("berth.prod.json", [JSON.stringify({ tag: "3", replicas: 2 })]);
+  write("tagged-app.ts", [
+    `import { Construct, Service, Stack, context } from "@berth/dsl";`,
+    `class TaggedApp extends Construct {`,
+    `  constructor(scope: Construct, id: string) {`,
+    `    super(scope, id);`,
+    `    new Service(this, "web", { image: \`nginx:\${context("tag")}\` });`,
+    `  }`,
+    `}`,
+    `const stack = new Stack("shop");`,
+    `new TaggedApp(stack, "blue");`,
+    `export default stack;`,
+  ]);
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -70,6 +82,12 @@ test("a missing required context key is exit 1 at its line", () => {
   expect(res.code).toBe(1);
   expect(res.stdout).toBe("");
   expect(res.stderr).toMatch(/^(error: )?required\.ts:3:\d+: context key "tag" is not set: pass --set tag=<text>, or give a default: context\("tag", …\)/m);
+});
+
+test("a missing context key read inside a component names the component's line and the user's new …(…) line", () => {
+  const res = dsl(["synth", "tagged-app.ts"], { cwd: dir });
+  expect(res.code).toBe(1);
+  expect(res.stderr).toMatch(/tagged-app\.ts:5:\d+: context key "tag" is not set: .*; in TaggedApp at tagged-app\.ts:9:1\n/);
 });
 
 test("a stage without its file, and a --set without '=', are exit 1 saying what to do", () => {

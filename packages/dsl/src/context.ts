@@ -6,7 +6,7 @@
  */
 import { BerthError } from "./errors";
 import { formatLocation } from "./graph";
-import { captureLocation } from "./internal/location";
+import { captureLocation, constructorTrail } from "./internal/location";
 import { currentSession, type ContextValue } from "./internal/session";
 
 export type { ContextValue } from "./internal/session";
@@ -15,7 +15,7 @@ export type { ContextValue } from "./internal/session";
 export class ContextError extends BerthError {}
 
 function fail(message: string): ContextError {
-  return new ContextError(`${formatLocation(captureLocation())}: ${message}`);
+  return new ContextError(`${formatLocation(captureLocation())}: ${message}${constructorTrail()}`);
 }
 
 function lookup(key: string): ContextValue | undefined {

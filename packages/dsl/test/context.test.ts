@@ -1,5 +1,5 @@
 // Wall time: ~0.2 s (pure: the session stands in for the loader's --set and stage file).
-import { Stack, closeSession, context, openSession, stage } from "@berth/dsl";
+import { Construct, Service, Stack, closeSession, context, openSession, stage } from "@berth/dsl";
 import { at } from "./helpers";
 
 afterEach(() => closeSession());
@@ -45,4 +45,17 @@ test("stage() names the stage, so the project name may include it; without one, 
   expect(stage("dev")).toBe("dev");
   const bare = () => stage(); // no-stage
   expect(bare).toThrow(new RegExp(`^${at(__filename, "no-stage")}\\d+: no stage was chosen: pass --stage NAME`));
+});
+
+test("a missing key read inside a component names the user's new …(…) line too", () => {
+  openSession({ defaultProject: "p" });
+  class Tagged extends Construct {
+    constructor(scope: Construct, id: string) {
+      super(scope, id);
+      new Service(this, "web", { image: `nginx:${context("tag")}` }); // inside
+    }
+  }
+  const stack = new Stack("shop");
+  const make = () => new Tagged(stack, "blue"); // made-here
+  expect(make).toThrow(new RegExp(`^${at(__filename, "inside")}\\d+: context key "tag" is not set: .*; in Tagged at ${at(__filename, "made-here")}\\d+$`));
 });
