@@ -1,6 +1,6 @@
 /**
- * The construct tree: every construct has a scope (its parent) and an id unique among its
- * siblings; a {@link Stack} is the root. A user component is a subclass of `Construct` that
+ * The construct tree: every construct has a scope (its parent) and an id that names it in that
+ * scope; a {@link Stack} is the root. A user component is a subclass of `Construct` that
  * makes its constructs with `this` as their scope, so that it can be used twice: the engine
  * name of a service is its path below the stack (`blue-web`), never a global name.
  */
@@ -49,7 +49,10 @@ export class Construct {
     return hasBrand(x, BRANDS.construct);
   }
 
-  /** Unique among the siblings; the parts of the path that names the construct's engine objects. */
+  /**
+   * Names the construct in its scope; the ids below the stack, joined by "-", name its engine
+   * objects. Two graph entries of one kind with the same path are reported as duplicates.
+   */
   readonly id: string;
   /** The parent; undefined only for a {@link Stack}, the root of its tree. */
   readonly scope?: Construct;
