@@ -80,6 +80,7 @@ test("svg and html are self-contained (no script, no external reference) and nam
   for (const name of ["proxy", "blue-db", "blue-web", "green-db", "green-web", "network edge", "volume blue-data", "secret token"]) {
     expect(svg).toContain(`>${name}</text>`);
   }
+  for (const band of ["stack shop", "component blue", "component green"]) expect(svg).toContain(`>${band}</text>`);
   expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="\d+" height="\d+"/);
   expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
   expect(html).toContain(svg.trimEnd());

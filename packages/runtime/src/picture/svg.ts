@@ -57,7 +57,12 @@ function layout(picture: Picture): { boxes: Box[]; bands: Band[]; width: number;
     const top = y + BAND_LABEL;
     cells.forEach((cell, col) => cell.forEach((node, row) => boxes.push({ node, x: colX(col), y: top + row * (H + ROW_GAP) })));
     const height = BAND_LABEL + rows * (H + ROW_GAP) - ROW_GAP + BAND_PAD;
-    bands.push({ label: group.component ?? `stack ${picture.project}`, y, height, dashed: group.component !== undefined });
+    bands.push({
+      label: group.component !== undefined ? `component ${group.component}` : `stack ${picture.project}`,
+      y,
+      height,
+      dashed: group.component !== undefined,
+    });
     y += height + BAND_GAP;
   }
   if (picture.resources.length > 0) {
