@@ -11,3 +11,4 @@ export * from "./file-resources";
 export * from "./validate";
 export * from "./units";
 export * from "./env";
+export * from "./suggest";

@@ -2,6 +2,7 @@
 import type { ServiceSpec } from "./graph";
 import { BRANDS, brand, hasBrand } from "./internal/brand";
 import type { SynthContext } from "./internal/member";
+import { checkProps } from "./internal/check-props";
 import { Resource } from "./internal/resource";
 import { serviceSpec } from "./internal/service-spec";
 import type { Dependency, DependencyCondition, ServiceProps } from "./service-props";
@@ -39,6 +40,7 @@ export class Service extends Resource {
 
   /** @internal */
   _synth(ctx: SynthContext): ServiceSpec {
-    return serviceSpec(this.name, this.location, this.props, this.addedDependencies, ctx);
+    const props = checkProps<ServiceProps>("service", this.props, ctx);
+    return serviceSpec(this.name, this.location, props, this.addedDependencies, ctx);
   }
 }

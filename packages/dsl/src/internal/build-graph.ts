@@ -2,6 +2,7 @@
 import type { ConstructKind, Problem } from "../errors";
 import { GRAPH_VERSION, formatLocation, type Graph, type SourceLocation } from "../graph";
 import { validateGraph } from "../validate";
+import { orderProblems } from "./check-props";
 import { SynthContext, type StackMember } from "./member";
 import { canonical } from "./records";
 
@@ -47,7 +48,7 @@ export function buildGraph(
     firsts.set(`${member.kind}:${member.name}`, member);
     contexts.set(`${member.kind}:${member.name}`, ctx);
     const spec = member._synth(ctx);
-    problems.push(...ctx.problems);
+    problems.push(...orderProblems(ctx.problems));
     sections[section][member.name] = spec;
   }
   const graph: Graph = canonical<Graph>({
@@ -63,6 +64,7 @@ export function buildGraph(
   });
   for (const p of validateGraph(graph)) {
     const ctx = contexts.get(`${p.construct.kind}:${p.construct.name}`);
+    if (ctx?.incomplete) continue;
     problems.push(ctx && p.path !== undefined ? { ...p, path: ctx.propsPath(p.path) } : p);
   }
   const indexed = problems.map((p, i) => ({ p, i }));

@@ -24,6 +24,8 @@ export class SynthContext {
   readonly problems: Problem[] = [];
   /** Graph paths whose props path differs (a port range expands, a bad entry is left out): `ports[3]` → `ports[1]`. */
   readonly propsPaths = new Map<string, string>();
+  /** True when the props check left a value out for its shape: graph-level checks would only report the gap (`image: ""` → "has neither image nor build"). */
+  incomplete = false;
 
   constructor(
     readonly stack: { readonly name: string },

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { closeSession, openSession, sensitiveValues, Stack, type Graph } from "@berth/dsl";
+import { closeSession, formatLocation, openSession, sensitiveValues, Stack, ValidationError, type Graph, type Problem } from "@berth/dsl";
 import { parseEnvFile } from "../desired/envfile";
 import { LoadError } from "../errors";
 import { compileStack } from "./compile";
@@ -47,15 +47,58 @@ export function projectNameFromDir(dir: string): string {
   return name || "default";
 }
 
+function describeValue(x: unknown): string {
+  if (x === null) return "null";
+  if (typeof x === "object") return Array.isArray(x) ? "an array" : "an object";
+  if (typeof x === "function") return "a function";
+  return `${typeof x} ${typeof x === "string" ? JSON.stringify(x) : String(x)}`;
+}
+
 function pickStack(exported: unknown, stacks: readonly Stack[], shown: string): Stack {
-  const candidate = (exported as { default?: unknown } | undefined)?.default ?? exported;
+  const exportedDefault = (exported as { default?: unknown } | undefined)?.default;
+  const candidate = exportedDefault ?? exported;
   if (Stack.isStack(candidate)) return candidate;
+  if (exportedDefault !== undefined) {
+    throw new LoadError(
+      `${shown}: export default is ${describeValue(exportedDefault)}, not a Stack; export default the stack to deploy (export default new Stack("app"))`,
+    );
+  }
   if (stacks.length === 1) return stacks[0];
   if (stacks.length === 0) {
     throw new LoadError(`${shown}: defines no Stack and no Service; add e.g. new Service("web", { image: "nginx:1.27" })`);
   }
   const names = stacks.map((s) => `"${s.name}"`).join(", ");
   throw new LoadError(`${shown}: defines ${stacks.length} stacks (${names}); export default the one to deploy`);
+}
+
+/**
+ * Constructs made before the `new Stack(…)` that is deployed join an implicit stack that is
+ * not: each is a problem (at its own line), not silently dropped.
+ */
+function strayProblems(stack: Stack, stacks: readonly Stack[]): Problem[] {
+  if (stack.implicit) return [];
+  const where = formatLocation(stack.location);
+  return stacks
+    .filter((s) => s !== stack && s.implicit)
+    .flatMap((s) => s.constructs)
+    .map((c) => ({
+      message: `made before \`new Stack("${stack.name}")\` (${where}), so it joined an implicit stack that is not deployed; create the Stack first, or pass { stack }`,
+      location: c.location,
+      construct: { kind: c.kind, name: c.name },
+    }));
+}
+
+/** The deployed stack's graph, with every problem of it and of constructs that missed it in one error. */
+function graphOf(stack: Stack, stacks: readonly Stack[]): Graph {
+  const problems = strayProblems(stack, stacks);
+  try {
+    const graph = stack.toGraph();
+    if (problems.length === 0) return graph;
+  } catch (err) {
+    if (!ValidationError.isValidationError(err) || problems.length === 0) throw err;
+    problems.push(...err.problems);
+  }
+  throw new ValidationError(problems, `stack "${stack.name}"`);
 }
 
 /**
@@ -100,5 +143,5 @@ export async function load(file: string, options: LoadOptions = {}): Promise<Loa
     stacks = closeSession();
   }
   const stack = pickStack(exported, stacks, shown);
-  return { graph: stack.toGraph(), file: abs, dir, cached: compiled.cached };
+  return { graph: graphOf(stack, stacks), file: abs, dir, cached: compiled.cached };
 }
