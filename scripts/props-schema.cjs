@@ -30,6 +30,30 @@ const ROOTS = {
   stack: ["stack.ts", "StackProps"],
 };
 
+/**
+ * String props where "" is not a value but a mistake (compose or the engine would refuse it, or
+ * silently do something else); the schema says `minLength: 1`. TypeScript cannot say it.
+ */
+const NON_EMPTY = new Set([
+  "ServiceProps.image",
+  "ServiceProps.containerName",
+  "ServiceProps.stopSignal",
+  "BuildProps.context",
+  "BuildProps.dockerfile",
+  "BindMount.source",
+  "BindMount.target",
+  "VolumeMount.target",
+  "TmpfsMount.target",
+  "PortMapping.hostIp",
+  "FromFile.file",
+  "FromEnvironment.environment",
+  "NetworkProps.driver",
+  "NetworkProps.externalName",
+  "VolumeProps.driver",
+  "VolumeProps.externalName",
+  "FromExternal.externalName",
+]);
+
 /** Types that stand for values checked by brand, not by shape. */
 const BRANDED = new Set(["Service", "Network", "Volume", "Secret", "Config", "Stack", "Sensitive"]);
 
@@ -82,7 +106,7 @@ function generate() {
     return schemas.length === 1 ? schemas[0] : { anyOf: schemas };
   }
 
-  function objectSchema(type) {
+  function objectSchema(type, owner) {
     const index = checker.getIndexInfoOfType(type, ts.IndexKind.String);
     const props = checker.getPropertiesOfType(type);
     if (index && props.length === 0) return { type: "object", additionalProperties: toSchema(index.type) };
@@ -94,7 +118,8 @@ function generate() {
       const written = decl?.type ? checker.getTypeFromTypeNode(decl.type) : checker.getTypeOfSymbolAtLocation(prop, decl);
       const optional = (prop.flags & ts.SymbolFlags.Optional) !== 0;
       const never = (written.flags & ts.TypeFlags.Never) !== 0;
-      properties[prop.name] = never ? { "x-berth": "exclusive", ...doc(prop) } : { ...toSchema(written), ...doc(prop) };
+      const minLength = NON_EMPTY.has(`${owner}.${prop.name}`) ? { minLength: 1 } : {};
+      properties[prop.name] = never ? { "x-berth": "exclusive", ...doc(prop) } : { ...toSchema(written), ...minLength, ...doc(prop) };
       if (!optional) required.push(prop.name);
     }
     return { type: "object", properties, ...(required.length > 0 ? { required } : {}), additionalProperties: false };
@@ -127,7 +152,7 @@ function generate() {
       if (!name) return objectSchema(type);
       if (!defs[name]) {
         defs[name] = {};
-        defs[name] = { ...doc(symbol), ...objectSchema(type) };
+        defs[name] = { ...doc(symbol), ...objectSchema(type, name) };
       }
       return { $ref: `#/$defs/${name}` };
     }

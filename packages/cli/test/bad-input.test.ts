@@ -1,4 +1,4 @@
-// Wall time: ~15 s (one `dsl` child process per case, ~0.3 s each).
+// Wall time: ~15 s (one `dsl` child process per case, ~0.3 s each; docker-compose config ~0.5 s per oracle case).
 /**
  * Bad input as new users write it: every case exits 1 with a message at the user's
  * file:line, never exit 2 ("internal error"), never YAML on stdout.
@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { spawnSync } from "node:child_process";
 import { dsl } from "./helpers";
 
 let dir: string;
@@ -18,7 +19,7 @@ let counter = 0;
 /** Writes a stack file (`line2` and on follow `import … from "@berth/dsl"` on line 1) and runs `dsl synth` on it. */
 function synth(body: string) {
   const file = `case${++counter}.ts`;
-  fs.writeFileSync(path.join(dir, file), `import { Stack, Service, Volume, Secret, sensitive } from "@berth/dsl";\n${body}\n`);
+  fs.writeFileSync(path.join(dir, file), `import { Stack, Service, Volume, Secret, Config } from "@berth/dsl";\n${body}\n`);
   return { file, ...dsl(["-f", file, "synth"], { cwd: dir }) };
 }
 
@@ -67,5 +68,61 @@ describe("class 1: wrong shapes are located problems, not crashes", () => {
     const res = synth(`new Service("web", { image: "nginx" });\nexport default 42;`);
     expect({ code: res.code, stdout: res.stdout }).toEqual({ code: 1, stdout: "" });
     expect(res.stderr).toContain(`${res.file}: export default is number 42, not a Stack`);
+  });
+});
+
+describe("class 2: synth never prints what compose would reject", () => {
+  test.each([
+    [`new Stack("empty");`, 'stack "empty": defines no services'],
+    [`new Service("web", { image: "nginx", volumes: ["./a:/data", "./b:/data"] });`, 'volumes[1].target "/data": mounts on the same target as volumes[0]'],
+    [
+      `new Service("a", { image: "nginx", containerName: "x" });\nnew Service("b", { image: "nginx", containerName: "x" });`,
+      'service "b": containerName "x": service "a"',
+    ],
+    [`new Service("web", { image: "nginx", ports: ["localhost:80:80"] });`, 'ports[0].hostIp "localhost": host address must be an IPv4 or IPv6 address'],
+    [`new Service("web", { image: "nginx", ports: ["80:80:80"] });`, 'ports[0].hostIp "80"'],
+    [`new Service("web", { image: "nginx", ports: ["1.2.3.999:80:80"] });`, 'ports[0].hostIp "1.2.3.999"'],
+    [
+      `const v = new Volume("v");\nnew Service("web", { image: "nginx", volumes: [{ source: v, target: "data" }] });`,
+      'volumes[0].target "data": the container path must be absolute',
+    ],
+    [`new Service("web", { image: "nginx", volumes: ["data:data"] });`, '"data" is not a host path'],
+    [`new Service("web", { image: "Nginx:Latest Version" });`, "invalid image reference (repository names are lowercase)"],
+    [
+      `const s = new Secret("pw", { file: "./nope.txt" });\nnew Service("web", { image: "nginx", secrets: [s] });`,
+      'secret "pw": file "./nope.txt": file does not exist',
+    ],
+    [
+      `const c = new Config("cf", { file: "./nope.conf" });\nnew Service("web", { image: "nginx", configs: [c] });`,
+      'config "cf": file "./nope.conf": file does not exist',
+    ],
+    [`new Service("web", { image: "nginx", command: ["sleep", 10] } as never);`, "command[1] 10: expected a string"],
+    [`new Service("web", { image: "nginx", environment: { "": "y" } });`, 'environment[""]: a key may not be empty'],
+    [`new Service("web", { image: "nginx", extra: { logging: 5 } });`, "services.web.logging: compose would reject the file: must be object"],
+  ])("%s", (body, expected) => {
+    const res = synth(body);
+    // The line of the construct at fault: the first line that mentions it.
+    const name = /"(empty|web|b|pw|cf)"/.exec(expected)?.[1] ?? "web";
+    const line = body.split("\n").findIndex((l) => l.includes(`"${name}"`)) + 2;
+    expectLocated(res, line > 1 ? line : 2, expected);
+  });
+
+  test("GIVEN tricky but valid forms WHEN synthesized THEN docker-compose config accepts the file", () => {
+    fs.writeFileSync(path.join(dir, "pw.txt"), "pw-7f3k9q2x-not-a-word\n");
+    const res = synth(
+      [
+        `const s = new Stack("tricky");`,
+        `const pw = new Secret("pw", { file: "./pw.txt" });`,
+        `new Service("web", { image: "registry.local:5000/team/web_app:1.0-rc.1", ports: ["[::1]:8080:80", "127.0.0.1:8443:443/udp"], secrets: [pw],`,
+        `  volumes: [{ type: "tmpfs", target: "/tmp" }, "./data:/data:ro"], environment: { MONTH: "08", YES: "yes" } });`,
+        `export default s;`,
+      ].join("\n"),
+    );
+    expect({ code: res.code, stderr: res.stderr }).toEqual({ code: 0, stderr: "" });
+    const compose = spawnSync("docker-compose", ["-p", "tricky", "-f", "-", "config"], { cwd: dir, input: res.stdout, encoding: "utf8" });
+    expect({ status: compose.status, stderr: compose.stderr }).toEqual({ status: 0, stderr: "" });
+    // Read back as the strings written (YAML 1.1 would turn an unquoted yes into true).
+    expect(compose.stdout).toMatch(/MONTH: '?08'?\n/);
+    expect(compose.stdout).toContain(`"YES": "yes"`);
   });
 });

@@ -46,9 +46,15 @@ test("an enum value outside its choices suggests the nearest one", () => {
 
 test("an empty string where a value is required is refused, and says nothing more about the gap it leaves", () => {
   const stack = new Stack("app");
-  new Service("web", { image: "", user: "" }); // empty
+  const data = new Volume("data");
+  // user: "" is compose's "the image's user": allowed.
+  new Service("web", { image: "", user: "", containerName: "", volumes: [{ source: data, target: "" }] }); // empty
   const where = `${at(__filename, "empty")}3: service "web"`;
-  expect(problemLines(stack)).toEqual([`${where}: image "": expected a non-empty string`, `${where}: user "": expected a non-empty string`]);
+  expect(problemLines(stack)).toEqual([
+    `${where}: image "": expected a non-empty string`,
+    `${where}: containerName "": expected a non-empty string`,
+    `${where}: volumes[0].target "": expected a non-empty string`,
+  ]);
 });
 
 test("environment in compose's list form, object values and empty keys are refused with what to write", () => {

@@ -2,6 +2,7 @@ export { load, projectNameFromDir, type LoadOptions, type LoadResult } from "./l
 export {
   synth,
   toComposeModel,
+  checkComposeFile,
   relocate,
   sensitiveFiles,
   sensitiveVariables,

@@ -21,6 +21,7 @@ interface Schema {
   readonly enum?: readonly (string | number)[];
   readonly const?: string | number | boolean;
   readonly pattern?: string;
+  readonly minLength?: number;
   readonly anyOf?: readonly Schema[];
   readonly items?: Schema;
   readonly properties?: Readonly<Record<string, Schema>>;
@@ -221,8 +222,7 @@ function checkObject(s: Schema, value: unknown, path: string): Outcome {
       continue;
     }
     if (v === undefined) continue;
-    const r =
-      resolve(propSchema).type === "string" && v === "" ? fail(join(path, key), v, "expected a non-empty string") : check(propSchema, v, join(path, key));
+    const r = check(propSchema, v, join(path, key));
     issues.push(...r.issues);
     if (r.ok) out[key] = r.value;
     else if (s.required?.includes(key)) fine = false;
@@ -294,6 +294,7 @@ function check(schema: Schema, value: unknown, path: string): Outcome {
   if (type === "non-finite") return fail(path, String(value), `expected a finite number`);
   if (s.type !== type) return fail(path, value, `expected ${describe(s)}`);
   if (s.pattern && !new RegExp(s.pattern).test(value as string)) return fail(path, value, `expected ${describe(s)}`);
+  if (s.minLength !== undefined && (value as string).length < s.minLength) return fail(path, value, "expected a non-empty string");
   return ok(value);
 }
 
