@@ -27,6 +27,11 @@ export function stackFile(positional: string | undefined, opts: EngineOptions): 
  * both need it, and running the user's stack twice costs time (and twice its side effects).
  */
 const loads = new Map<string, Promise<LoadResult>>();
+/** `--load-timeout`, in ms (the cli sets it before each command; undefined: the runtime's default). */
+let loadTimeoutMs: number | undefined;
+export function setLoadTimeout(ms: number | undefined): void {
+  loadTimeoutMs = ms;
+}
 export function loadStack(file: string, io: Io, opts: { readonly cache?: boolean } = {}): Promise<LoadResult> {
   const key = path.resolve(io.cwd, file);
   let p = loads.get(key);
@@ -36,7 +41,7 @@ export function loadStack(file: string, io: Io, opts: { readonly cache?: boolean
 
 /** Loads the stack, and from then on every output of this run redacts its sensitive values (also those seen by a load that fails). */
 async function loadRedacted(file: string, io: Io, cache: boolean | undefined): Promise<LoadResult> {
-  const loaded = await load(file, { cwd: io.cwd, cache, env: io.env, onSensitive: (values) => io.redactor?.add(values) });
+  const loaded = await load(file, { cwd: io.cwd, cache, env: io.env, timeoutMs: loadTimeoutMs, onSensitive: (values) => io.redactor?.add(values) });
   io.redactor?.add(stackSecrets(loaded.graph, { dir: loaded.dir, env: io.env }));
   return loaded;
 }

@@ -126,3 +126,41 @@ describe("class 2: synth never prints what compose would reject", () => {
     expect(compose.stdout).toContain(`"YES": "yes"`);
   });
 });
+
+describe("loading is bounded, and what a stack throws is one located line", () => {
+  test("GIVEN a stack that never finishes WHEN synth runs with --load-timeout 1s THEN it stops it and says where it got to", () => {
+    fs.writeFileSync(path.join(dir, "loop.ts"), `import { Service } from "@berth/dsl";\nnew Service("web", { image: "nginx" });\nwhile (true) {}\n`);
+    const started = Date.now();
+    const res = dsl(["--load-timeout", "1s", "-f", "loop.ts", "synth"], { cwd: dir });
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect({ code: res.code, stdout: res.stdout }).toEqual({ code: 1, stdout: "" });
+    expect(res.stderr).toBe(
+      `error: loop.ts: did not finish loading within 1 s (--load-timeout): an endless loop? (the last construct it made: service "web" at loop.ts:2:1)\n`,
+    );
+  });
+
+  test("a thrown string is reported at the line that threw it", () => {
+    fs.writeFileSync(
+      path.join(dir, "str.ts"),
+      `import { Service } from "@berth/dsl";\nfunction f(): never {\n  throw "x";\n}\nnew Service("web", { image: f() });\n`,
+    );
+    const res = dsl(["-f", "str.ts", "synth"], { cwd: dir });
+    expect({ code: res.code, stdout: res.stdout, stderr: res.stderr }).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `error: str.ts:3:3: threw "x", not an Error (throw new Error(…) to get a stack trace)\n`,
+    });
+  });
+
+  test("a missing npm package is one line at the import, without node's require stack", () => {
+    fs.writeFileSync(
+      path.join(dir, "miss.ts"),
+      `import { Service } from "@berth/dsl";\nimport pad from "left-pad-not-installed";\nnew Service("web", { image: pad("nginx") });\n`,
+    );
+    const res = dsl(["-f", "miss.ts", "synth"], { cwd: dir });
+    expect({ code: res.code, stdout: res.stdout }).toEqual({ code: 1, stdout: "" });
+    expect(res.stderr).toMatch(
+      /^error: miss\.ts:2:\d+: cannot find module "left-pad-not-installed": install it beside the stack \(npm install left-pad-not-installed\)\n$/,
+    );
+  });
+});

@@ -4,11 +4,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { closeSession, formatLocation, openSession, sensitiveValues, Stack, ValidationError, type Graph, type Problem } from "@berth/dsl";
+import { closeSession, formatLocation, openSession, sensitiveValues, Stack, ValidationError, type Graph, type Problem, type SourceLocation } from "@berth/dsl";
 import { parseEnvFile } from "../desired/envfile";
 import { LoadError } from "../errors";
 import { compileStack } from "./compile";
-import { locationMapper, runBundle } from "./run";
+import { DEFAULT_LOAD_TIMEOUT_MS, LoadTimeoutError, locateThrow, locationMapper, NonErrorThrow, runBundle } from "./run";
 
 export interface LoadOptions {
   /** Folder that relative paths in messages are relative to. Default: `process.cwd()`. */
@@ -22,6 +22,8 @@ export interface LoadOptions {
    * error, an exception in the stack), so that a caller can keep them out of everything it prints.
    */
   readonly onSensitive?: (values: readonly string[]) => void;
+  /** Stop a stack that runs longer than this (ms): an endless loop is an error at the stack, not a hang. Default: 10 000. */
+  readonly timeoutMs?: number;
 }
 
 export interface LoadResult {
@@ -69,6 +71,23 @@ function pickStack(exported: unknown, stacks: readonly Stack[], shown: string): 
   }
   const names = stacks.map((s) => `"${s.name}"`).join(", ");
   throw new LoadError(`${shown}: defines ${stacks.length} stacks (${names}); export default the one to deploy`);
+}
+
+/** The error a failed run is reported as: a timeout says how far the stack got, a thrown non-Error where it was thrown. */
+function explain(err: unknown, stacks: readonly Stack[], locate: () => SourceLocation | undefined, shown: string): unknown {
+  if (err instanceof LoadTimeoutError) return withLastConstruct(err, stacks);
+  if (!(err instanceof NonErrorThrow)) return err;
+  const where = locate();
+  return where ? new LoadError(err.message.replace(shown, formatLocation(where)), { cause: err.thrown }) : err;
+}
+
+/** A timeout says how far the stack got: the last construct it made. */
+function withLastConstruct(err: LoadTimeoutError, stacks: readonly Stack[]): LoadTimeoutError {
+  const last = stacks.flatMap((s) => s.constructs).at(-1);
+  if (!last) return err;
+  return new LoadTimeoutError(`${err.message} (the last construct it made: ${last.kind} "${last.name}" at ${formatLocation(last.location)})`, {
+    cause: err.cause,
+  });
 }
 
 /**
@@ -133,15 +152,28 @@ export async function load(file: string, options: LoadOptions = {}): Promise<Loa
   const compiled = await compileStack(abs, cwd, options.cache ?? true);
   const mapLocation = locationMapper(compiled, cwd);
   const dir = path.dirname(abs);
-  openSession({ defaultProject: projectNameFromDir(dir), mapLocation, env: envLookup(options.env ?? process.env, dir) });
+  const session = { defaultProject: projectNameFromDir(dir), mapLocation, env: envLookup(options.env ?? process.env, dir) };
+  const timeoutMs = options.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
+  openSession(session);
   let exported: unknown;
-  let stacks: Stack[];
+  let failure: { readonly err: unknown } | undefined;
   try {
-    exported = runBundle(compiled, mapLocation);
-  } finally {
-    options.onSensitive?.(sensitiveValues());
-    stacks = closeSession();
+    exported = runBundle(compiled, mapLocation, { timeoutMs, shown });
+  } catch (err) {
+    failure = { err };
   }
+  options.onSensitive?.(sensitiveValues());
+  const stacks = closeSession();
+  // A thrown non-Error has no stack trace to read the line from: run the stack once more, watched by the inspector.
+  const locate = () => {
+    openSession(session);
+    try {
+      return locateThrow(compiled, mapLocation, timeoutMs);
+    } finally {
+      closeSession();
+    }
+  };
+  if (failure) throw explain(failure.err, stacks, locate, shown);
   const stack = pickStack(exported, stacks, shown);
   return { graph: graphOf(stack, stacks), file: abs, dir, cached: compiled.cached };
 }
