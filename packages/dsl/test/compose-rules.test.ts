@@ -6,13 +6,19 @@ import { at, problemLines } from "./helpers";
 
 beforeEach(() => openSession({ defaultProject: "test" }));
 
-test.each(["nginx", "nginx:1.27", "library/nginx:latest", "registry.local:5000/team/web_app:1.0-rc.1", `ghcr.io/org/app@sha256:${"a".repeat(64)}`, "a__b/c-d"])(
-  "%s is an image reference",
-  (image) => expect(isImageReference(image)).toBe(true),
-);
+test.each([
+  "nginx",
+  "nginx:1.27",
+  "library/nginx:latest",
+  "registry.local:5000/team/web_app:1.0-rc.1",
+  `ghcr.io/org/app@sha256:${"a".repeat(64)}`,
+  "registry.example.com/app@sha256:abc",
+  "a__b/c-d",
+])("%s is an image reference", (image) => expect(isImageReference(image)).toBe(true));
 
-test.each(["", "Nginx", "nginx:Latest Version", "nginx:", ":1.0", "-nginx", "nginx:1.0@sha256:xyz", "a/b//c"])("%j is not an image reference", (image) =>
-  expect(isImageReference(image)).toBe(false),
+test.each(["", "Nginx", "nginx:Latest Version", "nginx:", ":1.0", "-nginx", "nginx:1.0@sha256:xyz", "nginx@sha256", "a/b//c"])(
+  "%j is not an image reference",
+  (image) => expect(isImageReference(image)).toBe(false),
 );
 
 test.each(["127.0.0.1", "0.0.0.0", "255.255.255.255", "::1", "::", "fe80::1", "2001:db8::8a2e:370:7334", "::ffff:192.168.0.1"])("%s is an IP address", (ip) =>

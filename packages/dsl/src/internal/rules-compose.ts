@@ -20,10 +20,11 @@ export function isIpAddress(text: string): boolean {
 }
 
 // Docker's reference grammar (distribution/reference): [domain[:port]/]path[:tag][@digest], the path in lowercase.
+// The digest's length is not checked (the grammar wants 32+ hex digits): compose accepts any, the registry decides.
 const DOMAIN = "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?";
 const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 const REFERENCE = new RegExp(
-  `^(?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`,
+  `^(?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]+)?$`,
 );
 
 /** True when `image` is a reference Docker accepts (`nginx`, `nginx:1.27`, `ghcr.io/org/app@sha256:…`). */

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { closeSession, formatLocation, openSession, sensitiveValues, Stack, ValidationError, type Graph, type Problem, type SourceLocation } from "@berth/dsl";
-import { parseEnvFile } from "../desired/envfile";
+import { parseDotEnv } from "../import/interpolate";
 import { LoadError } from "../errors";
 import { compileStack } from "./compile";
 import { DEFAULT_LOAD_TIMEOUT_MS, LoadTimeoutError, locateThrow, locationMapper, NonErrorThrow, runBundle } from "./run";
@@ -137,7 +137,11 @@ function envLookup(env: Readonly<Record<string, string | undefined>>, dir: strin
       } catch {
         /* no .env: only the environment */
       }
-      for (const { key, value } of parseEnvFile(text)) if (value !== null) dotenv.set(key, value);
+      // As compose reads it: `${VAR}` in a value expands from the environment and the lines above.
+      const values = parseDotEnv(text, env, (what, line) => {
+        throw new LoadError(`${path.join(dir, ".env")}: ${what} (line ${line})`);
+      });
+      for (const [key, value] of Object.entries(values)) dotenv.set(key, value);
     }
     return dotenv.get(name);
   };
