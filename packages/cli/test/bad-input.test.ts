@@ -164,3 +164,15 @@ describe("loading is bounded, and what a stack throws is one located line", () =
     );
   });
 });
+
+test("a problem of a construct made in a helper file names the helper's line and the caller's", () => {
+  fs.writeFileSync(
+    path.join(dir, "helpers.ts"),
+    `import { Service } from "@berth/dsl";\nexport function web(name: string): Service {\n  return new Service(name, { image: "nginx", ports: "80:80" as never });\n}\n`,
+  );
+  fs.writeFileSync(path.join(dir, "uses-helper.ts"), `import { web } from "./helpers";\nweb("a");\nweb("b");\n`);
+  const res = dsl(["-f", "uses-helper.ts", "synth"], { cwd: dir });
+  expect({ code: res.code, stdout: res.stdout }).toEqual({ code: 1, stdout: "" });
+  expect(res.stderr).toContain(`helpers.ts:3:10 (from uses-helper.ts:2:1): service "a": ports "80:80"`);
+  expect(res.stderr).toContain(`helpers.ts:3:10 (from uses-helper.ts:3:1): service "b": ports "80:80"`);
+});

@@ -65,7 +65,9 @@ export function buildGraph(
   for (const p of validateGraph(graph)) {
     const ctx = contexts.get(`${p.construct.kind}:${p.construct.name}`);
     if (ctx?.incomplete) continue;
-    problems.push(ctx && p.path !== undefined ? { ...p, path: ctx.propsPath(p.path) } : p);
+    const callers = ctx?.member.callers;
+    const placed = callers?.length ? { ...p, callers } : p;
+    problems.push(ctx && p.path !== undefined ? { ...placed, path: ctx.propsPath(p.path) } : placed);
   }
   const indexed = problems.map((p, i) => ({ p, i }));
   indexed.sort((a, b) => compareLocations(a.p.location, b.p.location) || a.i - b.i);

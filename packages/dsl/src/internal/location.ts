@@ -55,8 +55,7 @@ function relativeToCwd(file: string): string {
 
 const UNKNOWN: SourceLocation = { file: "<unknown>", line: 0, column: 0 };
 
-/** The location of the first caller outside this package (mapped through the session's `mapLocation`). */
-export function captureLocation(): SourceLocation {
+function userFrames(): Frame[] {
   const limit = Error.stackTraceLimit;
   // Enough for the DSL's own frames and a few user helpers; every extra frame is formatted and parsed.
   Error.stackTraceLimit = 20;
@@ -67,11 +66,40 @@ export function captureLocation(): SourceLocation {
     .map(parseFrame)
     .filter((f): f is Frame => f !== undefined);
   const folder = ownFolder(frames);
-  const user = frames.find((f) => !f.file.startsWith("node:") && !(folder !== undefined && isInside(f.file, folder)));
-  if (!user) return UNKNOWN;
+  const first = frames.findIndex((f) => !f.file.startsWith("node:") && !(folder !== undefined && isInside(f.file, folder)));
+  if (first < 0) return [];
+  // The user's code is the file of the first user frame (a bundle of the stack and its helpers, when loaded by the runtime).
+  return frames.slice(first).filter((f) => f.file === frames[first].file);
+}
+
+function mapped(frame: Frame): SourceLocation {
   const map = currentSession().mapLocation;
-  const mapped = map ? map({ file: user.file, line: user.line, column: user.column }) : undefined;
+  const m = map ? map({ file: frame.file, line: frame.line, column: frame.column }) : undefined;
   // Only the three fields: a mapper may return richer objects, the graph stays plain.
-  if (mapped) return { file: mapped.file, line: mapped.line, column: mapped.column };
-  return { file: relativeToCwd(user.file), line: user.line, column: user.column };
+  if (m) return { file: m.file, line: m.line, column: m.column };
+  return { file: relativeToCwd(frame.file), line: frame.line, column: frame.column };
+}
+
+/** The location of the first caller outside this package (mapped through the session's `mapLocation`). */
+export function captureLocation(): SourceLocation {
+  const [user] = userFrames();
+  return user ? mapped(user) : UNKNOWN;
+}
+
+/**
+ * Where a construct is made, and, when that is in a helper file, the calls in other files that
+ * led there (`stack.ts:5:1` for `web()` of `helpers.ts`), innermost first, at most three.
+ * `callers` is empty when the construct is made in the file that calls nothing else.
+ */
+export function captureSite(): { location: SourceLocation; callers: SourceLocation[] } {
+  const [user, ...rest] = userFrames().map(mapped);
+  const callers: SourceLocation[] = [];
+  let file = user?.file;
+  for (const loc of rest) {
+    if (loc.file === file) continue;
+    callers.push(loc);
+    file = loc.file;
+    if (callers.length === 3) break;
+  }
+  return { location: user ?? UNKNOWN, callers };
 }

@@ -10,6 +10,8 @@ export interface MemberIdentity {
   readonly kind: ConstructKind;
   readonly name: string;
   readonly location: SourceLocation;
+  /** The calls in other files that led to a construct made in a helper file. @default none */
+  readonly callers?: readonly SourceLocation[];
   readonly stack: { readonly name: string };
 }
 
@@ -35,7 +37,8 @@ export class SynthContext {
   /** Records a problem at the member's `new …(…)`. */
   report(message: string, path?: string, value?: JsonValue): void {
     const construct = { kind: this.member.kind, name: this.member.name };
-    this.problems.push({ message, location: this.member.location, construct, path, value });
+    const callers = this.member.callers;
+    this.problems.push({ message, location: this.member.location, construct, path, value, ...(callers?.length ? { callers } : {}) });
   }
 
   /** Records that the graph's `graphPath` came from the props' `propsPath`, so graph-level problems name what the user wrote. */

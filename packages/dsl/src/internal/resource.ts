@@ -2,7 +2,7 @@
 import type { ConstructKind } from "../errors";
 import type { SourceLocation } from "../graph";
 import { Stack, type ConstructOptions } from "../stack";
-import { captureLocation } from "./location";
+import { captureSite } from "./location";
 import type { StackMember, SynthContext } from "./member";
 import { currentStack } from "./session";
 
@@ -11,6 +11,8 @@ export abstract class Resource implements StackMember {
   readonly name: string;
   /** Where the user wrote `new …(…)`. */
   readonly location: SourceLocation;
+  /** When made in a helper file: the calls in other files that led here (`stack.ts:5:1`), innermost first. @internal */
+  readonly callers: readonly SourceLocation[];
   /** The stack this construct belongs to. */
   readonly stack: Stack;
   /** @internal */
@@ -19,7 +21,9 @@ export abstract class Resource implements StackMember {
   protected constructor(kind: ConstructKind, name: string, options?: ConstructOptions) {
     this.kind = kind;
     this.name = name;
-    this.location = captureLocation();
+    const site = captureSite();
+    this.location = site.location;
+    this.callers = site.callers;
     const location = this.location;
     this.stack = options?.stack ?? (currentStack((project) => Stack._implicit(project, location)) as Stack);
     this.stack._add(this);
