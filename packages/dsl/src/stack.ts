@@ -62,6 +62,8 @@ export class Stack {
   /** The default deploy target (see {@link StackProps.target}); undefined means compose. */
   readonly target?: "compose" | "swarm";
   private readonly members: StackMember[] = [];
+  /** The props as written, checked when the graph is built. @internal */
+  readonly _props: unknown;
 
   /**
    * Makes a stack and makes it the current one: constructs created after it join it
@@ -69,7 +71,8 @@ export class Stack {
    */
   constructor(name: string, props: StackProps = {}) {
     this.name = name;
-    if (props.target !== undefined) this.target = props.target;
+    this._props = props;
+    if (props?.target !== undefined) this.target = props.target;
     this.implicit = implicitLocation !== undefined;
     this.location = implicitLocation ?? captureLocation();
     brand(this, BRANDS.stack);

@@ -116,3 +116,17 @@ test("valid props of every form pass untouched: constructs stay the same objects
   expect(graph.services.web.restart).toBe("on-failure:3");
   expect(graph.services.db.volumes).toEqual([expect.objectContaining({ source: "data", target: "/var/lib/postgresql/data" })]);
 });
+
+test("names that are not strings and stack props outside StackProps are reported, not carried into the graph", () => {
+  const stack = new Stack("app", untyped({ target: "k8s" })); // stack-props
+  new Service(untyped(42), { image: "nginx" }); // number-name
+  expect(problemLines(stack)).toEqual([
+    `${at(__filename, "stack-props")}17: stack "app": target "k8s": expected "compose" or "swarm"`,
+    `${at(__filename, "number-name")}3: service "42": expected the service's name (a string) as the first argument, got number`,
+  ]);
+  openSession({ defaultProject: "test" });
+  const unnamed = new Stack(untyped(undefined)); // unnamed
+  expect(problemLines(unnamed)).toEqual([
+    `${at(__filename, "unnamed")}19: stack "undefined": expected the project name (a string) as the first argument of new Stack(…)`,
+  ]);
+});

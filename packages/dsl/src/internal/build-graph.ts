@@ -1,8 +1,8 @@
 /** Stack members → Graph: names as keys, sorted keys, no undefined values, every problem collected. */
 import type { ConstructKind, Problem } from "../errors";
-import { GRAPH_VERSION, formatLocation, type Graph, type SourceLocation } from "../graph";
+import { GRAPH_VERSION, formatLocation, type Graph, type JsonValue, type SourceLocation } from "../graph";
 import { validateGraph } from "../validate";
-import { orderProblems } from "./check-props";
+import { checkProps, orderProblems } from "./check-props";
 import { SynthContext, type StackMember } from "./member";
 import { canonical } from "./records";
 
@@ -19,16 +19,33 @@ function compareLocations(a: SourceLocation, b: SourceLocation): number {
   return a.line - b.line || a.column - b.column;
 }
 
+function emptyGraph(stack: { readonly location: SourceLocation }): Graph {
+  const location = { file: stack.location.file, line: stack.location.line, column: stack.location.column };
+  return { version: GRAPH_VERSION, project: "", location, services: {}, networks: {}, volumes: {}, secrets: {}, configs: {} };
+}
+
 export interface BuiltGraph {
   readonly graph: Graph;
   readonly problems: Problem[];
 }
 
+/** Problems of the stack itself: a name that is not a string, props that do not fit StackProps. */
+function stackProblems(stack: { readonly name: string; readonly location: SourceLocation; readonly _props?: unknown }): Problem[] {
+  const problems: Problem[] = [];
+  const construct = { kind: "stack" as const, name: String(stack.name) };
+  const report = (message: string, path?: string, value?: JsonValue) => problems.push({ message, location: stack.location, construct, path, value });
+  if (typeof stack.name !== "string") report(`expected the project name (a string) as the first argument of new Stack(…)`);
+  checkProps("stack", stack._props, { report, incomplete: false });
+  return problems;
+}
+
 export function buildGraph(
-  stack: { readonly name: string; readonly location: SourceLocation; readonly target?: "compose" | "swarm" },
+  stack: { readonly name: string; readonly location: SourceLocation; readonly target?: "compose" | "swarm"; readonly _props?: unknown },
   members: readonly StackMember[],
 ): BuiltGraph {
-  const problems: Problem[] = [];
+  const problems: Problem[] = stackProblems(stack);
+  // A project name that is not a string would reach every later stage (file headers, engine names).
+  if (typeof stack.name !== "string") return { graph: emptyGraph(stack), problems };
   const sections: Record<string, Record<string, object>> = { services: {}, networks: {}, volumes: {}, secrets: {}, configs: {} };
   const firsts = new Map<string, StackMember>();
   const contexts = new Map<string, SynthContext>();
@@ -36,6 +53,11 @@ export function buildGraph(
     if (member.kind === "stack") continue;
     const section = SECTIONS[member.kind];
     const ctx = new SynthContext(stack, member);
+    if (typeof member.name !== "string") {
+      ctx.report(`expected the ${member.kind}'s name (a string) as the first argument, got ${member.name === null ? "null" : typeof member.name}`);
+      problems.push(...ctx.problems);
+      continue;
+    }
     const first = firsts.get(`${member.kind}:${member.name}`);
     if (first) {
       ctx.report(
