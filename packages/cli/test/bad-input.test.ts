@@ -1,4 +1,4 @@
-// Wall time: ~15 s (one `dsl` child process per case, ~0.3 s each; docker-compose config ~0.5 s per oracle case).
+// Wall time: ~25 s (one `dsl` child process per case, ~0.3–0.5 s each on a loaded 2-core machine; one docker-compose config; one 1 s load timeout).
 /**
  * Bad input as new users write it: every case exits 1 with a message at the user's
  * file:line, never exit 2 ("internal error"), never YAML on stdout.

@@ -1,4 +1,4 @@
-// Wall time: ~40 s in all (budget ≤ 60 s): 300 in-process prop objects, 12 stacks through load(),
+// Wall time: ~30–40 s in all (budget ≤ 60 s): 400 in-process prop objects, 12 stacks through load(),
 // 8 graphs through docker-compose 1.29 config (~1 s each), 300 compose files through import.
 /**
  * Fuzzing the input boundary with fast-check: whatever a user writes, Berth answers with a

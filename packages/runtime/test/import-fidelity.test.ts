@@ -1,4 +1,4 @@
-// Wall time: ~10 s (two round trips through docker-compose 1.29 config, ~2 s each; the rest is pure).
+// Wall time: ~12–15 s (two round trips through docker-compose 1.29 config; the rest is pure).
 /**
  * Import reads a compose file as docker-compose does: PyYAML's YAML 1.1 scalars (`08` and `1e3`
  * are strings, `.` is a path), `${…}` inside `.env`, depends_on cycles and aliases as compose
