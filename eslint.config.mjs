@@ -5,7 +5,17 @@ import tseslint from "typescript-eslint";
 import importX, { createNodeResolver } from "eslint-plugin-import-x";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "bench/results/**", ".test-engine*/**", "**/*.d.ts", "packages/*/test/fixtures/previous/**"] },
+  {
+    ignores: [
+      "**/node_modules/**",
+      "**/*.generated.js",
+      "**/dist/**",
+      "bench/results/**",
+      ".test-engine*/**",
+      "**/*.d.ts",
+      "packages/*/test/fixtures/previous/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,7 +5,7 @@
  * the ratio Berth / anchor per row and whether its target is met, and writes the same as JSON to
  * bench/results/<date>.json. See bench/README.md.
  *
- *   pnpm bench                 N = 10, 50, 200; 5 runs; plan() on 1,000 and 10,000 services; install footprint
+ *   pnpm bench                 N = 10, 50, 200; 5 runs; plan() on 1,000 and 10,000 services; import of 4,000; install footprint
  *   pnpm bench --quick         N = 5; 2 runs; plan() on 100 and 1,000 (a smoke test, not timed; no install rows)
  *   pnpm bench --runs 7 --sizes 50 --only synth,engine,plan,install
  *
@@ -45,7 +45,8 @@ function parseArgs(argv) {
     sizes: [10, 50, 200],
     planSizes: [1000, 10000],
     loadSize: 1000,
-    only: new Set(["synth", "engine", "plan", "install", "rollout", "watch"]),
+    importSize: 4000,
+    only: new Set(["synth", "engine", "plan", "import", "install", "rollout", "watch"]),
     keep: false,
   };
   let onlyGiven = false;
@@ -55,7 +56,7 @@ function parseArgs(argv) {
       if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
       return argv[++i];
     };
-    if (a === "--quick") Object.assign(opts, { quick: true, runs: 2, sizes: [5], planSizes: [100, 1000], loadSize: 100 });
+    if (a === "--quick") Object.assign(opts, { quick: true, runs: 2, sizes: [5], planSizes: [100, 1000], loadSize: 100, importSize: 100 });
     else if (a === "--runs") opts.runs = Number(value());
     else if (a === "--sizes") opts.sizes = value().split(",").map(Number);
     else if (a === "--plan-sizes") opts.planSizes = value().split(",").map(Number);
@@ -65,7 +66,7 @@ function parseArgs(argv) {
     } else if (a === "--keep") opts.keep = true;
     else if (a === "-h" || a === "--help") {
       process.stdout.write(
-        "usage: pnpm bench [--quick] [--runs n] [--sizes 10,50,200] [--plan-sizes 1000,10000] [--only synth,engine,plan,install,rollout,watch] [--keep]\n",
+        "usage: pnpm bench [--quick] [--runs n] [--sizes 10,50,200] [--plan-sizes 1000,10000] [--only synth,engine,plan,import,install,rollout,watch] [--keep]\n",
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
@@ -283,6 +284,19 @@ async function synthRows(rec, n, ctx, runs, cacheDir) {
   }
 }
 
+/** `dsl import` of the compose file `dsl synth` makes of a generated n-service stack, against `docker-compose config` of the same file. */
+async function importRows(rec, n, runs, cacheDir) {
+  const dir = path.join(WORK, `import-${n}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, "stack.ts"), stackSource(benchProject("i", n), n, { basePort: BASE_PORT.c }));
+  await dsl(["synth", "stack.ts", "-o", "compose.yml"], { cwd: dir, cacheDir });
+  for (let r = 0; r < runs; r++) {
+    rec.add(`import@${n}`, await dsl(["import", "compose.yml", "-o", "imported.ts", "--force"], { cwd: dir, cacheDir }));
+    if (HAS_COMPOSE)
+      rec.add(`compose.import@${n}`, await measure("docker-compose", ["-p", benchProject("i", n), "-f", "compose.yml", "config", "-q"], { cwd: dir }));
+  }
+}
+
 async function berthCycle(rec, n, ctx, r, cacheDir) {
   const project = benchProject("b", n);
   const stack = path.join(ctx.b, "stack.ts");
@@ -488,6 +502,12 @@ async function main() {
     log(`plan() on ${opts.planSizes.join(", ")} services, load() of ${opts.loadSize}`);
     defaults.timeoutMs = 600_000;
     state.plan = await planRows(opts);
+  }
+  if (opts.only.has("import")) {
+    log(`dsl import of ${opts.importSize} services`);
+    defaults.timeoutMs = 600_000;
+    await importRows(rec, opts.importSize, Math.min(opts.runs, 3), cacheDir);
+    opts.sizes = [...new Set([...opts.sizes, opts.importSize])]; // the report pairs rows by size
   }
   if (opts.only.has("install")) {
     state.cliBeforePack = cliStamp(); // packing rebuilds the bundle: the CLI rows were all measured before

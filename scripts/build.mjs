@@ -14,7 +14,7 @@ import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const PACKAGES = ["dsl", "runtime", "cli"];
@@ -61,6 +61,12 @@ function compile(name) {
     execFileSync(process.execPath, [tsc, "-p", path.join(dir, "tsconfig.build.json")], { cwd: dir, stdio: "inherit" });
   } catch {
     throw new Error(`tsc failed for packages/${name} (its errors are above)`);
+  }
+  // Generated CommonJS (the compose-spec validator) is required as is: tsc emits only what it compiles.
+  for (const file of readdirSync(path.join(dir, "src"), { recursive: true })) {
+    if (!String(file).endsWith(".generated.js")) continue;
+    mkdirSync(path.dirname(path.join(dir, "dist", String(file))), { recursive: true });
+    copyFileSync(path.join(dir, "src", String(file)), path.join(dir, "dist", String(file)));
   }
 }
 

@@ -14,6 +14,7 @@ import { synthCommand } from "./commands/synth";
 import { unlockCommand } from "./commands/unlock";
 import { watchCommand } from "./commands/watch";
 import { graphCommand, validateCommand } from "./commands/validate";
+import { parseDuration, setLoadTimeout } from "./engine";
 import { EXIT_OK, EXIT_USER, reportError } from "./errors";
 import { redactingIo } from "./redact";
 import type { GlobalOptions, Io } from "./io";
@@ -46,6 +47,7 @@ function declareGlobals(program: Command, io: Io): Command {
     .addOption(stageOption())
     .option("--json", "machine-readable output and errors on stdout")
     .option("--no-color", "no colors, even on a terminal")
+    .option("--load-timeout <duration>", "stop a stack file that runs longer than this (an endless loop)", "10s")
     .showSuggestionAfterError(true)
     .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
@@ -97,6 +99,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = declareGlobals(new Command("dsl"), io);
   const bind = (action: Action, arity: number) =>
     async function (this: Command, ...args: unknown[]) {
+      setLoadTimeout(parseDuration((this.optsWithGlobals() as { loadTimeout?: string }).loadTimeout, "--load-timeout"));
       const code = await (action as (...a: unknown[]) => Promise<number | void>)(...args.slice(0, arity), withContextFlags(this), io);
       setExit(typeof code === "number" ? code : EXIT_OK);
     };

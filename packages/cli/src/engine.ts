@@ -31,6 +31,11 @@ export function stackFile(positional: string | undefined, opts: EngineOptions): 
  * both need it, and running the user's stack twice costs time (and twice its side effects).
  */
 const loads = new Map<string, Promise<LoadResult>>();
+/** `--load-timeout`, in ms (the cli sets it before each command; undefined: the runtime's default). */
+let loadTimeoutMs: number | undefined;
+export function setLoadTimeout(ms: number | undefined): void {
+  loadTimeoutMs = ms;
+}
 
 /** A new run of the stack from now on (`dsl watch`: the files changed since). */
 export function forgetLoads(): void {
@@ -70,6 +75,7 @@ async function loadRedacted(file: string, io: Io, opts: StackLoadOptions): Promi
     env: io.env,
     context: contextValues(opts.set),
     stage: opts.stage,
+    timeoutMs: loadTimeoutMs,
     onSensitive: (values) => io.redactor?.add(values),
   });
   io.redactor?.add(stackSecrets(loaded.graph, { dir: loaded.dir, env: io.env }));

@@ -76,6 +76,8 @@ export interface Problem {
   readonly location: SourceLocation;
   /** The construct at fault. */
   readonly construct: ConstructRef;
+  /** When the construct was made in a helper file: the calls in other files that led there, innermost first. @default none */
+  readonly callers?: readonly SourceLocation[];
   /** Where inside the construct's props, e.g. `ports[1]` or `healthcheck.interval`. @default absent: the construct as a whole */
   readonly path?: string;
   /** The offending value, as written (sensitive values are never put here). @default absent: no single value is at fault */
@@ -88,9 +90,13 @@ function formatValue(value: JsonValue): string {
   return typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
 }
 
-/** `file:line:col: service "web": ports[1] "70000:80": host port 70000 is outside 0–65535`. */
+/** `file:line:col: service "web": ports[1] "70000:80": host port 70000 is outside 0–65535`; `helpers.ts:3:10 (from stack.ts:5:1): …` for a construct made in a helper. */
 export function formatProblem(problem: Problem): string {
-  const parts = [formatLocation(problem.location), `${problem.construct.kind} "${problem.construct.name}"`];
+  // A caller that is also where an enclosing component was made is named once, by the component.
+  const made = new Set((problem.within ?? []).map((c) => formatLocation(c.location)));
+  const callers = (problem.callers ?? []).map(formatLocation).filter((c) => !made.has(c));
+  const from = callers.length ? ` (from ${callers.join(", from ")})` : "";
+  const parts = [formatLocation(problem.location) + from, `${problem.construct.kind} "${problem.construct.name}"`];
   if (problem.path !== undefined) {
     parts.push(problem.value !== undefined ? `${problem.path} ${formatValue(problem.value)}` : problem.path);
   } else if (problem.value !== undefined) {

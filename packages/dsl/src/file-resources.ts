@@ -4,6 +4,7 @@ import { BRANDS, brand, hasBrand } from "./internal/brand";
 import { isSensitive, type Sensitive } from "./sensitive";
 import type { SynthContext } from "./internal/member";
 import { stringRecord } from "./internal/records";
+import { checkProps } from "./internal/check-props";
 import { Resource, resolveArgs } from "./internal/resource";
 import type { Construct } from "./construct";
 import type { ConstructOptions } from "./stack";
@@ -96,8 +97,8 @@ export class Secret extends Resource {
   }
 
   /** @internal */
-  _synth(_ctx: SynthContext): SecretSpec {
-    const p = this.props;
+  _synth(ctx: SynthContext): SecretSpec {
+    const p = checkProps<SecretProps>("secret", this.props, ctx);
     return {
       name: this.name,
       location: this.location,
@@ -131,8 +132,8 @@ export class Config extends Resource {
   }
 
   /** @internal */
-  _synth(_ctx: SynthContext): ConfigSpec {
-    const p = this.props;
+  _synth(ctx: SynthContext): ConfigSpec {
+    const p = checkProps<ConfigProps>("config", this.props, ctx);
     const secret: Sensitive | undefined = isSensitive(p.content) ? p.content : undefined;
     return {
       name: this.name,

@@ -13,3 +13,4 @@ export * from "./validate";
 export * from "./units";
 export * from "./env";
 export * from "./context";
+export * from "./suggest";

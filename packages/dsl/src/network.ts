@@ -2,6 +2,7 @@
 import type { JsonValue, NetworkSpec } from "./graph";
 import { BRANDS, brand, hasBrand } from "./internal/brand";
 import type { SynthContext } from "./internal/member";
+import { checkProps } from "./internal/check-props";
 import { Resource, resolveArgs } from "./internal/resource";
 import { stringRecord } from "./internal/records";
 import type { Construct } from "./construct";
@@ -72,8 +73,8 @@ export class Network extends Resource {
   }
 
   /** @internal */
-  _synth(_ctx: SynthContext): NetworkSpec {
-    const p = this.props;
+  _synth(ctx: SynthContext): NetworkSpec {
+    const p = checkProps<NetworkProps>("network", this.props, ctx);
     return {
       name: this.name,
       location: this.location,

@@ -2,6 +2,7 @@
 import type { ServiceSpec } from "./graph";
 import { BRANDS, brand, hasBrand } from "./internal/brand";
 import type { SynthContext } from "./internal/member";
+import { checkProps } from "./internal/check-props";
 import { Resource, resolveArgs } from "./internal/resource";
 import { serviceSpec } from "./internal/service-spec";
 import { addedDependencies } from "./internal/dependencies";
@@ -49,6 +50,7 @@ export class Service extends Resource {
 
   /** @internal */
   _synth(ctx: SynthContext): ServiceSpec {
-    return serviceSpec(this.name, this.location, withStackDefaults(this.props, this.stack.props), addedDependencies(this), ctx);
+    const props = checkProps<ServiceProps>("service", this.props, ctx);
+    return serviceSpec(this.name, this.location, withStackDefaults(props, this.stack.props), addedDependencies(this), ctx);
   }
 }

@@ -72,6 +72,8 @@ export class Stack extends Construct {
   /** The props as written: defaults for every service (see {@link StackProps}). */
   readonly props: StackProps;
   private readonly members: StackMember[] = [];
+  /** The props as written, checked when the graph is built. @internal */
+  readonly _props: unknown;
 
   /**
    * Makes a stack and makes it the current one: constructs created after it join it
@@ -81,8 +83,9 @@ export class Stack extends Construct {
     // The root of its tree: the only construct without a scope.
     super(undefined as unknown as Construct, name);
     this.name = name;
-    this.props = props;
-    if (props.target !== undefined) this.target = props.target;
+    this.props = props ?? {};
+    this._props = props;
+    if (props?.target !== undefined) this.target = props.target;
     this.implicit = makingImplicit;
     brand(this, BRANDS.stack);
     registerStack(this);

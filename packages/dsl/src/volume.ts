@@ -3,6 +3,7 @@ import type { JsonValue, VolumeSpec } from "./graph";
 import { BRANDS, brand, hasBrand } from "./internal/brand";
 import type { SynthContext } from "./internal/member";
 import { stringRecord } from "./internal/records";
+import { checkProps } from "./internal/check-props";
 import { Resource, resolveArgs } from "./internal/resource";
 import type { Construct } from "./construct";
 import type { ConstructOptions } from "./stack";
@@ -44,8 +45,8 @@ export class Volume extends Resource {
   }
 
   /** @internal */
-  _synth(_ctx: SynthContext): VolumeSpec {
-    const p = this.props;
+  _synth(ctx: SynthContext): VolumeSpec {
+    const p = checkProps<VolumeProps>("volume", this.props, ctx);
     return {
       name: this.name,
       location: this.location,

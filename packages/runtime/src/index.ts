@@ -4,6 +4,7 @@ export { credentialsFor, registryOf, type RegistryAuth } from "./registry";
 export {
   synth,
   toComposeModel,
+  checkComposeFile,
   relocate,
   sensitiveFiles,
   sensitiveVariables,

@@ -114,6 +114,15 @@ test("a 50-service stack: the warm check (nothing changed) takes well under a se
   expect(ms).toBeLessThan(250);
 });
 
+test("a stack that reads process.env passes: node's types come with the check (no second `process` is declared)", async () => {
+  const stack = `import { Service } from "@berth/dsl";\nnew Service("web", { image: process.env.IMAGE ?? "nginx:1.27", environment: { HOME: process.env.HOME ?? null } });\n`;
+  write("stack.ts", stack);
+  expect((await typecheck("stack.ts", { cwd: dir, cache: false })).diagnostics).toEqual([]);
+  // The same with the user's own tsconfig (its rules, node's types still there).
+  write("tsconfig.json", JSON.stringify({ compilerOptions: { strict: true, noUnusedLocals: true } }));
+  expect((await typecheck("stack.ts", { cwd: dir, cache: false })).diagnostics).toEqual([]);
+});
+
 test("a missing stack file is the user's error", async () => {
   await expect(typecheck("nope.ts", { cwd: dir })).rejects.toThrow("nope.ts: stack file not found");
 });

@@ -1,7 +1,8 @@
 /** Stack members → Graph: names as keys, sorted keys, no undefined values, every problem collected. */
 import type { ConstructKind, Problem } from "../errors";
-import { GRAPH_VERSION, formatLocation, type Graph, type SourceLocation } from "../graph";
+import { GRAPH_VERSION, formatLocation, type Graph, type JsonValue, type SourceLocation } from "../graph";
 import { validateGraph } from "../validate";
+import { checkProps, orderProblems } from "./check-props";
 import { SynthContext, type StackMember } from "./member";
 import { canonical } from "./records";
 import { checkPolicies, enclosing } from "./policies";
@@ -20,13 +21,33 @@ function compareLocations(a: SourceLocation, b: SourceLocation): number {
   return a.line - b.line || a.column - b.column;
 }
 
+function emptyGraph(stack: { readonly location: SourceLocation }): Graph {
+  const location = { file: stack.location.file, line: stack.location.line, column: stack.location.column };
+  return { version: GRAPH_VERSION, project: "", location, services: {}, networks: {}, volumes: {}, secrets: {}, configs: {} };
+}
+
 export interface BuiltGraph {
   readonly graph: Graph;
   readonly problems: Problem[];
 }
 
-export function buildGraph(stack: Construct & { readonly name: string; readonly target?: "compose" | "swarm" }, members: readonly StackMember[]): BuiltGraph {
+/** Problems of the stack itself: a name that is not a string, props that do not fit StackProps. */
+function stackProblems(stack: { readonly name: string; readonly location: SourceLocation; readonly _props?: unknown }): Problem[] {
   const problems: Problem[] = [];
+  const construct = { kind: "stack" as const, name: String(stack.name) };
+  const report = (message: string, path?: string, value?: JsonValue) => problems.push({ message, location: stack.location, construct, path, value });
+  if (typeof stack.name !== "string") report(`expected the project name (a string) as the first argument of new Stack(…)`);
+  checkProps("stack", stack._props, { report, incomplete: false });
+  return problems;
+}
+
+export function buildGraph(
+  stack: Construct & { readonly name: string; readonly target?: "compose" | "swarm"; readonly _props?: unknown },
+  members: readonly StackMember[],
+): BuiltGraph {
+  const problems: Problem[] = stackProblems(stack);
+  // A project name that is not a string would reach every later stage (file headers, engine names).
+  if (typeof stack.name !== "string") return { graph: emptyGraph(stack), problems };
   const sections: Record<string, Record<string, object>> = { services: {}, networks: {}, volumes: {}, secrets: {}, configs: {} };
   const firsts = new Map<string, StackMember>();
   const contexts = new Map<string, SynthContext>();
@@ -34,6 +55,11 @@ export function buildGraph(stack: Construct & { readonly name: string; readonly 
     if (member.kind === "stack" || member.kind === "component") continue;
     const section = SECTIONS[member.kind];
     const ctx = new SynthContext(stack, member, enclosing(member as unknown as Construct));
+    if (typeof member.name !== "string") {
+      ctx.report(`expected the ${member.kind}'s name (a string) as the first argument, got ${member.name === null ? "null" : typeof member.name}`);
+      problems.push(...ctx.problems);
+      continue;
+    }
     const first = firsts.get(`${member.kind}:${member.name}`);
     if (first) {
       ctx.report(
@@ -46,7 +72,7 @@ export function buildGraph(stack: Construct & { readonly name: string; readonly 
     firsts.set(`${member.kind}:${member.name}`, member);
     contexts.set(`${member.kind}:${member.name}`, ctx);
     const spec = member._synth(ctx);
-    problems.push(...ctx.problems);
+    problems.push(...orderProblems(ctx.problems));
     sections[section][member.name] = ctx.within.length > 0 ? { ...spec, component: ctx.within[0].name } : spec;
   }
   const graph: Graph = canonical<Graph>({
@@ -62,7 +88,10 @@ export function buildGraph(stack: Construct & { readonly name: string; readonly 
   });
   for (const p of validateGraph(graph)) {
     const ctx = contexts.get(`${p.construct.kind}:${p.construct.name}`);
-    problems.push(ctx ? { ...p, ...(p.path !== undefined ? { path: ctx.propsPath(p.path) } : {}), ...ctx.placed() } : p);
+    if (ctx?.incomplete) continue;
+    const callers = ctx?.member.callers;
+    const placed = { ...p, ...(callers?.length ? { callers } : {}), ...(ctx ? ctx.placed() : {}) };
+    problems.push(ctx && p.path !== undefined ? { ...placed, path: ctx.propsPath(p.path) } : placed);
   }
   problems.push(...checkPolicies(stack, graph));
   const indexed = problems.map((p, i) => ({ p, i }));

@@ -141,3 +141,25 @@ export function constructorTrail(): string {
   });
   return out.join("");
 }
+
+/**
+ * Where a construct is made, and, when that is in a helper file, the calls in other files that
+ * led there (`stack.ts:5:1` for `web()` of `helpers.ts`), innermost first, at most three.
+ * `callers` is empty when the construct is made in the file that calls nothing else. Only frames
+ * of the first user frame's file count as callers: when the runtime loads a stack, that file is
+ * the bundle of the stack and its helpers, and what called the bundle (the loader) is not the user's.
+ */
+export function captureSite(cls?: unknown): { location: SourceLocation; callers: SourceLocation[] } {
+  if (override) return { location: override, callers: [] };
+  const frames = userFrames(cls);
+  const [user, ...rest] = frames.filter((f) => f.file === frames[0]?.file).map(mapped);
+  const callers: SourceLocation[] = [];
+  let file = user?.file;
+  for (const loc of rest) {
+    if (loc.file === file) continue;
+    callers.push(loc);
+    file = loc.file;
+    if (callers.length === 3) break;
+  }
+  return { location: user ?? UNKNOWN, callers };
+}

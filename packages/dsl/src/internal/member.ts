@@ -10,6 +10,8 @@ export interface MemberIdentity {
   readonly kind: ConstructKind;
   readonly name: string;
   readonly location: SourceLocation;
+  /** The calls in other files that led to a construct made in a helper file. @default none */
+  readonly callers?: readonly SourceLocation[];
   readonly stack: { readonly name: string };
 }
 
@@ -24,6 +26,8 @@ export class SynthContext {
   readonly problems: Problem[] = [];
   /** Graph paths whose props path differs (a port range expands, a bad entry is left out): `ports[3]` → `ports[1]`. */
   readonly propsPaths = new Map<string, string>();
+  /** True when the props check left a value out for its shape: graph-level checks would only report the gap (`image: ""` → "has neither image nor build"). */
+  incomplete = false;
 
   constructor(
     readonly stack: { readonly name: string },
@@ -35,7 +39,8 @@ export class SynthContext {
   /** Records a problem at the member's `new …(…)`. */
   report(message: string, path?: string, value?: JsonValue): void {
     const construct = { kind: this.member.kind, name: this.member.name };
-    this.problems.push({ message, location: this.member.location, construct, path, value, ...this.placed() });
+    const callers = this.member.callers;
+    this.problems.push({ message, location: this.member.location, construct, path, value, ...this.placed(), ...(callers?.length ? { callers } : {}) });
   }
 
   /** `within` for a problem of this member, absent when it was made in the stack itself. */

@@ -1,9 +1,9 @@
 /** The common core of every construct that lives in a stack and becomes a graph entry. */
 import { Construct } from "../construct";
 import { BerthError, type ConstructKind } from "../errors";
-import { formatLocation } from "../graph";
+import { formatLocation, type SourceLocation } from "../graph";
 import { Stack, type ConstructOptions } from "../stack";
-import { captureLocation } from "./location";
+import { captureLocation, captureSite, locatedAtSuper } from "./location";
 import type { StackMember, SynthContext } from "./member";
 import { currentStack } from "./session";
 
@@ -44,6 +44,8 @@ export abstract class Resource extends Construct implements StackMember {
 
   /** The logical name: the key in the graph and the compose file, unprefixed (the path below the stack, `blue-web`, unless named). */
   readonly name: string;
+  /** When made in a helper file: the calls in other files that led here (`stack.ts:5:1`), innermost first. @internal */
+  readonly callers: readonly SourceLocation[];
   /** @internal */
   readonly kind: ConstructKind;
 
@@ -51,6 +53,7 @@ export abstract class Resource extends Construct implements StackMember {
     super(args.scope, args.id);
     this.kind = kind;
     this.name = args.options?.name ?? this.path.join("-");
+    this.callers = captureSite(locatedAtSuper(new.target) ? undefined : new.target).callers;
     this.stack._add(this);
   }
 

@@ -1,5 +1,6 @@
 /** The check itself, with the TypeScript compiler API (loaded lazily by `typecheck`, only when the cache misses). */
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 import type * as TS from "typescript";
 import { cacheDir } from "../load/compile";
@@ -71,8 +72,25 @@ function compilerOptions(ts: typeof TS, tsconfig: string | undefined, dslIndex: 
   return options;
 }
 
+/**
+ * Node's types, so that a stack may read `process.env`: the user's own `@types/node` when the
+ * stack's folder resolves one (the same file TypeScript would pick, so nothing is declared
+ * twice), else the one installed with Berth. Undefined when neither exists.
+ */
+export function nodeTypes(abs: string): string | undefined {
+  for (const from of [abs, __filename]) {
+    try {
+      return createRequire(from).resolve("@types/node/index.d.ts");
+    } catch {
+      /* not from here: try the next */
+    }
+  }
+  return undefined;
+}
+
 export function runCheck(ts: typeof TS, abs: string, tsconfig: string | undefined, dslIndex: string): { diagnostics: Located[]; inputs: string[] } {
-  const program = ts.createProgram([abs], compilerOptions(ts, tsconfig, dslIndex));
+  const node = nodeTypes(abs);
+  const program = ts.createProgram(node ? [abs, node] : [abs], compilerOptions(ts, tsconfig, dslIndex));
   const dslDir = path.dirname(dslIndex);
   const isUser = (f: string) => !f.includes("/node_modules/") && !f.startsWith(dslDir + path.sep);
   const inputs = program

@@ -57,8 +57,14 @@ function read(text: string, abs: string, cwd: string, env: Variables | undefined
   }
   if (!isObj(raw.services) || Object.keys(raw.services).length === 0) throw source.error(`no services`, ["services"]);
   const dotenvFile = path.join(path.dirname(abs), ".env");
-  const dotenv = fs.existsSync(dotenvFile) ? parseDotEnv(fs.readFileSync(dotenvFile, "utf8")) : {};
-  const vars = { ...dotenv, ...(env ?? process.env) };
+  const environ = env ?? process.env;
+  const shownEnv = path.relative(cwd, dotenvFile) || dotenvFile;
+  const dotenv = fs.existsSync(dotenvFile)
+    ? parseDotEnv(fs.readFileSync(dotenvFile, "utf8"), environ, (what, line) => {
+        throw new ImportError(`${shownEnv}: ${what} (line ${line})`);
+      })
+    : {};
+  const vars = { ...dotenv, ...environ };
   const file = interpolate(raw, vars, source) as Obj;
   for (const [name, svc] of Object.entries(file.services as Obj)) {
     if (!isObj(svc)) throw source.error(`expected a mapping of service keys`, ["services", name]);
@@ -131,18 +137,37 @@ function resourceDecls(read: ReadFile, registry: Registry): Decl[] {
   return out;
 }
 
-/** Services so that each comes after the services it depends on (file order otherwise). */
-function ordered(services: readonly ConstructDecl[]): ConstructDecl[] {
+/**
+ * Services so that each comes after the services it depends on (file order otherwise). A
+ * cycle cannot be written as declarations that only point up: it is compose's own error.
+ */
+function ordered(services: readonly ConstructDecl[], source: ComposeSource): ConstructDecl[] {
   const byIdent = new Map(services.map((s) => [s.ident, s]));
   const out: ConstructDecl[] = [];
-  const seen = new Set<string>();
+  const done = new Set<string>();
+  const visiting: ConstructDecl[] = [];
   const visit = (s: ConstructDecl) => {
-    if (seen.has(s.ident)) return; // done, or a cycle (the DSL's validation reports it)
-    seen.add(s.ident);
+    if (done.has(s.ident)) return;
+    const at = visiting.indexOf(s);
+    if (at >= 0) {
+      const first = visiting[at];
+      const message =
+        at === visiting.length - 1
+          ? `A service can not depend on itself: ${s.name}`
+          : `Circular dependency between ${visiting
+              .slice(at)
+              .map((d) => d.name)
+              .reverse()
+              .join(" and ")}`;
+      throw source.error(message, ["services", first.name, "depends_on"]);
+    }
+    visiting.push(s);
     for (const ref of refsOf(s.props as Expr)) {
       const dep = byIdent.get(ref);
       if (dep) visit(dep);
     }
+    visiting.pop();
+    done.add(s.ident);
     out.push(s);
   };
   services.forEach(visit);
@@ -170,7 +195,7 @@ export function composeToModel(text: string, file: string, options: ModelOptions
   const mark = (d: Decl): ConstructDecl => ({ ...d, referenced: used.has(d.ident) });
   return {
     project: projectName(compose.raw, text, path.dirname(abs), options.project),
-    constructs: [...resources.map(mark), ...ordered(services.map(mark))],
+    constructs: [...resources.map(mark), ...ordered(services.map(mark), compose.source)],
     origins: compose.origins,
   };
 }

@@ -4,7 +4,7 @@
  * ts-morph costs ~0.5 s to load, so it is required only here, when code is generated; it is an
  * optional peer dependency, found from the folder the stack is written to (the user's project).
  */
-import type { CodeBlockWriter, SourceFile } from "ts-morph";
+import type { CodeBlockWriter, VariableStatementStructure, WriterFunction } from "ts-morph";
 import { requirePackage } from "../internal/optional";
 import { type ConstructDecl, EnvRead, type EnvPiece, type Expr, Octal, Ref, SensitiveExpr, type StackModel } from "./model";
 
@@ -103,20 +103,23 @@ function leading(decl: ConstructDecl, blank: boolean): string {
   return `${blank ? "\n" : ""}${decl.comment === undefined ? "" : `// ${decl.comment}\n`}`;
 }
 
-function addConstruct(file: SourceFile, decl: ConstructDecl, blank: boolean, VariableDeclarationKind: typeof import("ts-morph").VariableDeclarationKind): void {
+type Statement = WriterFunction | VariableStatementStructure;
+
+/** One construct's statement: `const x = new …(…);` when something references it, else the bare `new …(…);`. */
+function constructStatement(decl: ConstructDecl, blank: boolean, tsMorph: typeof import("ts-morph")): Statement {
   if (decl.referenced) {
-    file.addVariableStatement({
+    return {
+      kind: tsMorph.StructureKind.VariableStatement,
       leadingTrivia: leading(decl, blank),
-      declarationKind: VariableDeclarationKind.Const,
+      declarationKind: tsMorph.VariableDeclarationKind.Const,
       declarations: [{ name: decl.ident, initializer: constructor(decl) }],
-    });
-  } else {
-    file.addStatements((w) => {
-      w.write(leading(decl, blank));
-      constructor(decl)(w);
-      w.write(";");
-    });
+    };
   }
+  return (w) => {
+    w.write(leading(decl, blank));
+    constructor(decl)(w);
+    w.write(";");
+  };
 }
 
 /** `env` and `sensitive`, when some expression of the model calls them. */
@@ -156,12 +159,15 @@ export function generateStack(model: StackModel, header: string, projectDir: str
     declarationKind: VariableDeclarationKind.Const,
     declarations: [{ name: "stack", initializer: `new Stack(${JSON.stringify(model.project)})` }],
   });
+  // One insertion for all constructs: ts-morph reparses the file on each one (1,000 insertions of a growing file are quadratic).
+  const statements: Statement[] = [];
   let previous: ConstructDecl["kind"] | undefined;
   for (const decl of model.constructs) {
     // Resources in one group, each service on its own, as the hand-written examples do.
-    addConstruct(file, decl, previous === undefined || decl.kind === "service" || previous === "service", VariableDeclarationKind);
+    statements.push(constructStatement(decl, previous === undefined || decl.kind === "service" || previous === "service", tsMorph));
     previous = decl.kind;
   }
+  file.addStatements(statements);
   file.addExportAssignment({ isExportEquals: false, expression: "stack" });
   file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true, semicolons: tsMorph.ts.SemicolonPreference.Insert });
   return file.getFullText();

@@ -9,24 +9,30 @@ import type { ComposeSource, Path } from "./source";
 
 export type Variables = Readonly<Record<string, string | undefined>>;
 
-/** Parses a `.env` file: `KEY=value`, `export KEY=value`, `#` comments, single quotes literal, double quotes with `\n` escapes. */
-export function parseDotEnv(text: string): Record<string, string> {
+/**
+ * Parses a `.env` file: `KEY=value`, `export KEY=value`, `#` comments, single quotes literal,
+ * double quotes with `\n` escapes. As compose does, unquoted and double-quoted values expand
+ * `${VAR}` from the environment, then from the lines above (`REF=${X}-ref`); `fail` gets the
+ * 1-based line of a value that cannot be expanded.
+ */
+export function parseDotEnv(text: string, environ: Variables = {}, fail?: (what: string, line: number) => never): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
+  text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
-    if (line === "" || line.startsWith("#")) continue;
+    if (line === "" || line.startsWith("#")) return;
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
-    if (!m) continue;
+    if (!m) return;
     let value = m[2];
-    if (/^'.*'$/.test(value)) value = value.slice(1, -1);
+    const literal = /^'.*'$/.test(value);
+    if (literal) value = value.slice(1, -1);
     else if (/^".*"$/.test(value))
       value = value
         .slice(1, -1)
         .replace(/\\n/g, "\n")
         .replace(/\\(["\\])/g, "$1");
     else value = value.replace(/\s+#.*$/, "");
-    out[m[1]] = value;
-  }
+    out[m[1]] = literal || !fail ? value : interpolateString(value, { ...out, ...environ }, (what) => fail(what, i + 1));
+  });
   return out;
 }
 

@@ -3,7 +3,7 @@
  * `22:22` is base 60) while keeping every node's position, so that any later problem can
  * name the line it comes from.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Tags } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Tags } from "yaml";
 import { ImportError } from "./errors";
 
 /** A position in the compose file as keys and indexes: `["services", "web", "ports", 0]`. */
@@ -18,11 +18,28 @@ export function formatPath(path: Path): string {
 const PY_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
 const PY_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
 
-function pyYamlBooleans(tags: Tags): Tags {
+/**
+ * PyYAML's YAML 1.1 numbers, stricter than the `yaml` package's: a decimal int has no leading
+ * zero (`08` is a string), a float needs a dot and an exponent needs a sign (`1e3`, `E1` and
+ * `.` are strings), a base-60 int starts with 1–9.
+ */
+const PY_NUMBERS: Readonly<Record<string, RegExp>> = {
+  "int:": /^[-+]?(?:0|[1-9][0-9_]*)$/,
+  "int:TIME": /^[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+$/,
+  "float:EXP": /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)[eE][-+][0-9]+$/,
+  "float:": /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/,
+};
+
+/** The `yaml` package's YAML 1.1 tags, with PyYAML's (docker-compose 1.29's) rules where they differ. */
+function pyYamlScalars(tags: Tags): Tags {
   return tags.map((tag) => {
-    if (typeof tag !== "object" || tag.tag !== "tag:yaml.org,2002:bool" || !("test" in tag)) return tag;
-    const isTrue = String(tag.test).includes("rue");
-    return { ...tag, test: isTrue ? PY_TRUE : PY_FALSE } as typeof tag;
+    if (typeof tag !== "object" || !("test" in tag) || !tag.test) return tag;
+    if (tag.tag === "tag:yaml.org,2002:bool") return { ...tag, test: String(tag.test).includes("rue") ? PY_TRUE : PY_FALSE } as typeof tag;
+    const kind = tag.tag.replace("tag:yaml.org,2002:", "");
+    // The float tag without a format is also the one for .inf/.nan: that one stays.
+    if (kind === "float" && !tag.format && String(tag.test).includes("inf")) return tag;
+    const test = PY_NUMBERS[`${kind}:${tag.format ?? ""}`];
+    return test ? ({ ...tag, test } as typeof tag) : tag;
   });
 }
 
@@ -38,14 +55,31 @@ export class ComposeSource {
   constructor(text: string, shown: string) {
     this.shown = shown;
     this.lines = new LineCounter();
-    this.doc = parseDocument(text, { version: "1.1", lineCounter: this.lines, customTags: pyYamlBooleans, uniqueKeys: false });
+    this.doc = parseDocument(text, { version: "1.1", lineCounter: this.lines, customTags: pyYamlScalars, uniqueKeys: false });
     const error = this.doc.errors[0];
     if (error) {
       const line = error.linePos?.[0].line;
       const what = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
       throw new ImportError(`${shown}: YAML syntax error${line ? ` (line ${line})` : ""}: ${what}`);
     }
-    this.value = this.doc.toJS({ maxAliasCount: -1 }) ?? {};
+    this.value = this.toJS(shown);
+  }
+
+  /** The plain value; an alias without its anchor is the user's error at its line (the `yaml` package throws a plain Error). */
+  private toJS(shown: string): unknown {
+    try {
+      return this.doc.toJS({ maxAliasCount: -1 }) ?? {};
+    } catch (err) {
+      let line: number | undefined;
+      visit(this.doc, {
+        Alias: (_key, node) => {
+          if (line !== undefined || node.resolve(this.doc) !== undefined || !node.range) return;
+          line = this.lines.linePos(node.range[0]).line;
+        },
+      });
+      const what = err instanceof Error ? err.message.split("\n")[0] : String(err);
+      throw new ImportError(`${shown}: YAML error${line ? ` (line ${line})` : ""}: ${what}`, { cause: err });
+    }
   }
 
   /** The 1-based line of the node at `path` (of its key, when `key`), or of its nearest ancestor that exists. */

@@ -4,11 +4,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { closeSession, openSession, sensitiveValues, Stack, type Graph } from "@berth/dsl";
-import { parseEnvFile } from "../desired/envfile";
+import { closeSession, formatLocation, openSession, sensitiveValues, Stack, ValidationError, type Graph, type Problem, type SourceLocation } from "@berth/dsl";
+import { parseDotEnv } from "../import/interpolate";
 import { LoadError } from "../errors";
 import { compileStack } from "./compile";
-import { locationMapper, runBundle } from "./run";
+import { DEFAULT_LOAD_TIMEOUT_MS, LoadTimeoutError, locateThrow, locationMapper, NonErrorThrow, runBundle } from "./run";
 import { readStage } from "./stage";
 
 export interface LoadOptions {
@@ -27,6 +27,8 @@ export interface LoadOptions {
   readonly context?: Readonly<Record<string, string>>;
   /** The stage for `stage()`; its context values are read from `berth.<stage>.json` beside the stack file. Default: none. */
   readonly stage?: string;
+  /** Stop a stack that runs longer than this (ms): an endless loop is an error at the stack, not a hang. Default: 10 000. */
+  readonly timeoutMs?: number;
 }
 
 export interface LoadResult {
@@ -52,15 +54,75 @@ export function projectNameFromDir(dir: string): string {
   return name || "default";
 }
 
+function describeValue(x: unknown): string {
+  if (x === null) return "null";
+  if (typeof x === "object") return Array.isArray(x) ? "an array" : "an object";
+  if (typeof x === "function") return "a function";
+  return `${typeof x} ${typeof x === "string" ? JSON.stringify(x) : String(x)}`;
+}
+
 function pickStack(exported: unknown, stacks: readonly Stack[], shown: string): Stack {
-  const candidate = (exported as { default?: unknown } | undefined)?.default ?? exported;
+  const exportedDefault = (exported as { default?: unknown } | undefined)?.default;
+  const candidate = exportedDefault ?? exported;
   if (Stack.isStack(candidate)) return candidate;
+  if (exportedDefault !== undefined) {
+    throw new LoadError(
+      `${shown}: export default is ${describeValue(exportedDefault)}, not a Stack; export default the stack to deploy (export default new Stack("app"))`,
+    );
+  }
   if (stacks.length === 1) return stacks[0];
   if (stacks.length === 0) {
     throw new LoadError(`${shown}: defines no Stack and no Service; add e.g. new Service("web", { image: "nginx:1.27" })`);
   }
   const names = stacks.map((s) => `"${s.name}"`).join(", ");
   throw new LoadError(`${shown}: defines ${stacks.length} stacks (${names}); export default the one to deploy`);
+}
+
+/** The error a failed run is reported as: a timeout says how far the stack got, a thrown non-Error where it was thrown. */
+function explain(err: unknown, stacks: readonly Stack[], locate: () => SourceLocation | undefined, shown: string): unknown {
+  if (err instanceof LoadTimeoutError) return withLastConstruct(err, stacks);
+  if (!(err instanceof NonErrorThrow)) return err;
+  const where = locate();
+  return where ? new LoadError(err.message.replace(shown, formatLocation(where)), { cause: err.thrown }) : err;
+}
+
+/** A timeout says how far the stack got: the last construct it made. */
+function withLastConstruct(err: LoadTimeoutError, stacks: readonly Stack[]): LoadTimeoutError {
+  const last = stacks.flatMap((s) => s.constructs).at(-1);
+  if (!last) return err;
+  return new LoadTimeoutError(`${err.message} (the last construct it made: ${last.kind} "${last.name}" at ${formatLocation(last.location)})`, {
+    cause: err.cause,
+  });
+}
+
+/**
+ * Constructs made before the `new Stack(…)` that is deployed join an implicit stack that is
+ * not: each is a problem (at its own line), not silently dropped.
+ */
+function strayProblems(stack: Stack, stacks: readonly Stack[]): Problem[] {
+  if (stack.implicit) return [];
+  const where = formatLocation(stack.location);
+  return stacks
+    .filter((s) => s !== stack && s.implicit)
+    .flatMap((s) => s.constructs)
+    .map((c) => ({
+      message: `made before \`new Stack("${stack.name}")\` (${where}), so it joined an implicit stack that is not deployed; create the Stack first, or pass { stack }`,
+      location: c.location,
+      construct: { kind: c.kind, name: c.name },
+    }));
+}
+
+/** The deployed stack's graph, with every problem of it and of constructs that missed it in one error. */
+function graphOf(stack: Stack, stacks: readonly Stack[]): Graph {
+  const problems = strayProblems(stack, stacks);
+  try {
+    const graph = stack.toGraph();
+    if (problems.length === 0) return graph;
+  } catch (err) {
+    if (!ValidationError.isValidationError(err) || problems.length === 0) throw err;
+    problems.push(...err.problems);
+  }
+  throw new ValidationError(problems, `stack "${stack.name}"`);
 }
 
 /**
@@ -80,7 +142,11 @@ function envLookup(env: Readonly<Record<string, string | undefined>>, dir: strin
       } catch {
         /* no .env: only the environment */
       }
-      for (const { key, value } of parseEnvFile(text)) if (value !== null) dotenv.set(key, value);
+      // As compose reads it: `${VAR}` in a value expands from the environment and the lines above.
+      const values = parseDotEnv(text, env, (what, line) => {
+        throw new LoadError(`${path.join(dir, ".env")}: ${what} (line ${line})`);
+      });
+      for (const [key, value] of Object.entries(values)) dotenv.set(key, value);
     }
     return dotenv.get(name);
   };
@@ -96,21 +162,34 @@ export async function load(file: string, options: LoadOptions = {}): Promise<Loa
   const mapLocation = locationMapper(compiled, cwd);
   const dir = path.dirname(abs);
   const staged = options.stage !== undefined ? readStage(dir, options.stage, cwd) : {};
-  openSession({
+  const session = {
     defaultProject: projectNameFromDir(dir),
     mapLocation,
     env: envLookup(options.env ?? process.env, dir),
     context: { ...staged, ...options.context },
     stage: options.stage,
-  });
+  };
+  const timeoutMs = options.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
+  openSession(session);
   let exported: unknown;
-  let stacks: Stack[];
+  let failure: { readonly err: unknown } | undefined;
   try {
-    exported = runBundle(compiled, mapLocation);
-  } finally {
-    options.onSensitive?.(sensitiveValues());
-    stacks = closeSession();
+    exported = runBundle(compiled, mapLocation, { timeoutMs, shown });
+  } catch (err) {
+    failure = { err };
   }
+  options.onSensitive?.(sensitiveValues());
+  const stacks = closeSession();
+  // A thrown non-Error has no stack trace to read the line from: run the stack once more, watched by the inspector.
+  const locate = () => {
+    openSession(session);
+    try {
+      return locateThrow(compiled, mapLocation, timeoutMs);
+    } finally {
+      closeSession();
+    }
+  };
+  if (failure) throw explain(failure.err, stacks, locate, shown);
   const stack = pickStack(exported, stacks, shown);
-  return { graph: stack.toGraph(), file: abs, dir, cached: compiled.cached };
+  return { graph: graphOf(stack, stacks), file: abs, dir, cached: compiled.cached };
 }

@@ -59,25 +59,125 @@ function userFrames(stack: string, compiled: CompiledStack, mapLocation: Locatio
     .map((l) => mapStackTrace(l, compiled, mapLocation));
 }
 
-/** Runs the bundle; returns its `module.exports`. An exception is reported at the user's line. */
-export function runBundle(compiled: CompiledStack, mapLocation: LocationMapper): unknown {
+/** Options of {@link runBundle}. */
+export interface RunOptions {
+  /** Stop the stack after this long (a `while (true) {}` must not hang synth). @default 10 000 ms */
+  readonly timeoutMs?: number;
+  /** The stack file as messages name it. */
+  readonly shown: string;
+}
+
+/** The default of `--load-timeout`. */
+export const DEFAULT_LOAD_TIMEOUT_MS = 10_000;
+
+/** A stack that did not finish in time. */
+export class LoadTimeoutError extends LoadError {}
+
+/** A stack that threw something that is not an Error: it carries no stack, so the loader looks for the line (see locateThrow). */
+export class NonErrorThrow extends LoadError {
+  constructor(
+    message: string,
+    readonly thrown: unknown,
+  ) {
+    super(message, { cause: thrown });
+  }
+}
+
+const RUN = Symbol.for("@berth/runtime.runStack");
+
+function describeThrown(x: unknown): string {
+  if (typeof x === "string") return JSON.stringify(x);
+  if (x === null || x === undefined) return String(x);
+  if (typeof x === "object") return Array.isArray(x) ? "an array" : "an object";
+  return `${typeof x} ${String(x)}`;
+}
+
+function compile(compiled: CompiledStack): (...args: unknown[]) => void {
+  // Same line as the code: keeps the bundle's line numbers, so its source map applies as is.
+  const wrapper = `(function (exports, require, module, __filename, __dirname) {${compiled.code}\n})`;
+  return vm.runInThisContext(wrapper, { filename: compiled.filename }) as (...args: unknown[]) => void;
+}
+
+/** Runs the bundle's top level under V8's watchdog: a stack that loops forever is stopped, not waited for. */
+function execute(compiled: CompiledStack, timeoutMs: number): unknown {
   const userRequire = createRequire(compiled.filename);
   const requireForStack = (id: string): unknown => (id === "@berth/dsl" ? dsl : userRequire(id));
   const module = { exports: {} as unknown };
-  // Same line as the code: keeps the bundle's line numbers, so its source map applies as is.
-  const wrapper = `(function (exports, require, module, __filename, __dirname) {${compiled.code}\n})`;
+  const fn = compile(compiled);
+  // The global of the context the scripts run in (under jest, not the test's own globalThis).
+  const slot = vm.runInThisContext("globalThis") as Record<symbol, (() => void) | undefined>;
+  slot[RUN] = () => fn(module.exports, requireForStack, module, compiled.filename, path.dirname(compiled.filename));
   try {
-    const fn = vm.runInThisContext(wrapper, { filename: compiled.filename }) as (...args: unknown[]) => void;
-    fn(module.exports, requireForStack, module, compiled.filename, path.dirname(compiled.filename));
+    vm.runInThisContext(`globalThis[Symbol.for("@berth/runtime.runStack")]()`, { timeout: timeoutMs, filename: "berth:load" });
+  } finally {
+    slot[RUN] = undefined;
+  }
+  return module.exports;
+}
+
+/** Runs the bundle; returns its `module.exports`. An exception is reported at the user's line. */
+export function runBundle(compiled: CompiledStack, mapLocation: LocationMapper, options: RunOptions): unknown {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
+  try {
+    return execute(compiled, timeoutMs);
   } catch (err) {
     // The DSL's own errors (a validation error, an unset env()) already say where and what.
     if (dsl.BerthError.isBerthError(err)) throw err;
+    const code = (err as { code?: unknown } | null)?.code;
+    if (code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
+      throw new LoadTimeoutError(`${options.shown}: did not finish loading within ${timeoutMs / 1000} s (--load-timeout): an endless loop?`, { cause: err });
+    }
     // Duck-typed: the bundle may run in another realm than ours (e.g. under jest), where instanceof fails.
-    const e = typeof err === "object" && err !== null && "message" in err ? (err as Error) : new Error(String(err));
+    if (typeof err !== "object" || err === null || !("message" in err)) {
+      throw new NonErrorThrow(`${options.shown}: threw ${describeThrown(err)}, not an Error (throw new Error(…) to get a stack trace)`, err);
+    }
+    const e = err as Error;
     const where = firstUserFrame(e.stack ?? "", compiled, mapLocation);
+    if (code === "MODULE_NOT_FOUND") {
+      // Node's message lists the require stack, temp bundle included: the package is what the user needs to know.
+      const name = /Cannot find module '([^']+)'/.exec(e.message)?.[1] ?? "?";
+      const hint = name.startsWith(".") ? "check the path" : `install it beside the stack (npm install ${name})`;
+      throw new LoadError(`${where ?? options.shown}: cannot find module "${name}": ${hint}`, { cause: err });
+    }
     const frames = userFrames(e.stack ?? "", compiled, mapLocation);
     const head = `${where ? `${where}: ` : ""}${e.name}: ${e.message}`;
     throw new LoadError([head, ...frames].join("\n"), { cause: err });
   }
-  return module.exports;
+}
+
+interface Paused {
+  readonly params: { readonly callFrames: readonly { readonly location: { scriptId: string; lineNumber: number; columnNumber: number } }[] };
+}
+
+/**
+ * Where the stack threw a value that is not an Error (`throw "x"` has no stack trace): runs it
+ * once more with the inspector pausing on every exception, and keeps the last one thrown in
+ * the bundle. Only on this error path, so loading pays nothing for it otherwise.
+ */
+export function locateThrow(compiled: CompiledStack, mapLocation: LocationMapper, timeoutMs: number): SourceLocation | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- only on this error path
+  const inspector = require("node:inspector") as typeof import("node:inspector");
+  const session = new inspector.Session();
+  session.connect();
+  const bundleScripts = new Set<string>();
+  let last: SourceLocation | undefined;
+  session.on("Debugger.scriptParsed", (m: { params: { scriptId: string; url: string } }) => {
+    if (m.params.url === compiled.filename || m.params.url.endsWith(compiled.filename)) bundleScripts.add(m.params.scriptId);
+  });
+  session.on("Debugger.paused", (m: Paused) => {
+    const top = m.params.callFrames[0]?.location;
+    if (top && bundleScripts.has(top.scriptId)) last = { file: compiled.filename, line: top.lineNumber + 1, column: top.columnNumber + 1 };
+    session.post("Debugger.resume");
+  });
+  session.post("Debugger.enable");
+  session.post("Debugger.setPauseOnExceptions", { state: "all" });
+  try {
+    execute(compiled, timeoutMs);
+  } catch {
+    /* the throw we are locating */
+  } finally {
+    session.post("Debugger.disable");
+    session.disconnect();
+  }
+  return last && mapLocation(last);
 }

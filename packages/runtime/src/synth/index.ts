@@ -1,4 +1,5 @@
 export { synth, toComposeModel } from "./compose";
+export { checkComposeFile } from "./check";
 export { isPlainSafe } from "./yaml";
 export type * from "./types";
 export { relocate } from "./relocate";
