@@ -3,7 +3,7 @@
  * found by compose's labels, so they act on containers made by docker-compose as well.
  */
 import { BerthError } from "@berth/dsl";
-import type { Engine, ExecResult, LogStream } from "./engine/types";
+import type { Attached, Engine, ExecResult, LogStream, TerminalSize } from "./engine/types";
 import { observe } from "./compose/observe";
 import type { ObservedContainer } from "./compose/observed";
 
@@ -60,25 +60,53 @@ export async function serviceLogs(
   return Promise.all(containers.map(async (container) => ({ container, stream: await engine.containerLogs(container.id, options) })));
 }
 
-/** Runs a command in a service's container (`index`, default 1), like `docker compose exec`. */
+export interface ExecInServiceOptions {
+  /** Which container of the service (its `container-number`). Default 1. */
+  readonly index?: number;
+  readonly user?: string;
+  readonly workingDir?: string;
+  /** `KEY=VALUE` entries. */
+  readonly env?: readonly string[];
+}
+
+/** The running container `index` (default 1) of a service; a clear error when there is none or it is not running. */
+export async function serviceContainer(engine: Engine, project: string, service: string, index = 1): Promise<ObservedContainer> {
+  const containers = await projectContainers(engine, project, [service]);
+  const target = containers.find((c) => c.number === index);
+  if (!target) {
+    const numbers = containers.map((c) => c.number).sort((a, b) => a - b);
+    throw new BerthError(`service "${service}" of project "${project}" has no container #${index} (containers: ${numbers.map((n) => `#${n}`).join(", ")})`);
+  }
+  if (target.state !== "running") {
+    throw new BerthError(`service "${service}": container ${target.name} is ${target.state}; start it first (dsl start ${service})`);
+  }
+  return target;
+}
+
+/** Runs a command in a service's container (`index`, default 1), like `docker compose exec -T`, and collects its output. */
 export async function execInService(
   engine: Engine,
   project: string,
   service: string,
   command: readonly string[],
-  options: { index?: number; user?: string; workingDir?: string; env?: readonly string[] } = {},
+  options: ExecInServiceOptions = {},
 ): Promise<ExecResult> {
-  const containers = await projectContainers(engine, project, [service]);
-  const index = options.index ?? 1;
-  const target = containers.find((c) => c.number === index);
-  if (!target)
-    throw new UnknownServiceError(
-      project,
-      `${service}` + (index !== 1 ? ` #${index}` : ""),
-      containers.map((c) => c.service),
-    );
-  if (target.state !== "running") {
-    throw new BerthError(`service "${service}": container ${target.name} is ${target.state}; start it first (dsl start ${service})`);
-  }
+  const target = await serviceContainer(engine, project, service, options.index);
   return engine.exec(target.id, command, { user: options.user, workingDir: options.workingDir, env: options.env });
+}
+
+/**
+ * Starts a command in a service's container with its streams attached, like `docker compose
+ * exec`: write its stdin, stream its output, resize its TTY, await its exit code.
+ */
+export async function execAttachedInService(
+  engine: Engine,
+  project: string,
+  service: string,
+  command: readonly string[],
+  options: ExecInServiceOptions & { readonly tty?: boolean; readonly stdin?: boolean; readonly size?: TerminalSize } = {},
+): Promise<Attached> {
+  const target = await serviceContainer(engine, project, service, options.index);
+  const { index: _index, ...rest } = options;
+  return engine.execAttached(target.id, command, rest);
 }

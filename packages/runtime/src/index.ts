@@ -18,7 +18,7 @@ export { Redactor, stackSecrets, maskGraph, MIN_REDACTED_LENGTH, type StackSecre
 export type * from "./compose/observed";
 export { resolveDesired, type DesiredState, type DesiredService, type ResolveOptions } from "./desired/resolve";
 export { diffSpecs, SENSITIVE, type FieldChange } from "./desired/spec";
-export { createEngine, EngineError, type Engine, type CreateEngineOptions } from "./engine";
+export { createEngine, EngineError, type Engine, type CreateEngineOptions, type Attached, type TerminalSize, type AttachOptions } from "./engine";
 export {
   prepare,
   diff,
@@ -47,7 +47,17 @@ export { planToJson, planFromJson, needsStack, PlanStaleError, type ApplySavedOp
 export { Hidden, type HiddenRef } from "./target/hidden";
 export { buildImages, ensureImages, ImageError, type BuildImagesOptions, type ImageProgress, type EnsureImagesOptions } from "./compose/images";
 export { acquireLock, breakLocks, clearStaleLocks, listLocks, lockPort, LockedError, type LockInfo } from "./target/lock";
-export { projectContainers, controlServices, serviceLogs, execInService, UnknownServiceError, type Day2Action } from "./day2";
+export {
+  projectContainers,
+  controlServices,
+  serviceLogs,
+  execInService,
+  execAttachedInService,
+  serviceContainer,
+  UnknownServiceError,
+  type Day2Action,
+  type ExecInServiceOptions,
+} from "./day2";
 export { runOneOff, type RunOptions, type RunResult } from "./run";
 export { Testing, type TestingOptions } from "./testing";
 export { importCompose, composeToModel, ImportError, type ImportOptions, type ImportResult, type StackModel } from "./import";

@@ -1,8 +1,21 @@
 /** ps, logs, exec, stop, start, restart: compose's day-2 verbs on the project of the stack. */
-import { BerthError } from "@berth/runtime";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { controlServices, execInService, ps, runOneOff, serviceLogs, targetOf, type Day2Action, type Prepared, type TargetName } from "@berth/runtime";
+import {
+  controlServices,
+  execAttachedInService,
+  execInService,
+  ps,
+  runOneOff,
+  serviceLogs,
+  targetOf,
+  type Attached,
+  type Day2Action,
+  type Prepared,
+  type TargetName,
+} from "@berth/runtime";
+import { UsageError } from "../errors";
+import { attachMode, relay, terminalSize, type TerminalFlags } from "../terminal";
 import { engineFor, type EngineOptions, prepareStack, stackFile } from "../engine";
 import { type Io, paint, useColor, writeJson } from "../io";
 import { imagePrinter, table } from "../render";
@@ -90,43 +103,54 @@ export async function logsCommand(services: string[], opts: LogsOptions, io: Io)
   return 0;
 }
 
-export interface ExecCommandOptions extends EngineOptions {
+export interface ExecCommandOptions extends EngineOptions, TerminalFlags {
   readonly index?: string;
   readonly user?: string;
   readonly workdir?: string;
   readonly env?: string[];
 }
 
-/** `dsl exec <service> -- <command…>`: runs it in the service's container; exits with the command's exit code. */
-export async function execCommand(service: string, args: string[], opts: ExecCommandOptions, io: Io): Promise<number> {
-  const command = afterDashes(args);
-  if (!command.length) throw new BerthError(`dsl exec ${service}: no command given; e.g. dsl exec ${service} -- sh -c 'echo hi'`);
-  const project = await projectOf(opts, io);
-  const res = await execInService(engineFor(opts, io), project, service, command, {
-    index: opts.index ? Number(opts.index) : undefined,
-    user: opts.user,
-    workingDir: opts.workdir,
-    env: opts.env,
-  });
-  if (opts.json) writeJson(io, res);
-  else {
-    io.stdout.write(res.stdout);
-    io.stderr.write(res.stderr);
-  }
-  return res.exitCode;
+/** `--index N`: a positive container number. */
+function indexOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--index "${text}": expected a container number (1, 2, …)`);
+  return n;
 }
 
-export interface RunCommandOptions extends EngineOptions {
+/**
+ * `dsl exec <service> [-- command…]`: runs it in the service's container, stdin attached and a
+ * TTY allocated when asked (default: when stdin is a terminal), output streamed; exits with its code.
+ * With `--json` the output is collected and printed as one object.
+ */
+export async function execCommand(service: string, args: string[], opts: ExecCommandOptions, io: Io): Promise<number> {
+  const command = afterDashes(args);
+  if (!command.length) throw new UsageError(`dsl exec ${service}: no command given; e.g. dsl exec ${service} -- sh -c 'echo hi'`);
+  const project = await projectOf(opts, io);
+  const engine = engineFor(opts, io);
+  const options = { index: indexOf(opts.index), user: opts.user, workingDir: opts.workdir, env: opts.env };
+  if (opts.json) {
+    const res = await execInService(engine, project, service, command, options);
+    writeJson(io, res);
+    return res.exitCode;
+  }
+  const mode = attachMode(opts, io);
+  const attached = await execAttachedInService(engine, project, service, command, { ...options, ...mode, size: terminalSize(io) });
+  return relay(attached, io, mode);
+}
+
+export interface RunCommandOptions extends EngineOptions, TerminalFlags {
   readonly rm?: boolean;
   readonly user?: string;
   readonly workdir?: string;
   readonly env?: string[];
 }
 
-/** `dsl run <service> [-- command…]`: a one-off container of the service; exits with the command's code. */
+/** `dsl run <service> [-- command…]`: a one-off container of the service, attached as `exec` is; exits with the command's code. */
 export async function runCommand(service: string, args: string[], opts: RunCommandOptions, io: Io): Promise<number> {
   const command = afterDashes(args);
   const prepared = await prepareStack(stackFile(undefined, opts), opts, io);
+  const mode = opts.json ? { stdin: false, tty: false } : attachMode(opts, io);
   const out: { stream: string; text: string }[] = [];
   const res = await runOneOff(engineFor(opts, io), prepared, service, {
     command,
@@ -134,11 +158,9 @@ export async function runCommand(service: string, args: string[], opts: RunComma
     user: opts.user,
     workingDir: opts.workdir,
     remove: opts.rm,
+    ...(opts.json ? {} : { tty: mode.tty, stdin: mode.stdin, onAttach: (a: Attached) => relay(a, io, mode) }),
     onImage: opts.json ? undefined : imagePrinter(io),
-    onOutput: (chunk) => {
-      if (opts.json) out.push({ stream: chunk.stream, text: chunk.data.toString("utf8") });
-      else (chunk.stream === "stderr" ? io.stderr : io.stdout).write(chunk.data);
-    },
+    onOutput: (chunk) => out.push({ stream: chunk.stream, text: chunk.data.toString("utf8") }),
   });
   if (opts.json) {
     const text = (s: string) =>

@@ -2,6 +2,7 @@
  * `createEngine()`: the real {@link Engine}, backed by dockerode. Making one is free (no
  * dockerode load, no connection); the first call pays for both.
  */
+import * as attach from "./attach";
 import { Client } from "./client";
 import { resolveConnection, type ConnectionEnv } from "./connection";
 import * as containers from "./containers";
@@ -42,6 +43,9 @@ export function createEngine(options: CreateEngineOptions = {}): Engine {
     waitContainer: (id, cond) => containers.waitContainer(c, id, cond),
     containerLogs: (id, o) => containers.containerLogs(c, id, o),
     exec: (id, cmd, o) => containers.exec(c, id, cmd, o),
+    execAttached: (id, cmd, o) => attach.execAttached(c, id, cmd, o),
+    attachContainer: (id, o) => attach.attachContainer(c, id, o),
+    killContainer: (id, signal) => attach.killContainer(c, id, signal),
     listNetworks: (o) => nv.listNetworks(c, o),
     createNetwork: (o) => nv.createNetwork(c, o),
     removeNetwork: (id) => nv.removeNetwork(c, id),

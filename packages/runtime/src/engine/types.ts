@@ -174,6 +174,35 @@ export interface ExecResult {
   readonly stderr: string;
 }
 
+/** A terminal's size in character cells. */
+export interface TerminalSize {
+  readonly rows: number;
+  readonly cols: number;
+}
+
+export interface AttachOptions extends ExecOptions {
+  /** Attach the process's stdin (`docker exec -i`). Default false. */
+  readonly stdin?: boolean;
+  /** The TTY's initial size (with `tty`). */
+  readonly size?: TerminalSize;
+}
+
+/** A process attached to: its stdin to write, its output as it comes, its TTY to resize, its exit to await. */
+export interface Attached {
+  /** The process's stdin (with `stdin`); `end()` closes it. */
+  readonly input: NodeJS.WritableStream;
+  /** Its output, demultiplexed (with a TTY all of it is `stdout`). */
+  readonly output: LogStream;
+  /** Resizes its TTY; a no-op without one, and never fails (the process may have exited). */
+  resize(size: TerminalSize): Promise<void>;
+  /** Resolves with the exit code once the process has ended. */
+  wait(): Promise<number>;
+  /** Drops the connection (the process goes on). */
+  close(): void;
+  /** Sends a signal to the process, where the engine can (an attached container; not an exec). */
+  readonly kill?: (signal: string) => Promise<void>;
+}
+
 export interface NetworkSummary {
   readonly id: string;
   readonly name: string;
@@ -313,6 +342,12 @@ export interface Engine {
   containerLogs(id: string, options?: LogsOptions): Promise<LogStream>;
   /** Runs a command in a running container, waits for it, returns its exit code and output. */
   exec(id: string, command: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Starts a command in a running container with its streams attached (`docker exec -it`). */
+  execAttached(id: string, command: readonly string[], options?: AttachOptions): Promise<Attached>;
+  /** Attaches to a container's stdin and output; before its start, nothing it prints is missed. `tty` must match the container's. */
+  attachContainer(id: string, options?: { readonly stdin?: boolean; readonly tty?: boolean }): Promise<Attached>;
+  /** Sends a signal to the container's main process (default SIGKILL). */
+  killContainer(id: string, signal?: string): Promise<void>;
 
   listNetworks(options?: ListOptions): Promise<NetworkSummary[]>;
   /** Returns the network's id. */
