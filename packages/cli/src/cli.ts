@@ -21,6 +21,8 @@ declare const BERTH_VERSION: string | undefined;
 const VERSION = typeof BERTH_VERSION === "string" ? BERTH_VERSION : "0.0.0-dev";
 
 const STACK_ARG = ["[stack]", "the stack file (default: -f, else ./stack.ts)"] as const;
+const SERVICES_ARG = ["[stack|service...]", "service names, and the stack file (*.ts, *.mts, *.js, *.mjs; default: -f, else ./stack.ts)"] as const;
+const NO_DEPS = ["--no-deps", "only the named services, not the services they depend on"] as const;
 
 /** Each action resolves to its exit code (void = 0). */
 type Action = (...args: never[]) => Promise<number | void>;
@@ -126,8 +128,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command("diff")
-    .description("show what apply would change on the engine, changing nothing")
-    .argument(...STACK_ARG)
+    .description("show what apply would change on the engine (for all services, or the named ones and their dependencies), changing nothing")
+    .argument(...SERVICES_ARG)
+    .option(...NO_DEPS)
     .option("--exit-code", "exit 2 when there are changes, 0 when none")
     .option("--force-recreate", "plan to recreate every container")
     .option("--volumes", "plan to remove volumes the stack no longer declares")
@@ -138,9 +141,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     program
       .command("apply")
       .alias("up")
-      .description("preview, confirm, then converge the engine to the stack (or run a plan saved by dsl diff --out, exactly)")
-      .argument("[stack|plan]", "the stack file (default: -f, else ./stack.ts), or a saved plan (*.json)"),
+      .description(
+        "preview, confirm, then converge the engine to the stack (all services, or the named ones and their dependencies), or run a plan saved by dsl diff --out, exactly",
+      )
+      .argument("[stack|plan|service...]", "service names, and the stack file (default: -f, else ./stack.ts) or a saved plan (*.json)"),
   )
+    .option(...NO_DEPS)
     .option("--force-recreate", "recreate every container even when nothing changed")
     .option("--build", "build images of built services even when they exist")
     .addOption(
@@ -155,8 +161,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     program
       .command("destroy")
       .alias("down")
-      .description("remove the project's containers and networks (volumes only with --volumes)")
-      .argument(...STACK_ARG),
+      .description("remove the project's containers and networks (volumes only with --volumes); or only the named services' containers")
+      .argument(...SERVICES_ARG),
   )
     .option("--volumes", "also remove the project's named volumes (their data is lost)")
     .addOption(targetOption())
@@ -176,15 +182,19 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(bind(buildCommand as Action, 1));
   program
     .command("ps")
-    .description("list the project's services and their containers (swarm: stack → service → tasks)")
+    .description("list the project's services (or the named ones and their dependencies) and their containers (swarm: stack → service → tasks)")
+    .argument(...SERVICES_ARG)
+    .option(...NO_DEPS)
     .addOption(targetOption())
-    .action(bind(psCommand as Action, 0));
+    .action(bind(psCommand as Action, 1));
   program
     .command("logs")
-    .description("show the output of the project's containers")
-    .argument("[service...]", "only these services")
+    .description("show the output of the project's containers (all, or the named services' and their dependencies')")
+    .argument(...SERVICES_ARG)
+    .option(...NO_DEPS)
     .option("-f, --follow", "keep following new output")
     .option("-n, --tail <lines>", "lines from the end of each container's output", "all")
+    .option("--since <when>", "only output since then: a duration before now (10m, 1h30m), a date (2024-05-01T10:00:00Z) or unix seconds")
     .option("-t, --timestamps", "show timestamps")
     .action(bind(logsCommand as Action, 1));
   program
@@ -216,11 +226,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .passThroughOptions()
     .action(bind(runCommand as Action, 2));
   for (const action of ["stop", "start", "restart"] as const) {
-    program
-      .command(action)
-      .description(`${action} the project's containers (all, or the services named)`)
-      .argument("[service...]")
-      .action(bind(((services: string[], opts: never, io2: Io) => controlCommand(action, services, opts, io2)) as Action, 1));
+    const cmd = program.command(action).argument(...SERVICES_ARG);
+    if (action === "stop") cmd.description("stop the project's containers (all, or only the services named: never what they depend on)");
+    else cmd.description(`${action} the project's containers (all, or the services named and their dependencies)`).option(...NO_DEPS);
+    cmd.action(bind(((services: string[], opts: never, io2: Io) => controlCommand(action, services, opts, io2)) as Action, 1));
   }
   return program;
 }

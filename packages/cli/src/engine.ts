@@ -53,6 +53,28 @@ export function parseDuration(text: string | undefined, flag: string): number | 
   return ms;
 }
 
+/** The positional arguments of a per-service command, sorted out by their form. */
+export interface Positionals {
+  /** A stack file: the argument that ends in .ts, .mts, .js or .mjs. */
+  readonly file?: string;
+  /** A saved plan: the argument that ends in .json. */
+  readonly plan?: string;
+  /** Every other argument: a service name. */
+  readonly services: string[];
+}
+
+/** Sorts `dsl apply web worker stack.ts` into the stack file, a saved plan and service names; two files are a usage error. */
+export function positionals(args: readonly string[] = []): Positionals {
+  const files = args.filter((a) => /\.(m?ts|m?js)$/i.test(a));
+  const plans = args.filter((a) => isPlanFile(a));
+  const services = args.filter((a) => !files.includes(a) && !plans.includes(a));
+  if (files.length + plans.length > 1)
+    throw new BerthError(`${[...files, ...plans].join(", ")}: expected one stack file or saved plan, not ${files.length + plans.length}`);
+  if (plans.length && services.length)
+    throw new BerthError(`dsl apply ${plans[0]}: a saved plan is applied whole; it takes no service names (${services.join(", ")})`);
+  return { file: files[0], plan: plans[0], services };
+}
+
 /** A positional file argument that names a saved plan (`dsl apply plan.json`), not a stack. */
 export function isPlanFile(arg: string | undefined): arg is string {
   return arg !== undefined && /\.json$/i.test(arg);

@@ -3,7 +3,8 @@
  * found by compose's labels, so they act on containers made by docker-compose as well.
  */
 import { BerthError } from "@berth/dsl";
-import type { Attached, Engine, ExecResult, LogStream, TerminalSize } from "./engine/types";
+import type { Attached, Engine, ExecResult, LogsOptions, LogStream, TerminalSize } from "./engine/types";
+import { dependentsLeft, observedDependencies } from "./select";
 import { observe } from "./compose/observe";
 import type { ObservedContainer } from "./compose/observed";
 
@@ -16,33 +17,82 @@ export class UnknownServiceError extends BerthError {
   }
 }
 
-/** The project's service containers (one-off `run` containers left out), optionally only some services. */
-export async function projectContainers(engine: Engine, project: string, services: readonly string[] = []): Promise<ObservedContainer[]> {
+/** Which services a day-2 verb acts on. */
+export interface SelectOptions {
+  /** Also the services the named ones depend on (by the containers' `depends_on` labels). Default false. */
+  readonly deps?: boolean;
+}
+
+/** The project's service containers (one-off `run` containers left out), optionally only some services (and their dependencies). */
+export async function projectContainers(
+  engine: Engine,
+  project: string,
+  services: readonly string[] = [],
+  options: SelectOptions = {},
+): Promise<ObservedContainer[]> {
   const all = (await observe(engine, project)).containers.filter((c) => !c.oneoff);
+  return selectContainers(project, all, services, options);
+}
+
+function selectContainers(project: string, all: readonly ObservedContainer[], services: readonly string[], options: SelectOptions): ObservedContainer[] {
   const known = [...new Set(all.map((c) => c.service))].sort();
   for (const s of services) if (!known.includes(s)) throw new UnknownServiceError(project, s, known);
-  return services.length ? all.filter((c) => services.includes(c.service)) : all;
+  if (!services.length) return [...all];
+  const wanted = options.deps ? new Set(observedDependencies(all, services).keys()) : new Set(services);
+  return all.filter((c) => wanted.has(c.service));
 }
 
 export type Day2Action = "stop" | "start" | "restart";
 
+export interface ControlResult {
+  readonly containers: ObservedContainer[];
+  /** For `stop` of named services: the services left running that depend on them. */
+  readonly dependentsLeft: { service: string; dependsOn: string[] }[];
+}
+
+/**
+ * `stop`, `start` or `restart` the project's containers, or the named services' (with `deps`,
+ * also what they depend on: started first, wave by wave). `stop` acts on the named ones only and
+ * reports the running services that depend on them.
+ */
 export async function controlServices(
   engine: Engine,
   project: string,
   action: Day2Action,
   services: readonly string[] = [],
   onDone?: (c: ObservedContainer) => void,
-): Promise<ObservedContainer[]> {
-  const containers = await projectContainers(engine, project, services);
-  await Promise.all(
-    containers.map(async (c) => {
-      if (action === "stop") await engine.stopContainer(c.id);
-      else if (action === "start") await engine.startContainer(c.id);
-      else await engine.restartContainer(c.id);
-      onDone?.(c);
-    }),
-  );
-  return containers;
+  options: SelectOptions = {},
+): Promise<ControlResult> {
+  const all = (await observe(engine, project)).containers.filter((c) => !c.oneoff);
+  const containers = selectContainers(project, all, services, action === "stop" ? {} : options);
+  const depth = observedDependencies(all, [...new Set(containers.map((c) => c.service))]);
+  const waves = [...new Set(containers.map((c) => depth.get(c.service) ?? 0))].sort((a, b) => (action === "stop" ? b - a : a - b));
+  for (const wave of waves) {
+    await Promise.all(
+      containers
+        .filter((c) => (depth.get(c.service) ?? 0) === wave)
+        .map(async (c) => {
+          if (action === "stop") await engine.stopContainer(c.id);
+          else if (action === "start") await engine.startContainer(c.id);
+          else await engine.restartContainer(c.id);
+          onDone?.(c);
+        }),
+    );
+  }
+  const left =
+    action === "stop" && services.length
+      ? dependentsLeft(
+          all.filter((c) => c.state === "running"),
+          services,
+        )
+      : [];
+  return { containers, dependentsLeft: left };
+}
+
+/** The running services that depend on one of `services` and are not among them (what `dsl destroy web` leaves). */
+export async function runningDependents(engine: Engine, project: string, services: readonly string[]): Promise<{ service: string; dependsOn: string[] }[]> {
+  const all = (await observe(engine, project)).containers.filter((c) => !c.oneoff && c.state === "running");
+  return dependentsLeft(all, services);
 }
 
 export interface LogSource {
@@ -50,13 +100,8 @@ export interface LogSource {
   readonly stream: LogStream;
 }
 
-export async function serviceLogs(
-  engine: Engine,
-  project: string,
-  services: readonly string[],
-  options: { follow?: boolean; tail?: number | "all"; timestamps?: boolean },
-): Promise<LogSource[]> {
-  const containers = await projectContainers(engine, project, services);
+export async function serviceLogs(engine: Engine, project: string, services: readonly string[], options: LogsOptions & SelectOptions): Promise<LogSource[]> {
+  const containers = await projectContainers(engine, project, services, { deps: options.deps });
   return Promise.all(containers.map(async (container) => ({ container, stream: await engine.containerLogs(container.id, options) })));
 }
 

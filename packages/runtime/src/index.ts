@@ -34,6 +34,7 @@ export {
   type TargetOption,
   type ApplyOptions,
   type DestroyOptions,
+  type ServicesOption,
   type ProjectStatus,
 } from "./deploy";
 export { observe, queryOf } from "./compose/observe";
@@ -54,10 +55,14 @@ export {
   execInService,
   execAttachedInService,
   serviceContainer,
+  runningDependents,
+  type ControlResult,
+  type SelectOptions,
   UnknownServiceError,
   type Day2Action,
   type ExecInServiceOptions,
 } from "./day2";
+export { withDependencies, onlyServices, observedDependencies, dependentsLeft } from "./select";
 export { runOneOff, type RunOptions, type RunResult } from "./run";
 export { Testing, type TestingOptions } from "./testing";
 export { importCompose, composeToModel, ImportError, type ImportOptions, type ImportResult, type StackModel } from "./import";
