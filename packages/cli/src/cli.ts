@@ -152,7 +152,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(
       new Option("--pull <policy>", "pull images: always, missing, never (default: each service's pull policy)").choices(["always", "missing", "never"]),
     )
-    .option("--wait-timeout <duration>", "how long to wait for a dependency to be healthy / completed", "300s")
+    .option("--wait", "return only when every service applied is ready: healthy when it has a healthcheck, else running")
+    .option("--wait-timeout <duration>", "how long to wait for a dependency (or, with --wait, every service) to be healthy / completed", "300s")
     .option("--volumes", "also remove volumes the stack no longer declares")
     .option("--typecheck", "type-check the stack first (dsl check) and stop on a type error")
     .addOption(targetOption())

@@ -15,6 +15,7 @@ import { planCompose, planComposeDestroy, type ComposePlanOptions } from "./comp
 import { projectContainers } from "./day2";
 import { resolveDesired, type DesiredState } from "./desired/resolve";
 import { onlyServices, withDependencies } from "./select";
+import { waitForServices } from "./compose/wait";
 import type { Engine } from "./engine/types";
 import { load, type LoadResult } from "./load";
 import { swarmTarget } from "./swarm/target";
@@ -100,6 +101,8 @@ export async function diff(engine: Engine, whole: Prepared, all: TargetPlanOptio
 }
 
 export interface ApplyOptions extends ConvergeOptions, TargetOption, ServicesOption {
+  /** Return only once every service (of those applied) is ready: healthy when it has a healthcheck, else running; bounded by `waitTimeoutMs`. Compose only. */
+  readonly wait?: boolean;
   /** For a saved plan that refers to sensitive values: the stack it was made from, to take them from. */
   readonly stack?: Prepared;
 }
@@ -115,7 +118,12 @@ function isPlan(x: Prepared | Plan): x is Plan {
 export async function apply(engine: Engine, source: Prepared | Plan, options: ApplyOptions = {}): Promise<ConvergeOutcome> {
   if (!isPlan(source)) {
     const { stack, options: scopedOptions } = scoped(source, options);
-    return converge(engine, getTarget(targetOf(stack, options.target)), { mode: "apply", stack }, scopedOptions);
+    const name = targetOf(stack, options.target);
+    if (options.wait && name === "swarm") throw new BerthError("waiting for the services to be ready is for the compose target");
+    const outcome = await converge(engine, getTarget(name), { mode: "apply", stack }, scopedOptions);
+    if (options.wait && (outcome.result === "applied" || outcome.result === "no-changes"))
+      await waitForServices(engine, stack.desired, { timeoutMs: options.waitTimeoutMs, onProgress: options.onProgress, signal: options.signal });
+    return outcome;
   }
   const target = getTarget(source.target);
   const saved: ApplySavedOptions = options;

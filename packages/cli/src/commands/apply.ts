@@ -32,6 +32,8 @@ export interface ApplyCommandOptions extends EngineOptions {
   readonly volumes?: boolean;
   /** `--no-deps`: only the named services, not what they depend on. */
   readonly deps?: boolean;
+  /** `--wait`: until every service applied is ready. */
+  readonly wait?: boolean;
 }
 
 /** Ctrl-C once: finish the running steps, start no new ones. Twice: leave now. */
@@ -131,6 +133,7 @@ export async function applyCommand(args: string[], opts: ApplyCommandOptions, io
       target: targetOf(prepared, opts.target),
       services,
       deps: opts.deps,
+      wait: opts.wait,
       forceRecreate: opts.forceRecreate,
       volumes: opts.volumes,
       build: opts.build,

@@ -2,7 +2,7 @@
  * Per-service commands: `dsl apply web` brings up web and what it depends on and touches nothing
  * else; `--no-deps` only the named; stop and destroy take down only the named services and say
  * which dependents they leave; positional arguments are sorted into stack file and services;
- * `logs --tail --since --timestamps`. Against the private test engine. Wall time ≈ 15 s.
+ * `logs --tail --since --timestamps`; `apply --wait`. Against the private test engine. Wall time ≈ 22 s.
  */
 import * as path from "node:path";
 import { BUSYBOX, describeEngine, dsl, snapshot, useE2E, writeStack } from "./helpers";
@@ -87,5 +87,25 @@ export default stack;
     await new Promise((r) => setTimeout(r, 1100));
     expect(dsl(["logs", "--since", new Date(Date.now() - 500).toISOString(), file, "web"]).stdout).toBe("");
     expect(dsl(["logs", "--since", "yesterday-ish", file, "web"]).stderr).toContain('--since "yesterday-ish": expected a duration like 10m');
+  });
+
+  test("apply --wait returns only once the healthcheck passes; --wait-timeout bounds it", async () => {
+    const project = fx.project("svcw");
+    const healthy = (after: string) =>
+      `{ image: ${JSON.stringify(BUSYBOX)}, init: true, command: ["sh", "-c", "sleep ${after}; touch /tmp/ok; exec sleep 3600"], healthcheck: { test: ["CMD", "test", "-f", "/tmp/ok"], interval: "300ms", startPeriod: "30s", startInterval: "200ms" } }`;
+    const file = writeStack(`import { Service, Stack } from "@berth/dsl";
+const stack = new Stack(${JSON.stringify(project)});
+new Service("web", ${healthy("2")});
+new Service("never", ${healthy("3600")});
+export default stack;
+`);
+    const started = Date.now();
+    const res = dsl(["apply", "--yes", "--wait", file, "web"]);
+    expect(res.code).toBe(0);
+    expect(Date.now() - started).toBeGreaterThan(2000);
+    expect(await fx.docker(["inspect", "-f", "{{.State.Health.Status}}", `${project}-web-1`])).toBe("healthy");
+    const timeout = dsl(["apply", "--yes", "--wait", "--wait-timeout", "2s", file]);
+    expect(timeout.code).toBe(1);
+    expect(timeout.stderr).toMatch(/never.*not ready after 2s/);
   });
 });
