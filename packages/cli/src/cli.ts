@@ -132,6 +132,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument(...SERVICES_ARG)
     .option(...NO_DEPS)
     .option("--exit-code", "exit 2 when there are changes, 0 when none")
+    .option("--scale <service=n>", "plan n containers of the service instead of the stack's replicas (repeatable)", collect)
     .option("--force-recreate", "plan to recreate every container")
     .option("--volumes", "plan to remove volumes the stack no longer declares")
     .option("--out <file>", "also save the plan there (JSON, no secret in it): dsl apply <file> applies exactly it")
@@ -152,6 +153,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(
       new Option("--pull <policy>", "pull images: always, missing, never (default: each service's pull policy)").choices(["always", "missing", "never"]),
     )
+    .option("--scale <service=n>", "run n containers of the service instead of the stack's replicas, until the next apply without it (repeatable)", collect)
     .option("--wait", "return only when every service applied is ready: healthy when it has a healthcheck, else running")
     .option("--wait-timeout <duration>", "how long to wait for a dependency (or, with --wait, every service) to be healthy / completed", "300s")
     .option("--volumes", "also remove volumes the stack no longer declares")

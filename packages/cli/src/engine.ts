@@ -53,6 +53,18 @@ export function parseDuration(text: string | undefined, flag: string): number | 
   return ms;
 }
 
+/** `--scale web=3 --scale worker=0`: replicas by service; a malformed one is a usage error. */
+export function parseScale(entries: readonly string[] | undefined): Record<string, number> | undefined {
+  if (!entries?.length) return undefined;
+  const out: Record<string, number> = {};
+  for (const e of entries) {
+    const m = /^([^=\s]+)=(\d+)$/.exec(e);
+    if (!m) throw new BerthError(`--scale "${e}": expected SERVICE=N, e.g. --scale web=3`);
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
 /** The positional arguments of a per-service command, sorted out by their form. */
 export interface Positionals {
   /** A stack file: the argument that ends in .ts, .mts, .js or .mjs. */

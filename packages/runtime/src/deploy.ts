@@ -14,7 +14,7 @@ import type { Observed } from "./compose/observed";
 import { planCompose, planComposeDestroy, type ComposePlanOptions } from "./compose/plan";
 import { projectContainers } from "./day2";
 import { resolveDesired, type DesiredState } from "./desired/resolve";
-import { onlyServices, withDependencies } from "./select";
+import { onlyServices, scaled, withDependencies } from "./select";
 import { waitForServices } from "./compose/wait";
 import type { Engine } from "./engine/types";
 import { load, type LoadResult } from "./load";
@@ -81,10 +81,13 @@ export interface ServicesOption {
   readonly services?: readonly string[];
   /** @default true */
   readonly deps?: boolean;
+  /** Replicas for some services instead of the stack's (`--scale web=3`), for this apply only. */
+  readonly scale?: Readonly<Record<string, number>>;
 }
 
 /** The stack and plan options restricted to the named services and their dependencies (compose only). */
-function scoped<T extends ServicesOption & TargetOption>(stack: Prepared, options: T): { stack: Prepared; options: T } {
+function scoped<T extends ServicesOption & TargetOption>(whole: Prepared, options: T): { stack: Prepared; options: T } {
+  const stack = options.scale ? scaled(whole, options.scale) : whole;
   if (!options.services?.length) return { stack, options: { ...options, services: undefined } };
   if (targetOf(stack, options.target) === "swarm") throw new BerthError("naming services is for the compose target: a Swarm stack is deployed whole");
   const services = withDependencies(stack.desired, options.services, { deps: options.deps });

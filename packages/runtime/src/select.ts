@@ -48,6 +48,22 @@ export function onlyServices(stack: Prepared, services: readonly string[]): Prep
   return { ...stack, desired };
 }
 
+/**
+ * `dsl apply --scale web=3`: the stack with these replica counts instead of its own, for this
+ * apply only (the next apply without it goes back to the stack's, as compose does). Replicas are
+ * not in the config hash: scaling adds or removes containers, it recreates none.
+ */
+export function scaled(stack: Prepared, scale: Readonly<Record<string, number>>): Prepared {
+  const d = stack.desired;
+  const services = { ...d.services };
+  for (const [name, replicas] of Object.entries(scale)) {
+    const svc = d.services[name];
+    if (!svc) throw new NoSuchServiceError(d, name);
+    services[name] = { ...svc, replicas };
+  }
+  return { ...stack, desired: { ...d, services } };
+}
+
 /** What a container's `depends_on` label names (`db:service_healthy:false,cache:service_started:false`). */
 function labelledDeps(c: ObservedContainer): string[] {
   return (c.labels[Labels.dependsOn] ?? "")

@@ -15,7 +15,7 @@ import {
   type Plan,
   type Prepared,
 } from "@berth/runtime";
-import { engineFor, type EngineOptions, parseDuration, positionals, prepareStack, stackFile } from "../engine";
+import { engineFor, type EngineOptions, parseDuration, parseScale, positionals, prepareStack, stackFile } from "../engine";
 import { type Io, writeJson } from "../io";
 import { confirm } from "../prompt";
 import { appliedSummary, imagePrinter, printPlan, progressPrinter } from "../render";
@@ -32,6 +32,8 @@ export interface ApplyCommandOptions extends EngineOptions {
   readonly volumes?: boolean;
   /** `--no-deps`: only the named services, not what they depend on. */
   readonly deps?: boolean;
+  /** `--scale service=n`, repeatable. */
+  readonly scale?: string[];
   /** `--wait`: until every service applied is ready. */
   readonly wait?: boolean;
 }
@@ -134,6 +136,7 @@ export async function applyCommand(args: string[], opts: ApplyCommandOptions, io
       services,
       deps: opts.deps,
       wait: opts.wait,
+      scale: parseScale(opts.scale),
       forceRecreate: opts.forceRecreate,
       volumes: opts.volumes,
       build: opts.build,

@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { diff, isEmptyPlan, planToJson, summarize, targetOf } from "@berth/runtime";
-import { engineFor, type EngineOptions, positionals, prepareStack, stackFile } from "../engine";
+import { engineFor, type EngineOptions, parseScale, positionals, prepareStack, stackFile } from "../engine";
 import { type Io, writeJson } from "../io";
 import { printPlan } from "../render";
 
@@ -14,6 +14,8 @@ export interface DiffOptions extends EngineOptions {
   readonly out?: string;
   /** `--no-deps`. */
   readonly deps?: boolean;
+  /** `--scale service=n`, repeatable. */
+  readonly scale?: string[];
 }
 
 /** Exit code with --exit-code when there are changes (as terraform's -detailed-exitcode). */
@@ -29,6 +31,7 @@ export async function diffCommand(args: string[], opts: DiffOptions, io: Io): Pr
     volumes: opts.volumes,
     services,
     deps: opts.deps,
+    scale: parseScale(opts.scale),
   });
   if (opts.json) writeJson(io, { ...plan, summary: summarize(plan) });
   else printPlan(plan, io, opts);

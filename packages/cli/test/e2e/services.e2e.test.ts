@@ -2,7 +2,7 @@
  * Per-service commands: `dsl apply web` brings up web and what it depends on and touches nothing
  * else; `--no-deps` only the named; stop and destroy take down only the named services and say
  * which dependents they leave; positional arguments are sorted into stack file and services;
- * `logs --tail --since --timestamps`; `apply --wait`. Against the private test engine. Wall time ≈ 22 s.
+ * `logs --tail --since --timestamps`; `apply --scale`, `--wait`. Against the private test engine. Wall time ≈ 30 s.
  */
 import * as path from "node:path";
 import { BUSYBOX, describeEngine, dsl, snapshot, useE2E, writeStack } from "./helpers";
@@ -42,6 +42,18 @@ export default stack;
     const worker = dsl(["apply", "--yes", "--no-deps", "worker", file]);
     expect(worker.stdout).toContain("Plan: 1 to add, 0 to change, 0 to remove.");
     expect(await services(project)).toEqual(["db:up", "web:up", "worker:up"]);
+
+    // --scale holds until the next apply without it, and recreates nothing
+    const before = (await snapshot(fx.docker, project)).containers.find((c) => c.service === "web")?.id;
+    expect(dsl(["apply", "--yes", "--scale", "web=3", file, "web"]).stdout).toMatch(
+      /\+ service {2}web .* \(2 containers\)\nPlan: 1 to add, 0 to change, 0 to remove\./,
+    );
+    const scaledUp = (await snapshot(fx.docker, project)).containers.filter((c) => c.service === "web");
+    expect(scaledUp.map((c) => c.name)).toEqual([1, 2, 3].map((n) => `${project}-web-${n}`));
+    expect(scaledUp[0].id).toBe(before);
+    expect(dsl(["apply", "--yes", file, "web"]).code).toBe(0);
+    expect((await snapshot(fx.docker, project)).containers.filter((c) => c.service === "web").map((c) => c.id)).toEqual([before]);
+    expect(dsl(["apply", "--scale", "wbe=2", file]).stderr).toContain('has no service "wbe"');
   });
 
   test("stop and destroy act on the named services only and say which dependents are left; start brings dependencies up first", async () => {
