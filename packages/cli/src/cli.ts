@@ -8,6 +8,7 @@ import { buildCommand } from "./commands/build";
 import { checkCommand, withTypecheck } from "./commands/check";
 import { controlCommand, execCommand, logsCommand, psCommand, runCommand } from "./commands/day2";
 import { diffCommand } from "./commands/diff";
+import { cpCommand, imagesCommand, lsCommand, portCommand, rmCommand, topCommand } from "./commands/verbs";
 import { importCommand } from "./commands/import";
 import { initCommand } from "./commands/init";
 import { synthCommand } from "./commands/synth";
@@ -234,7 +235,63 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     else cmd.description(`${action} the project's containers (all, or the services named and their dependencies)`).option(...NO_DEPS);
     cmd.action(bind(((services: string[], opts: never, io2: Io) => controlCommand(action, services, opts, io2)) as Action, 1));
   }
+  declareVerbs(program, bind);
   return program;
+}
+
+/** kill, pause, unpause, top, port, images, ls, rm, cp. */
+function declareVerbs(program: Command, bind: (action: Action, arity: number) => (...args: unknown[]) => Promise<void>): void {
+  program
+    .command("kill")
+    .description("send a signal to the containers' main processes (all, or only the services named)")
+    .argument(...SERVICES_ARG)
+    .option("-s, --signal <signal>", "the signal", "SIGKILL")
+    .action(bind(((services: string[], opts: never, io: Io) => controlCommand("kill", services, opts, io)) as Action, 1));
+  for (const action of ["pause", "unpause"] as const) {
+    program
+      .command(action)
+      .description(`${action} the project's containers (all, or only the services named)`)
+      .argument(...SERVICES_ARG)
+      .action(bind(((services: string[], opts: never, io: Io) => controlCommand(action, services, opts, io)) as Action, 1));
+  }
+  program
+    .command("top")
+    .description("show the processes running in the project's containers (all, or the services named)")
+    .argument(...SERVICES_ARG)
+    .action(bind(topCommand as Action, 1));
+  program
+    .command("port")
+    .description("print the host address a container port of a service is published on")
+    .argument("<service>")
+    .argument("<port>", "the container port")
+    .addOption(new Option("--protocol <protocol>", "the port's protocol").choices(["tcp", "udp", "sctp"]).default("tcp"))
+    .option("--index <n>", "which container of the service", "1")
+    .action(bind(portCommand as Action, 2));
+  program
+    .command("images")
+    .description("list the images the project's containers run (all, or the services named)")
+    .argument(...SERVICES_ARG)
+    .action(bind(imagesCommand as Action, 1));
+  program
+    .command("ls")
+    .description("list every compose project on the engine (made by Berth or by docker compose)")
+    .action(bind(lsCommand as Action, 0));
+  program
+    .command("rm")
+    .description("remove the project's stopped containers (all, or the services named)")
+    .argument(...SERVICES_ARG)
+    .option("-f, --force", "do not ask for confirmation")
+    .option("-y, --yes", "do not ask for confirmation")
+    .option("-s, --stop", "stop running containers first, and remove them too")
+    .option("-v, --volumes", "also remove their anonymous volumes")
+    .action(bind(rmCommand as Action, 1));
+  program
+    .command("cp")
+    .description("copy files between a service's container and the host: dsl cp web:/etc/app.conf . | dsl cp ./conf web:/etc/app")
+    .argument("<from>", "SERVICE:PATH or a host path")
+    .argument("<to>", "SERVICE:PATH or a host path")
+    .option("--index <n>", "which container of the service", "1")
+    .action(bind(cpCommand as Action, 2));
 }
 
 /** Runs the CLI with `argv` (as `process.argv`); resolves to the exit code. Never calls process.exit. */

@@ -42,18 +42,46 @@ function selectContainers(project: string, all: readonly ObservedContainer[], se
   return all.filter((c) => wanted.has(c.service));
 }
 
-export type Day2Action = "stop" | "start" | "restart";
+export type Day2Action = "stop" | "start" | "restart" | "kill" | "pause" | "unpause";
+
+/** Only start and restart bring up what the named services depend on; the others act on the named ones only. */
+const UP_ACTIONS: ReadonlySet<Day2Action> = new Set(["start", "restart"]);
+
+/** The containers each action applies to: a kill or a pause needs a running one, an unpause a paused one. */
+function applies(action: Day2Action, c: ObservedContainer): boolean {
+  if (action === "kill" || action === "pause") return c.state === "running";
+  if (action === "unpause") return c.state === "paused";
+  return true;
+}
+
+function act(engine: Engine, action: Day2Action, id: string, signal?: string): Promise<void> {
+  switch (action) {
+    case "stop":
+      return engine.stopContainer(id);
+    case "start":
+      return engine.startContainer(id);
+    case "restart":
+      return engine.restartContainer(id);
+    case "kill":
+      return engine.killContainer(id, signal);
+    case "pause":
+      return engine.pauseContainer(id);
+    case "unpause":
+      return engine.unpauseContainer(id);
+  }
+}
 
 export interface ControlResult {
   readonly containers: ObservedContainer[];
-  /** For `stop` of named services: the services left running that depend on them. */
+  /** For a stop, kill or pause of named services: the services left running that depend on them. */
   readonly dependentsLeft: { service: string; dependsOn: string[] }[];
 }
 
 /**
- * `stop`, `start` or `restart` the project's containers, or the named services' (with `deps`,
- * also what they depend on: started first, wave by wave). `stop` acts on the named ones only and
- * reports the running services that depend on them.
+ * `stop`, `start`, `restart`, `kill` (with `signal`, default SIGKILL), `pause` or `unpause` the
+ * project's containers, or the named services'. Start and restart with `deps` also act on what
+ * the named services depend on, dependencies first, wave by wave; the others act on the named
+ * ones only, and a stop, kill or pause reports the running services that depend on them.
  */
 export async function controlServices(
   engine: Engine,
@@ -61,26 +89,26 @@ export async function controlServices(
   action: Day2Action,
   services: readonly string[] = [],
   onDone?: (c: ObservedContainer) => void,
-  options: SelectOptions = {},
+  options: SelectOptions & { readonly signal?: string } = {},
 ): Promise<ControlResult> {
   const all = (await observe(engine, project)).containers.filter((c) => !c.oneoff);
-  const containers = selectContainers(project, all, services, action === "stop" ? {} : options);
+  const containers = selectContainers(project, all, services, UP_ACTIONS.has(action) ? options : {}).filter((c) => applies(action, c));
   const depth = observedDependencies(all, [...new Set(containers.map((c) => c.service))]);
-  const waves = [...new Set(containers.map((c) => depth.get(c.service) ?? 0))].sort((a, b) => (action === "stop" ? b - a : a - b));
+  const waves = [...new Set(containers.map((c) => depth.get(c.service) ?? 0))].sort((a, b) => (UP_ACTIONS.has(action) ? a - b : b - a));
   for (const wave of waves) {
     await Promise.all(
       containers
         .filter((c) => (depth.get(c.service) ?? 0) === wave)
         .map(async (c) => {
-          if (action === "stop") await engine.stopContainer(c.id);
-          else if (action === "start") await engine.startContainer(c.id);
-          else await engine.restartContainer(c.id);
+          await act(engine, action, c.id, options.signal);
           onDone?.(c);
         }),
     );
   }
+  // What a stop, kill or pause of named services leaves running on top of them.
+  const down = !UP_ACTIONS.has(action) && action !== "unpause";
   const left =
-    action === "stop" && services.length
+    down && services.length
       ? dependentsLeft(
           all.filter((c) => c.state === "running"),
           services,
@@ -114,15 +142,21 @@ export interface ExecInServiceOptions {
   readonly env?: readonly string[];
 }
 
-/** The running container `index` (default 1) of a service; a clear error when there is none or it is not running. */
-export async function serviceContainer(engine: Engine, project: string, service: string, index = 1): Promise<ObservedContainer> {
+/** The running container `index` (default 1) of a service; a clear error when there is none or it is not running (with `running: false`, in any state). */
+export async function serviceContainer(
+  engine: Engine,
+  project: string,
+  service: string,
+  index = 1,
+  options: { readonly running?: boolean } = {},
+): Promise<ObservedContainer> {
   const containers = await projectContainers(engine, project, [service]);
   const target = containers.find((c) => c.number === index);
   if (!target) {
     const numbers = containers.map((c) => c.number).sort((a, b) => a - b);
     throw new BerthError(`service "${service}" of project "${project}" has no container #${index} (containers: ${numbers.map((n) => `#${n}`).join(", ")})`);
   }
-  if (target.state !== "running") {
+  if (target.state !== "running" && options.running !== false) {
     throw new BerthError(`service "${service}": container ${target.name} is ${target.state}; start it first (dsl start ${service})`);
   }
   return target;

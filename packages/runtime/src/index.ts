@@ -18,7 +18,17 @@ export { Redactor, stackSecrets, maskGraph, MIN_REDACTED_LENGTH, type StackSecre
 export type * from "./compose/observed";
 export { resolveDesired, type DesiredState, type DesiredService, type ResolveOptions } from "./desired/resolve";
 export { diffSpecs, SENSITIVE, type FieldChange } from "./desired/spec";
-export { createEngine, EngineError, type Engine, type CreateEngineOptions, type Attached, type TerminalSize, type AttachOptions } from "./engine";
+export {
+  createEngine,
+  EngineError,
+  type Engine,
+  type CreateEngineOptions,
+  type Attached,
+  type TerminalSize,
+  type AttachOptions,
+  type PublishedPort,
+  type ProcessList,
+} from "./engine";
 export {
   prepare,
   diff,
@@ -63,6 +73,17 @@ export {
   type ExecInServiceOptions,
 } from "./day2";
 export { withDependencies, onlyServices, observedDependencies, dependentsLeft } from "./select";
+export {
+  serviceProcesses,
+  publishedPort,
+  projectImages,
+  listProjects,
+  removeStopped,
+  type ContainerImage,
+  type ProjectSummary,
+  type RemoveOptions,
+} from "./verbs";
+export { copyFiles, parseCopyEnd, type CopyEnd } from "./copy";
 export { runOneOff, type RunOptions, type RunResult } from "./run";
 export { Testing, type TestingOptions } from "./testing";
 export { importCompose, composeToModel, ImportError, type ImportOptions, type ImportResult, type StackModel } from "./import";

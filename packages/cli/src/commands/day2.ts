@@ -147,7 +147,7 @@ export interface ExecCommandOptions extends EngineOptions, TerminalFlags {
 }
 
 /** `--index N`: a positive container number. */
-function indexOf(text: string | undefined): number | undefined {
+export function indexOf(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--index "${text}": expected a container number (1, 2, …)`);
@@ -214,10 +214,10 @@ export async function runCommand(service: string, args: string[], opts: RunComma
  * depend on (unless `--no-deps`), dependencies first; stop acts on the named ones only and says
  * which of their dependents it leaves running.
  */
-export async function controlCommand(action: Day2Action, args: string[], opts: SelectFlags, io: Io): Promise<number> {
+export async function controlCommand(action: Day2Action, args: string[], opts: SelectFlags & { readonly signal?: string }, io: Io): Promise<number> {
   const { file, services } = positionals(args);
   const project = await projectOf(opts, io, file);
-  const verb = { stop: "stopped", start: "started", restart: "restarted" }[action];
+  const verb = { stop: "stopped", start: "started", restart: "restarted", kill: "killed", pause: "paused", unpause: "unpaused" }[action];
   const done = await controlServices(
     engineFor(opts, io),
     project,
@@ -226,7 +226,7 @@ export async function controlCommand(action: Day2Action, args: string[], opts: S
     (c) => {
       if (!opts.json) io.stdout.write(`  ✓ ${c.name} ${verb}\n`);
     },
-    { deps: opts.deps !== false },
+    { deps: opts.deps !== false, signal: opts.signal },
   );
   if (opts.json) writeJson(io, { project, action, containers: done.containers.map((c) => c.name), dependentsLeft: done.dependentsLeft });
   else if (!done.containers.length) io.stdout.write(`Project "${project}" has no containers to ${action}.\n`);

@@ -1,14 +1,15 @@
 /**
  * Interactive streams of the Docker engine adapter: an exec or a container attached to, with the
- * process's stdin to write, its output streamed as it comes, and its TTY resized. These are the
- * hijacked connections `docker exec -it` and `docker run -it` use; they go through dockerode.
+ * process's stdin to write, its output streamed as it comes, and its TTY resized (the hijacked
+ * connections `docker exec -it` and `docker run -it` use; they go through dockerode); and the
+ * other calls of compose's scripting verbs: signals, processes, archives out of a container.
  */
 import type Dockerode from "dockerode";
 import type { Duplex } from "node:stream";
 import type { Client } from "./client";
 import { EngineError } from "./errors";
 import { demux } from "./streams";
-import type { AttachOptions, Attached, LogStream, TerminalSize } from "./types";
+import type { AttachOptions, Attached, LogStream, ProcessList, TerminalSize } from "./types";
 
 const at = (id: string) => `/containers/${encodeURIComponent(id)}`;
 
@@ -83,6 +84,21 @@ export async function attachContainer(client: Client, id: string, options: { rea
     return r.StatusCode;
   };
   return attached(socket, tty, resize, wait, (signal) => killContainer(client, id, signal));
+}
+
+/** The container's processes (`docker top`). */
+export async function topContainer(client: Client, id: string, psArgs?: string): Promise<ProcessList> {
+  const r = await client.send<{ Titles?: string[]; Processes?: string[][] }>("list processes of container", id, {
+    method: "GET",
+    path: `${at(id)}/top`,
+    query: { ps_args: psArgs },
+  });
+  return { titles: r.Titles ?? [], processes: r.Processes ?? [] };
+}
+
+/** A tar stream of `path` in the container, or undefined when the path does not exist there. */
+export async function getArchive(client: Client, id: string, path: string): Promise<NodeJS.ReadableStream | undefined> {
+  return client.call("copy files from container", `${id}:${path}`, (d) => d.getContainer(id).getArchive({ path }), [404]);
 }
 
 /** Resizes the TTY of a container that has one. */

@@ -203,6 +203,14 @@ export interface Attached {
   readonly kill?: (signal: string) => Promise<void>;
 }
 
+/** `GET /containers/{id}/top`. */
+export interface ProcessList {
+  /** Column titles: `UID`, `PID`, `CMD`, … */
+  readonly titles: readonly string[];
+  /** One row per process, one cell per title. */
+  readonly processes: readonly (readonly string[])[];
+}
+
 export interface NetworkSummary {
   readonly id: string;
   readonly name: string;
@@ -348,6 +356,10 @@ export interface Engine {
   attachContainer(id: string, options?: { readonly stdin?: boolean; readonly tty?: boolean }): Promise<Attached>;
   /** Sends a signal to the container's main process (default SIGKILL). */
   killContainer(id: string, signal?: string): Promise<void>;
+  /** The processes running in a container (`docker top`); `psArgs` as `ps` takes them (default `-ef`). */
+  topContainer(id: string, psArgs?: string): Promise<ProcessList>;
+  /** A tar archive of `path` in the container (its root entry named after the path's last part); undefined when there is no such path. */
+  getArchive(id: string, path: string): Promise<NodeJS.ReadableStream | undefined>;
 
   listNetworks(options?: ListOptions): Promise<NetworkSummary[]>;
   /** Returns the network's id. */
