@@ -42,7 +42,11 @@ function declareGlobals(program: Command, io: Io): Command {
     .version(VERSION, "-v, --version")
     .option("-f, --file <stack>", "the stack file", undefined)
     .option("-p, --project <name>", "project name (default: the stack's name)")
-    .option("-H, --host <url>", "Docker Engine to talk to (default: $DOCKER_HOST, else the local socket)")
+    .option("-H, --host <url>", "Docker Engine to talk to (default: the Docker context, else $DOCKER_HOST, else the local socket)")
+    .option(
+      "--context <name>",
+      "Docker context to use, as docker --context (default: $DOCKER_CONTEXT, else docker's current context, unless $DOCKER_HOST is set)",
+    )
     .option("--profile <name>", "enable services of this profile (repeatable)", collect)
     .option("--json", "machine-readable output and errors on stdout")
     .option("--no-color", "no colors, even on a terminal")

@@ -6,6 +6,8 @@ import type { GlobalOptions, Io } from "./io";
 
 export interface EngineOptions extends GlobalOptions {
   readonly host?: string;
+  /** `--context`: a Docker context. */
+  readonly context?: string;
   readonly file?: string;
   readonly project?: string;
   readonly profile?: string[];
@@ -14,7 +16,7 @@ export interface EngineOptions extends GlobalOptions {
 }
 
 export function engineFor(opts: EngineOptions, io: Io): Engine {
-  return createEngine({ host: opts.host, env: io.env });
+  return createEngine({ host: opts.host, context: opts.context, env: io.env });
 }
 
 /** The stack file: the positional argument, else `-f`, else ./stack.ts. */

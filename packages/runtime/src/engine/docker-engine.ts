@@ -4,7 +4,7 @@
  */
 import * as attach from "./attach";
 import { Client } from "./client";
-import { resolveConnection, type ConnectionEnv } from "./connection";
+import { engineConnection, type ContextEnv } from "./context";
 import * as containers from "./containers";
 import * as images from "./images";
 import * as nv from "./networks-volumes";
@@ -12,14 +12,16 @@ import * as swarm from "./swarm";
 import type { Engine } from "./types";
 
 export interface CreateEngineOptions {
-  /** `unix:///path`, `tcp://host:port`, `ssh://user@host`. Default: `$DOCKER_HOST`, else the local socket. */
+  /** `unix:///path`, `tcp://host:port`, `ssh://user@host`. Default: the Docker context, else `$DOCKER_HOST`, else the local socket. */
   readonly host?: string;
-  /** Where `DOCKER_HOST`, `DOCKER_TLS_VERIFY` and `DOCKER_CERT_PATH` are read. Default `process.env`. */
-  readonly env?: ConnectionEnv;
+  /** A Docker context (`docker context ls`), as `docker --context`. Default: `$DOCKER_CONTEXT`, else the configured one (unless DOCKER_HOST is set). */
+  readonly context?: string;
+  /** Where `DOCKER_HOST`, `DOCKER_TLS_VERIFY`, `DOCKER_CERT_PATH`, `DOCKER_CONTEXT` and `DOCKER_CONFIG` are read. Default `process.env`. */
+  readonly env?: ContextEnv;
 }
 
 export function createEngine(options: CreateEngineOptions = {}): Engine {
-  const c = new Client(resolveConnection(options.host, options.env ?? process.env));
+  const c = new Client(engineConnection(options, options.env ?? process.env));
   return {
     endpoint: c.endpoint,
     version: async () => {
