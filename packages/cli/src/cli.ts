@@ -8,7 +8,7 @@ import { buildCommand } from "./commands/build";
 import { checkCommand, withTypecheck } from "./commands/check";
 import { controlCommand, execCommand, logsCommand, psCommand, runCommand } from "./commands/day2";
 import { diffCommand } from "./commands/diff";
-import { cpCommand, imagesCommand, lsCommand, portCommand, rmCommand, topCommand } from "./commands/verbs";
+import { cpCommand, eventsCommand, imagesCommand, lsCommand, portCommand, rmCommand, topCommand } from "./commands/verbs";
 import { importCommand } from "./commands/import";
 import { initCommand } from "./commands/init";
 import { synthCommand } from "./commands/synth";
@@ -289,6 +289,13 @@ function declareVerbs(program: Command, bind: (action: Action, arity: number) =>
     .option("-s, --stop", "stop running containers first, and remove them too")
     .option("-v, --volumes", "also remove their anonymous volumes")
     .action(bind(rmCommand as Action, 1));
+  program
+    .command("events")
+    .description("print the engine's events for the project's containers as they happen (--json: one object a line); until Ctrl-C or --until")
+    .argument(...SERVICES_ARG)
+    .option("--since <when>", "also past events since then: a duration before now (10m), a date or unix seconds")
+    .option("--until <when>", "stop then: a date or unix seconds (or a duration before now)")
+    .action(bind(eventsCommand as Action, 1));
   program
     .command("cp")
     .description("copy files between a service's container and the host: dsl cp web:/etc/app.conf . | dsl cp ./conf web:/etc/app")

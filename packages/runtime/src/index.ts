@@ -75,6 +75,8 @@ export {
 export { withDependencies, onlyServices, observedDependencies, dependentsLeft } from "./select";
 export {
   serviceProcesses,
+  projectEvents,
+  type ProjectEvent,
   publishedPort,
   projectImages,
   listProjects,

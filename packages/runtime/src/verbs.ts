@@ -7,7 +7,7 @@ import { BerthError } from "@berth/dsl";
 import { observe } from "./compose/observe";
 import type { ObservedContainer } from "./compose/observed";
 import { projectContainers, serviceContainer } from "./day2";
-import type { Engine, ProcessList, PublishedPort } from "./engine/types";
+import type { Engine, EngineEvent, ProcessList, PublishedPort } from "./engine/types";
 import { compareStrings } from "./internal/sort";
 import { Labels } from "./labels";
 
@@ -91,6 +91,55 @@ export async function listProjects(engine: Engine): Promise<ProjectSummary[]> {
       configFiles: [...p.files].sort(compareStrings),
       berth: p.berth,
     }));
+}
+
+export interface ProjectEvent {
+  /** RFC 3339, nanoseconds. */
+  readonly time: string;
+  readonly type: string;
+  readonly action: string;
+  readonly id: string;
+  /** The object's name (`blog-web-1`), when the engine says. */
+  readonly name?: string;
+  /** The compose service it belongs to, for a container. */
+  readonly service?: string;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+function toProjectEvent(e: EngineEvent): ProjectEvent {
+  const ms = Math.floor(e.timeNano / 1e6);
+  const time = `${new Date(ms).toISOString().slice(0, 19)}.${String(e.timeNano % 1e9).padStart(9, "0")}Z`;
+  const service = e.attributes[Labels.service];
+  return {
+    time,
+    type: e.type,
+    action: e.action,
+    id: e.id,
+    ...(e.attributes.name ? { name: e.attributes.name } : {}),
+    ...(service ? { service } : {}),
+    attributes: e.attributes,
+  };
+}
+
+/**
+ * `dsl events`: the engine's events for the project's objects (or the named services'
+ * containers) as they happen, until `until` (unix seconds) or until the caller stops iterating.
+ */
+export async function* projectEvents(
+  engine: Engine,
+  project: string,
+  services: readonly string[] = [],
+  options: { readonly since?: number; readonly until?: number } = {},
+): AsyncGenerator<ProjectEvent> {
+  const stream = await engine.events({ labels: { [Labels.project]: project }, ...options });
+  try {
+    for await (const e of stream) {
+      const ev = toProjectEvent(e);
+      if (!services.length || (ev.service !== undefined && services.includes(ev.service))) yield ev;
+    }
+  } finally {
+    stream.destroy();
+  }
 }
 
 export interface RemoveOptions {

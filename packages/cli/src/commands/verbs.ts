@@ -3,6 +3,7 @@ import {
   copyFiles,
   listProjects,
   parseCopyEnd,
+  projectEvents,
   projectImages,
   publishedPort,
   removeStopped,
@@ -15,7 +16,7 @@ import { UsageError } from "../errors";
 import { type Io, writeJson } from "../io";
 import { confirm } from "../prompt";
 import { table } from "../render";
-import { indexOf, projectOf } from "./day2";
+import { indexOf, projectOf, sinceOf } from "./day2";
 
 /** `dsl top [service…]`: each running container's processes, under its name. */
 export async function topCommand(args: string[], opts: EngineOptions, io: Io): Promise<number> {
@@ -116,6 +117,18 @@ export async function rmCommand(args: string[], opts: RmOptions, io: Io): Promis
   if (opts.json) writeJson(io, { project, removed: removed.map((c) => c.name) });
   else if (!removed.length) io.stdout.write(`No stopped containers to remove.\n`);
   else for (const c of removed) io.stdout.write(`  ✓ ${c.name} removed\n`);
+  return 0;
+}
+
+/** `dsl events [service…]`: the project's engine events as they happen, one a line (`--json`: one JSON object a line); until Ctrl-C or `--until`. */
+export async function eventsCommand(args: string[], opts: EngineOptions & { readonly since?: string; readonly until?: string }, io: Io): Promise<number> {
+  const { file, services } = positionals(args);
+  const project = await projectOf(opts, io, file);
+  const until = opts.until === undefined ? undefined : sinceOf(opts.until);
+  for await (const e of projectEvents(engineFor(opts, io), project, services, { since: sinceOf(opts.since), until })) {
+    if (opts.json) io.stdout.write(`${JSON.stringify(e)}\n`);
+    else io.stdout.write(`${e.time} ${e.type} ${e.action} ${e.name ?? e.id.slice(0, 12)}${e.service ? ` (service ${e.service})` : ""}\n`);
+  }
   return 0;
 }
 

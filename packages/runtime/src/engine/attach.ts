@@ -5,11 +5,12 @@
  * other calls of compose's scripting verbs: signals, processes, archives out of a container.
  */
 import type Dockerode from "dockerode";
-import type { Duplex } from "node:stream";
+import { Transform, type Duplex, type Readable } from "node:stream";
 import type { Client } from "./client";
 import { EngineError } from "./errors";
 import { demux } from "./streams";
-import type { AttachOptions, Attached, LogStream, ProcessList, TerminalSize } from "./types";
+import { labelFilter } from "./convert";
+import type { AttachOptions, Attached, EngineEvent, EventsOptions, LogStream, ProcessList, TerminalSize } from "./types";
 
 const at = (id: string) => `/containers/${encodeURIComponent(id)}`;
 
@@ -84,6 +85,42 @@ export async function attachContainer(client: Client, id: string, options: { rea
     return r.StatusCode;
   };
   return attached(socket, tty, resize, wait, (signal) => killContainer(client, id, signal));
+}
+
+interface RawEvent {
+  readonly Type?: string;
+  readonly Action?: string;
+  readonly Actor?: { readonly ID?: string; readonly Attributes?: Record<string, string> };
+  readonly timeNano?: number;
+}
+
+/** The engine's event stream (newline-delimited JSON), as {@link EngineEvent} objects. */
+export async function events(client: Client, options: EventsOptions = {}): Promise<Readable & AsyncIterable<EngineEvent>> {
+  const labels = labelFilter(options.labels);
+  const opts = {
+    ...(labels.length ? { filters: { label: labels } } : {}),
+    ...(options.since !== undefined ? { since: options.since } : {}),
+    ...(options.until !== undefined ? { until: options.until } : {}),
+  };
+  const raw = (await client.must("read events of", client.endpoint, (d) => d.getEvents(opts))) as Readable;
+  let pending = "";
+  const out = new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer, _enc, done) {
+      pending += chunk.toString("utf8");
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) if (line.trim()) this.push(toEvent(JSON.parse(line) as RawEvent));
+      done();
+    },
+  });
+  raw.on("error", (err) => out.destroy(err));
+  out.on("close", () => raw.destroy());
+  return raw.pipe(out) as Readable & AsyncIterable<EngineEvent>;
+}
+
+function toEvent(e: RawEvent): EngineEvent {
+  return { type: e.Type ?? "", action: e.Action ?? "", id: e.Actor?.ID ?? "", attributes: { ...(e.Actor?.Attributes ?? {}) }, timeNano: e.timeNano ?? 0 };
 }
 
 /** The container's processes (`docker top`). */

@@ -49,6 +49,7 @@ export function createEngine(options: CreateEngineOptions = {}): Engine {
     attachContainer: (id, o) => attach.attachContainer(c, id, o),
     killContainer: (id, signal) => attach.killContainer(c, id, signal),
     topContainer: (id, ps) => attach.topContainer(c, id, ps),
+    events: (o) => attach.events(c, o),
     getArchive: (id, p) => attach.getArchive(c, id, p),
     listNetworks: (o) => nv.listNetworks(c, o),
     createNetwork: (o) => nv.createNetwork(c, o),

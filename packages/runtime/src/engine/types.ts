@@ -203,6 +203,29 @@ export interface Attached {
   readonly kill?: (signal: string) => Promise<void>;
 }
 
+/** One event of `GET /events` (`docker events`), reduced. */
+export interface EngineEvent {
+  /** `container`, `network`, `volume`, `image`, … */
+  readonly type: string;
+  /** `create`, `start`, `die`, `kill`, `pause`, `exec_start: sh`, … */
+  readonly action: string;
+  /** The object's id (a volume's name). */
+  readonly id: string;
+  /** The object's attributes: its labels, `name`, `image`, `exitCode`, `signal`, … */
+  readonly attributes: Readonly<Record<string, string>>;
+  /** Nanoseconds since the epoch. */
+  readonly timeNano: number;
+}
+
+export interface EventsOptions {
+  /** Every label must match. */
+  readonly labels?: LabelFilter;
+  /** Unix seconds: events since then (past events are replayed). */
+  readonly since?: number;
+  /** Unix seconds: the stream ends then. Default: never. */
+  readonly until?: number;
+}
+
 /** `GET /containers/{id}/top`. */
 export interface ProcessList {
   /** Column titles: `UID`, `PID`, `CMD`, … */
@@ -356,6 +379,8 @@ export interface Engine {
   attachContainer(id: string, options?: { readonly stdin?: boolean; readonly tty?: boolean }): Promise<Attached>;
   /** Sends a signal to the container's main process (default SIGKILL). */
   killContainer(id: string, signal?: string): Promise<void>;
+  /** The engine's events as they happen (an object-mode stream of {@link EngineEvent}s); destroy it to stop. */
+  events(options?: EventsOptions): Promise<Readable & AsyncIterable<EngineEvent>>;
   /** The processes running in a container (`docker top`); `psArgs` as `ps` takes them (default `-ef`). */
   topContainer(id: string, psArgs?: string): Promise<ProcessList>;
   /** A tar archive of `path` in the container (its root entry named after the path's last part); undefined when there is no such path. */
