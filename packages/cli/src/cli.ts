@@ -11,6 +11,7 @@ import { diffCommand } from "./commands/diff";
 import { cpCommand, eventsCommand, imagesCommand, lsCommand, portCommand, rmCommand, topCommand } from "./commands/verbs";
 import { importCommand } from "./commands/import";
 import { initCommand } from "./commands/init";
+import { pullCommand } from "./commands/pull";
 import { synthCommand } from "./commands/synth";
 import { unlockCommand } from "./commands/unlock";
 import { graphCommand, validateCommand } from "./commands/validate";
@@ -289,6 +290,11 @@ function declareVerbs(program: Command, bind: (action: Action, arity: number) =>
     .option("-s, --stop", "stop running containers first, and remove them too")
     .option("-v, --volumes", "also remove their anonymous volumes")
     .action(bind(rmCommand as Action, 1));
+  program
+    .command("pull")
+    .description("pull the images of the services (all, or the named ones) from their registries; services with a build are left to dsl build")
+    .argument(...SERVICES_ARG)
+    .action(bind(pullCommand as Action, 1));
   program
     .command("events")
     .description("print the engine's events for the project's containers as they happen (--json: one object a line); until Ctrl-C or --until")

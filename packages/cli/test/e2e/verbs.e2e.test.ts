@@ -1,6 +1,6 @@
 /**
  * compose's scripting verbs on a project Berth applied: kill [-s], pause/unpause, top, port,
- * images, ls, events, rm and cp, with `--json` where they have it, and the exit codes of the other
+ * images, ls, events, pull, rm and cp, with `--json` where they have it, and the exit codes of the other
  * commands (1 for a bad argument or an unknown service). Against the private test engine.
  * Wall time ≈ 26 s (40 s on a loaded 2-core machine; most of it is dsl starts).
  */
@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { BUSYBOX, describeEngine, dsl, dslAsync, snapshot, useE2E, writeStack } from "./helpers";
 
-describeEngine("kill, pause, unpause, top, port, images, ls, events, rm, cp", () => {
+describeEngine("kill, pause, unpause, top, port, images, ls, events, pull, rm, cp", () => {
   const fx = useE2E();
   const project = fx.project("verbs");
   const file = writeStack(`import { Service, Stack } from "@berth/dsl";
@@ -122,5 +122,25 @@ export default stack;
     expect(cli(["rm", "-f"]).stdout).toBe("No stopped containers to remove.\n");
     expect(JSON.parse(cli(["--json", "rm", "-f", "-s", "web"]).stdout)).toEqual({ project, removed: [`${project}-web-1`] });
     expect((await snapshot(fx.docker, project)).containers).toEqual([]);
+  });
+
+  test("pull pulls each service's image from its registry, leaves built services to dsl build, and a registry's refusal is a clear error", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-pull-"));
+    fs.writeFileSync(path.join(dir, "Dockerfile"), `FROM ${BUSYBOX}\n`);
+    const pullStack = writeStack(
+      `import { Service, Stack } from "@berth/dsl";
+const stack = new Stack(${JSON.stringify(fx.project("pull"))});
+new Service("tool", { image: "berth-test/not-in-any-registry:1" });
+new Service("app", { build: { context: ${JSON.stringify(dir)} } });
+export default stack;
+`,
+      dir,
+    );
+    const built = dsl(["--json", "pull", pullStack, "app"]);
+    expect(built.code).toBe(0);
+    expect(JSON.parse(built.stdout)).toMatchObject({ pulled: [], buildable: ["app"] });
+    const refused = dsl(["pull", pullStack]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/stack\.ts:3:1: service "tool": pulling berth-test\/not-in-any-registry:1 failed: /);
   });
 });
