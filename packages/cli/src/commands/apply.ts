@@ -18,7 +18,7 @@ import {
 import { engineFor, type EngineOptions, parseDuration, parseScale, positionals, prepareStack, stackFile } from "../engine";
 import { type Io, writeJson } from "../io";
 import { confirm } from "../prompt";
-import { appliedSummary, imagePrinter, printPlan, progressPrinter } from "../render";
+import { appliedSummary, imagePrinter, leftRunning, printPlan, progressPrinter } from "../render";
 
 export interface ApplyCommandOptions extends EngineOptions {
   readonly yes?: boolean;
@@ -94,9 +94,8 @@ function common(io: Io, opts: ApplyCommandOptions, signal: AbortSignal, title: s
 }
 
 /** After a per-service destroy or stop: the running services that depend on what was taken down. */
-export async function reportDependents(opts: EngineOptions, io: Io, project: string, services: readonly string[]): Promise<void> {
-  for (const d of await runningDependents(engineFor(opts, io), project, services))
-    io.stdout.write(`Left running: ${d.service} (depends on ${d.dependsOn.join(", ")}).\n`);
+async function reportDependents(opts: EngineOptions, io: Io, project: string, services: readonly string[]): Promise<void> {
+  io.stdout.write(leftRunning(await runningDependents(engineFor(opts, io), project, services)));
 }
 
 /** The stack a saved plan takes its sensitive values from: `-f`, else the file the plan was made from, else ./stack.ts. */

@@ -19,7 +19,7 @@ import { UsageError } from "../errors";
 import { attachMode, relay, terminalSize, type TerminalFlags } from "../terminal";
 import { engineFor, type EngineOptions, positionals, prepareStack, stackFile } from "../engine";
 import { type Io, paint, useColor, writeJson } from "../io";
-import { imagePrinter, table } from "../render";
+import { imagePrinter, leftRunning, table } from "../render";
 import { printSwarmStatus } from "./swarm";
 
 /** The command words after `--` (commander keeps the `--` with passThroughOptions). */
@@ -230,6 +230,6 @@ export async function controlCommand(action: Day2Action, args: string[], opts: S
   );
   if (opts.json) writeJson(io, { project, action, containers: done.containers.map((c) => c.name), dependentsLeft: done.dependentsLeft });
   else if (!done.containers.length) io.stdout.write(`Project "${project}" has no containers to ${action}.\n`);
-  if (!opts.json) for (const d of done.dependentsLeft) io.stdout.write(`Left running: ${d.service} (depends on ${d.dependsOn.join(", ")}).\n`);
+  if (!opts.json) io.stdout.write(leftRunning(done.dependentsLeft));
   return 0;
 }
