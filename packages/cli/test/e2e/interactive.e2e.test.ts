@@ -2,7 +2,7 @@
  * `dsl exec` and `dsl run` as a person at a terminal uses them: typed into a shell in the
  * container through a real pseudo-terminal (tmux), Ctrl-C, window resizes, exit codes; and as a
  * script uses them (piped stdin, streamed output, -u/-w/-e, --index). Against the private test
- * engine. Wall time ≈ 10 s.
+ * engine. Wall time ≈ 10 s (20 s on a loaded machine).
  */
 import * as path from "node:path";
 import { BUSYBOX, describeEngine, dsl, useE2E, writeStack } from "./helpers";
