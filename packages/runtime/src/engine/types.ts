@@ -11,6 +11,7 @@
 import type { Readable } from "node:stream";
 import type Dockerode from "dockerode";
 import type { ContainerState } from "../compose/observed";
+import type { AttachOptions, Attached, EngineEvent, EventsOptions, ProcessList } from "./stream-types";
 import type {
   SwarmConfigSpecBody,
   SwarmFileObject,
@@ -24,6 +25,7 @@ import type {
 } from "./swarm-types";
 
 export type * from "./swarm-types";
+export type * from "./stream-types";
 
 /** Body of `POST /containers/create` (plus `name`), as the engine API spells it. */
 export type ContainerCreateOptions = Dockerode.ContainerCreateOptions;
@@ -172,66 +174,6 @@ export interface ExecResult {
   /** Captured output (the first MiB of each stream). */
   readonly stdout: string;
   readonly stderr: string;
-}
-
-/** A terminal's size in character cells. */
-export interface TerminalSize {
-  readonly rows: number;
-  readonly cols: number;
-}
-
-export interface AttachOptions extends ExecOptions {
-  /** Attach the process's stdin (`docker exec -i`). Default false. */
-  readonly stdin?: boolean;
-  /** The TTY's initial size (with `tty`). */
-  readonly size?: TerminalSize;
-}
-
-/** A process attached to: its stdin to write, its output as it comes, its TTY to resize, its exit to await. */
-export interface Attached {
-  /** The process's stdin (with `stdin`); `end()` closes it. */
-  readonly input: NodeJS.WritableStream;
-  /** Its output, demultiplexed (with a TTY all of it is `stdout`). */
-  readonly output: LogStream;
-  /** Resizes its TTY; a no-op without one, and never fails (the process may have exited). */
-  resize(size: TerminalSize): Promise<void>;
-  /** Resolves with the exit code once the process has ended. */
-  wait(): Promise<number>;
-  /** Drops the connection (the process goes on). */
-  close(): void;
-  /** Sends a signal to the process, where the engine can (an attached container; not an exec). */
-  readonly kill?: (signal: string) => Promise<void>;
-}
-
-/** One event of `GET /events` (`docker events`), reduced. */
-export interface EngineEvent {
-  /** `container`, `network`, `volume`, `image`, … */
-  readonly type: string;
-  /** `create`, `start`, `die`, `kill`, `pause`, `exec_start: sh`, … */
-  readonly action: string;
-  /** The object's id (a volume's name). */
-  readonly id: string;
-  /** The object's attributes: its labels, `name`, `image`, `exitCode`, `signal`, … */
-  readonly attributes: Readonly<Record<string, string>>;
-  /** Nanoseconds since the epoch. */
-  readonly timeNano: number;
-}
-
-export interface EventsOptions {
-  /** Every label must match. */
-  readonly labels?: LabelFilter;
-  /** Unix seconds: events since then (past events are replayed). */
-  readonly since?: number;
-  /** Unix seconds: the stream ends then. Default: never. */
-  readonly until?: number;
-}
-
-/** `GET /containers/{id}/top`. */
-export interface ProcessList {
-  /** Column titles: `UID`, `PID`, `CMD`, … */
-  readonly titles: readonly string[];
-  /** One row per process, one cell per title. */
-  readonly processes: readonly (readonly string[])[];
 }
 
 export interface NetworkSummary {
