@@ -24,6 +24,8 @@ import { PROJECT_LABEL, request } from "./lib/docker-api.mjs";
 import { IMAGE, ports, serviceName, services, stackSource } from "./lib/gen.mjs";
 import { defaults, hasGnuTime, killRunning, measure } from "./lib/measure.mjs";
 import { installRows, printBreakdown } from "./lib/install.mjs";
+import { rolloutRows } from "./lib/rollout.mjs";
+import { watchRows } from "./lib/watch.mjs";
 import { buildReport, printTable } from "./lib/report.mjs";
 import { packAll } from "../scripts/pack.mjs";
 
@@ -43,7 +45,7 @@ function parseArgs(argv) {
     sizes: [10, 50, 200],
     planSizes: [1000, 10000],
     loadSize: 1000,
-    only: new Set(["synth", "engine", "plan", "install"]),
+    only: new Set(["synth", "engine", "plan", "install", "rollout", "watch"]),
     keep: false,
   };
   let onlyGiven = false;
@@ -63,7 +65,7 @@ function parseArgs(argv) {
     } else if (a === "--keep") opts.keep = true;
     else if (a === "-h" || a === "--help") {
       process.stdout.write(
-        "usage: pnpm bench [--quick] [--runs n] [--sizes 10,50,200] [--plan-sizes 1000,10000] [--only synth,engine,plan,install] [--keep]\n",
+        "usage: pnpm bench [--quick] [--runs n] [--sizes 10,50,200] [--plan-sizes 1000,10000] [--only synth,engine,plan,install,rollout,watch] [--keep]\n",
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
@@ -365,7 +367,16 @@ async function planRows(opts) {
 
 let engine = { startedHere: false, used: false };
 /** What a failed run has measured so far: written out too, marked with the error. */
-const state = { opts: undefined, mach: undefined, started: undefined, rec: undefined, plan: undefined, install: undefined };
+const state = {
+  opts: undefined,
+  mach: undefined,
+  started: undefined,
+  rec: undefined,
+  plan: undefined,
+  install: undefined,
+  rollout: undefined,
+  watch: undefined,
+};
 let cleaning;
 let keepWork = false;
 
@@ -447,6 +458,32 @@ async function main() {
       }
     }
   }
+  if (opts.only.has("rollout")) {
+    if (!engine.used) {
+      engine = { ...(await ensureEngine()), used: true };
+      mach.engine = `${process.env.DOCKER_HOST} (Docker ${(await request("GET", "/version")).Version})`;
+    }
+    log("rollout rows: failed requests while a 2-replica service rolls out (Berth start-first, stop-first, docker-compose)");
+    const run = (args, { cwd, env }) => measure(NODE, [DSL, ...args], { cwd, env: { ...dslEnv(cacheDir), ...env } });
+    state.rollout = await rolloutRows({ runs: opts.runs, work: WORK, dsl: run, project: (k) => benchProject("r", k), log });
+  }
+  if (opts.only.has("watch")) {
+    if (!engine.used) {
+      engine = { ...(await ensureEngine()), used: true };
+      mach.engine = `${process.env.DOCKER_HOST} (Docker ${(await request("GET", "/version")).Version})`;
+    }
+    log("watch rows: dsl watch, from an edit of stack.ts to the service recreated");
+    state.watch = await watchRows({
+      runs: opts.runs,
+      work: WORK,
+      node: NODE,
+      cli: DSL,
+      env: dslEnv(cacheDir),
+      dsl: (args, { cwd }) => dsl(args, { cwd, cacheDir }),
+      project: benchProject("w", 1),
+      log,
+    });
+  }
   if (opts.only.has("plan")) {
     log(`plan() on ${opts.planSizes.join(", ")} services, load() of ${opts.loadSize}`);
     defaults.timeoutMs = 600_000;
@@ -463,14 +500,14 @@ async function main() {
 
 /** Prints the table and writes the JSON of whatever was measured; `error` marks a run that failed. */
 function writeResults(error) {
-  const { opts, mach, started, rec, plan, install, cliAtStart } = state;
-  if (state.written || !rec || (!Object.keys(rec.samples).length && !plan && !install)) return;
+  const { opts, mach, started, rec, plan, install, rollout, watch, cliAtStart } = state;
+  if (state.written || !rec || (!Object.keys(rec.samples).length && !plan && !install && !rollout && !watch)) return;
   state.written = true;
 
   mach.loadavgAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
   mach.cliRebuiltDuringRun = (state.cliBeforePack ?? cliStamp()) !== cliAtStart;
   if (mach.cliRebuiltDuringRun) log("warning: packages/cli/dist/cli.js changed during the run (rebuilt by someone else): CLI rows may mix two builds");
-  const report = buildReport({ opts, machine: mach, started, finished: new Date(), samples: rec.samples, plan, install });
+  const report = buildReport({ opts, machine: mach, started, finished: new Date(), samples: rec.samples, plan, install, rollout, watch });
   if (error) report.error = error;
   printTable(report, process.stdout);
   if (install) printBreakdown(install, process.stdout);

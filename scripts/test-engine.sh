@@ -82,11 +82,14 @@ ensure_tools() {
   command -v docker-compose >/dev/null || missing+=(docker-compose)
   is_static_busybox || missing+=(busybox-static)
   command -v ip >/dev/null || missing+=(iproute2)
+  # The registry tests: a real registry with htpasswd auth.
+  command -v docker-registry >/dev/null || missing+=(docker-registry)
+  command -v htpasswd >/dev/null || missing+=(apache2-utils)
   (( ${#missing[@]} == 0 )) && return 0
   [[ $(id -u) == 0 ]] || die "missing ${missing[*]}: install them (apt-get install -y ${missing[*]})"
   log "installing ${missing[*]} (apt-get)"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io docker-compose busybox-static iproute2 >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
 }
 
 is_static_busybox() {
@@ -239,16 +242,25 @@ import_base_image() {
 }
 
 # A single-node swarm on 127.0.0.1, overlay subnets cut from the upper quarter of this engine's
-# own pool (local networks are allocated from its bottom), manager port derived from the slot.
+# own pool (local networks are allocated from its bottom), manager and VXLAN ports derived from
+# the slot. Every swarm numbers its overlays' VNIs from 4096, and the kernel keeps one VXLAN socket
+# per (VNI, UDP port) in the host's network namespace: two swarms on one host with the default
+# port 4789 refuse each other's networks ("error creating vxlan interface: file exists").
 ensure_swarm() {
-  local state k pool
+  local state k pool port dev
+  k=$(<"$STATE/slot")
+  port=$((4790 + k))
   state=$(DOCKER_HOST=$1 docker info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null || true)
   [[ $state == active ]] && return 0
-  k=$(<"$STATE/slot")
+  # A killed engine of this slot can leave VXLAN devices on our port behind in the host namespace.
+  for dev in $(ip -d -o link show type vxlan 2>/dev/null | awk -v p="dstport $port " 'index($0, p) { sub(":", "", $2); sub("@.*", "", $2); print $2 }'); do
+    log "removing the leftover VXLAN device $dev (port $port)"
+    ip link delete "$dev" 2>/dev/null || true
+  done
   pool=10.$((201 + k * 2)).192.0/18
-  log "initialising a single-node swarm (overlay pool $pool)"
+  log "initialising a single-node swarm (overlay pool $pool, VXLAN port $port)"
   DOCKER_HOST=$1 docker swarm init --advertise-addr 127.0.0.1 --listen-addr "127.0.0.1:$((23770 + k))" \
-    --default-addr-pool "$pool" --default-addr-pool-mask-length 24 >/dev/null
+    --default-addr-pool "$pool" --default-addr-pool-mask-length 24 --data-path-port "$port" >/dev/null
 }
 
 cmd_start() {

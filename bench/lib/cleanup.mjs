@@ -7,14 +7,14 @@
 import { PROJECT_LABEL, request } from "./docker-api.mjs";
 
 /**
- * Every project the harness makes is `bench` + tool letter (b Berth, c compose, f floor) + N +
+ * Every project the harness makes is `bench` + tool letter (b Berth, c compose, f floor, r the rollout rows, w the watch row) + N +
  * `p` + the harness's pid, so that two runs on one engine (two CI jobs, `pnpm bench` beside
  * `npm test`) never remove each other's containers.
  */
 /** Berth's lock volumes carry their project in this label (packages/runtime/src/apply/lock.ts). */
 const LOCK_LABEL = "dev.berth.lock.project";
 
-export const BENCH_PROJECT = /^bench[bcf]\d+p(\d+)$/;
+export const BENCH_PROJECT = /^bench[bcfrw]\d+p(\d+)$/;
 
 export function benchProject(tool, n, pid = process.pid) {
   return `bench${tool}${n}p${pid}`;

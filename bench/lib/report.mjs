@@ -39,7 +39,7 @@ function peak(values) {
   return v.length ? Math.max(...v) : null;
 }
 
-export function buildReport({ opts, machine, started, finished, samples, plan, install }) {
+export function buildReport({ opts, machine, started, finished, samples, plan, install, rollout, watch }) {
   const rows = [];
   for (const n of opts.sizes) {
     for (const p of PAIRS) {
@@ -66,6 +66,20 @@ export function buildReport({ opts, machine, started, finished, samples, plan, i
   }
   if (plan) rows.push(...planTableRows(plan));
   if (install) rows.push(...installTableRows(install));
+  if (rollout) rows.push(...rolloutTableRows(rollout));
+  if (watch)
+    rows.push({
+      row: "dsl watch: edit of stack.ts → service recreated (debounce 200 ms included)",
+      n: 1,
+      berth: timing(watch.watch),
+      berthRssKb: null,
+      anchorName: "`dsl apply --yes` after the same edit",
+      anchor: timing(watch.apply),
+      anchorRssKb: null,
+      ratio: timing(watch.watch).median / timing(watch.apply).median,
+      target: null,
+      met: null,
+    });
   return {
     version: 1,
     started: started.toISOString(),
@@ -77,7 +91,32 @@ export function buildReport({ opts, machine, started, finished, samples, plan, i
     samples,
     plan,
     install,
+    rollout,
+    watch,
   };
+}
+
+/** Failed requests per rollout (lib/rollout.mjs): Berth start-first and stop-first against docker-compose on the same stack. */
+function rolloutTableRows(rollout) {
+  const anchor = rollout["rollout.compose"];
+  return ["rollout.startFirst", "rollout.stopFirst"].map((key) => {
+    const r = rollout[key];
+    const berth = timing(r.failed);
+    const a = anchor ? timing(anchor.failed) : null;
+    return {
+      row: `failed requests during a rollout, ${r.row} (probe every 50 ms; ~${Math.round(timing(r.requests).median)} requests)`,
+      n: 2,
+      unit: "count",
+      berth,
+      berthRssKb: null,
+      anchorName: anchor ? anchor.row : "—",
+      anchor: a,
+      anchorRssKb: null,
+      ratio: a && a.median > 0 ? berth.median / a.median : null,
+      target: null,
+      met: null,
+    };
+  });
 }
 
 function planTableRows(plan) {
@@ -173,7 +212,7 @@ export function fmtMs(ms) {
 
 function fmtStat(s, unit = "ms") {
   if (!s) return "—";
-  const f = unit === "bytes" ? fmtBytes : fmtMs;
+  const f = unit === "bytes" ? fmtBytes : unit === "count" ? (v) => String(Math.round(v * 10) / 10) : fmtMs;
   if (s.n === 1 || (unit === "bytes" && s.min === s.max)) return f(s.median);
   return `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
 }

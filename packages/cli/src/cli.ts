@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { applyCommand, destroyCommand } from "./commands/apply";
-import { buildCommand } from "./commands/build";
+import { buildCommand, pushCommand } from "./commands/build";
 import { checkCommand, withTypecheck } from "./commands/check";
 import { controlCommand, execCommand, logsCommand, psCommand, runCommand } from "./commands/day2";
 import { diffCommand } from "./commands/diff";
@@ -14,6 +14,7 @@ import { initCommand } from "./commands/init";
 import { pullCommand } from "./commands/pull";
 import { synthCommand } from "./commands/synth";
 import { unlockCommand } from "./commands/unlock";
+import { watchCommand } from "./commands/watch";
 import { graphCommand, validateCommand } from "./commands/validate";
 import { EXIT_OK, EXIT_USER, reportError } from "./errors";
 import { redactingIo } from "./redact";
@@ -177,6 +178,17 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(targetOption())
     .action(bind(destroyCommand as Action, 1));
   program
+    .command("watch")
+    .description("apply, then apply again whenever the stack or a module it imports changes (--yes implied; Ctrl-C stops watching, the stack keeps running)")
+    .argument(...STACK_ARG)
+    .option("--debounce <ms>", "wait this long after a change for more before applying", "200")
+    .option("--parallel <n>", "at most n engine operations at once", "8")
+    .option("--lock-timeout <duration>", "wait this long for another apply on the project to finish", "0s")
+    .option("--wait-timeout <duration>", "how long to wait for a dependency to be healthy / completed", "300s")
+    .option("--build", "build images of built services even when they exist")
+    .addOption(targetOption())
+    .action(bind(watchCommand as Action, 1));
+  program
     .command("unlock")
     .description("show who holds the project's apply lock and for how long; remove it when its holder is gone (--force: in any case)")
     .option("--force", "also break a lock whose holder may be alive (another host, or a running process)")
@@ -189,6 +201,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--no-cache", "build without the engine's layer cache")
     .option("--pull", "pull a newer version of each base image first")
     .action(bind(buildCommand as Action, 1));
+  program
+    .command("push")
+    .description("push the images of the services that have a build (all, or the services named) with your registry credentials")
+    .argument("[service...]")
+    .action(bind(pushCommand as Action, 1));
   program
     .command("ps")
     .description("list the project's services (or the named ones and their dependencies) and their containers (swarm: stack → service → tasks)")

@@ -29,6 +29,11 @@ export function stackFile(positional: string | undefined, opts: EngineOptions): 
  * both need it, and running the user's stack twice costs time (and twice its side effects).
  */
 const loads = new Map<string, Promise<LoadResult>>();
+
+/** A new run of the stack from now on (`dsl watch`: the files changed since). */
+export function forgetLoads(): void {
+  loads.clear();
+}
 export function loadStack(file: string, io: Io, opts: { readonly cache?: boolean } = {}): Promise<LoadResult> {
   const key = path.resolve(io.cwd, file);
   let p = loads.get(key);

@@ -18,6 +18,17 @@ function label(a: ProgressEvent["action"]): string {
   return a.verb === "wait" || a.engineName === a.resource ? `service ${a.resource}` : `service ${a.resource} ${a.engineName}`;
 }
 
+const CONDITION = { service_healthy: "healthy", service_completed_successfully: "completed successfully", ready: "ready" } as const;
+
+/**
+ * `web to be healthy` for a dependency wait (its cause says what it waits for); `blog-web-1 to be
+ * healthy` for the new container of a rolling recreate (what the rollout waits for).
+ */
+function waitsFor(a: ProgressEvent["action"], condition: keyof typeof CONDITION): string {
+  if (a.verb === "wait") return `${a.resource} to be ${a.cause}`;
+  return `${a.engineName} to be ${a.kind === "service" && a.rolling?.waitsFor ? a.rolling.waitsFor : CONDITION[condition]}`;
+}
+
 /**
  * One line per milestone: `  ✓ service web blog-web-1 recreated  0.8s` (the time since the
  * action began), `  … waiting for web to be healthy` when a wait begins, what a long wait
@@ -29,7 +40,7 @@ export function progressPrinter(io: Io, opts: GlobalOptions): (e: ProgressEvent)
     if (e.type === "waiting") return void io.stdout.write(`  … ${e.message}\n`);
     if (e.type === "step") {
       const s = e.step;
-      if (e.status === "started" && s.op === "wait.containers") io.stdout.write(`  … waiting for ${e.action.resource} to be ${e.action.cause}\n`);
+      if (e.status === "started" && s.op === "wait.containers") io.stdout.write(`  … waiting for ${waitsFor(e.action, s.condition)}\n`);
       else if (e.status === "started" && s.op === "wait.converge") io.stdout.write(`  … waiting for ${e.action.engineName} to converge\n`);
       else if (e.status === "done" && s.milestone)
         io.stdout.write(`  ${c.green("✓")} ${label(e.action)} ${s.milestone}${e.message ? ` (${e.message})` : ""} ${c.dim(seconds(e.elapsedMs))}\n`);
@@ -46,11 +57,8 @@ export function imagePrinter(io: Io): (p: ImageProgress) => void {
       if (p.action === "build" && p.event.stream && process.env.BERTH_BUILD_OUTPUT) io.stderr.write(p.event.stream);
       return;
     }
-    io.stderr.write(
-      p.status === "started"
-        ? `  ${p.action === "pull" ? "pulling" : "building"} ${p.image} (service ${p.service})…\n`
-        : `  ${p.image} ${p.action === "pull" ? "pulled" : "built"}\n`,
-    );
+    const [doing, done] = { pull: ["pulling", "pulled"], build: ["building", "built"], push: ["pushing", "pushed"] }[p.action];
+    io.stderr.write(p.status === "started" ? `  ${doing} ${p.image} (service ${p.service})…\n` : `  ${p.image} ${done}\n`);
   };
 }
 

@@ -1,4 +1,6 @@
 export { load, projectNameFromDir, type LoadOptions, type LoadResult } from "./load";
+export { stackInputs } from "./load/compile";
+export { credentialsFor, registryOf, type RegistryAuth } from "./registry";
 export {
   synth,
   toComposeModel,
@@ -56,7 +58,17 @@ export { converge, PlanBlockedError, PlanChangedError, type ConvergeOptions, typ
 export { execute, ApplyError, type ProgressEvent, type ExecuteOptions, type OpHandler, type OpHandlers, type OpContext, type Clock } from "./target/execute";
 export { planToJson, planFromJson, needsStack, PlanStaleError, type ApplySavedOptions } from "./target/saved";
 export { Hidden, type HiddenRef } from "./target/hidden";
-export { buildImages, ensureImages, pullImages, ImageError, type BuildImagesOptions, type ImageProgress, type EnsureImagesOptions } from "./compose/images";
+export {
+  buildImages,
+  pushImages,
+  pullImages,
+  type PushImagesOptions,
+  ensureImages,
+  ImageError,
+  type BuildImagesOptions,
+  type ImageProgress,
+  type EnsureImagesOptions,
+} from "./compose/images";
 export { acquireLock, breakLocks, clearStaleLocks, listLocks, lockPort, LockedError, type LockInfo } from "./target/lock";
 export {
   projectContainers,

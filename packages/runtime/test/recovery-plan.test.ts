@@ -125,6 +125,25 @@ describe("rollouts on one engine (deploy.updateConfig)", () => {
     expect(second[0]).toMatchObject({ op: "wait.sleep", ms: 2000, after: ["service:web:1/7"] });
     expect(p.steps.find((s) => s.op === "wait.containers")).toMatchObject({ condition: "ready", containers: ["rc-web-1"], milestone: "recreated" });
     expect(formatPlan(p)).toContain("recreate 2 (rolling, start-first, 1 at a time, 2s apart, waits for healthy): environment.LEVEL");
+    // A new container that never gets ready leaves the service's DNS name before it is removed.
+    expect(p.steps.find((s) => s.action === "service:web:1" && s.op === "container.create")?.undo).toMatchObject({
+      op: "container.remove",
+      leaveNetworks: ["rc_default"],
+    });
+    expect(p.warnings).toEqual([]);
+  });
+
+  test('failureAction "continue" is Swarm\'s: on one engine the plan warns at the service\'s line that the rollout stops as with "pause"', () => {
+    const cont = (env: string) =>
+      desiredOf({
+        healthcheck: health,
+        environment: { LEVEL: env },
+        deploy: { replicas: 2, updateConfig: { order: "start-first", failureAction: "continue" } },
+      });
+    const p = planCompose(cont("debug"), observed([container(cont("info"), 1), container(cont("info"), 2)]));
+    expect(p.warnings).toEqual([
+      'stack.ts:7:1: service "web": deploy.updateConfig.failureAction "continue" is honoured by Swarm only: on one engine a rollout stops at the first new container that does not get ready, as with "pause"',
+    ]);
   });
 
   test("start-first is refused at the service's line with a fixed host port or a containerName", () => {

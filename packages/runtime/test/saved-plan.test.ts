@@ -78,9 +78,13 @@ test("a plan file of another format, or a file that is no plan, is refused with 
 
 test("the fingerprint check names every object that is gone, changed or appeared", () => {
   expect(moved({ "container a": "1 running", "network n": "x" }, { "container a": "1 exited", "volume v": "present" })).toEqual([
-    "container a changed (1 running → 1 exited)",
+    "container a changed (running → exited)",
     "network n is gone",
     "volume v appeared",
   ]);
+  // Only the fields that differ, by name.
+  expect(
+    moved({ "container b": "id:22e1a37b7ebe state:running config:994485227806" }, { "container b": "id:f8ae31aad2af state:running config:78c4338fddb8" }),
+  ).toEqual(["container b changed (id 22e1a37b7ebe → f8ae31aad2af, config 994485227806 → 78c4338fddb8)"]);
   expect(moved({ a: "1" }, { a: "1" })).toEqual([]);
 });

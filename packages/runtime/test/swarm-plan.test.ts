@@ -224,6 +224,13 @@ describe("planSwarm", () => {
     expect(clash.blockers.map((b) => b.message)).toEqual([expect.stringContaining('a service named "sw_web" exists outside stack "sw"')]);
   });
 
+  test("is blocked at the service's line by an extra key the Swarm target does not apply; an x- extension key passes", () => {
+    const withExtra = graph({ web: web({ extra: { sysctls: { "net.core.somaxconn": 1024 }, "x-team": "a" } }) });
+    expect(planSwarm(desiredOf(withExtra), observed()).blockers.map((b) => b.message)).toEqual([
+      'stack.ts:3:1: service "web": extra.sysctls: dsl apply --target swarm does not apply this compose key (synth writes it, docker stack deploy would honour what Swarm supports); remove it, or deploy the synthesized file with docker stack deploy',
+    ]);
+  });
+
   test("destroy removes the services, waits until their tasks are gone, then removes networks and secrets, with nothing of the stack needed", () => {
     const plan = planSwarmDestroy(observed());
     expect(plan.actions.map((a) => `${a.verb} ${a.id} after[${a.after.join(",")}]`)).toEqual([

@@ -123,3 +123,41 @@ test("a new service must stay running for the stable time: a task that runs for 
     /did not converge within 4s .*last task error: shop_web\.1 \(task t1\) failed: task: non-zero exit \(1\)/,
   );
 });
+
+const created: WaitInput = { serviceId: "s1", engineName: "shop_web", replicas: 1, before: new Set(), newTasks: true };
+
+test("a new service whose tasks keep failing ends early, naming the last task's error", async () => {
+  const failing = [1, 2, 3].map((n) =>
+    task(`t${n}`, { state: "failed", desiredState: "shutdown", error: "task: non-zero exit (1)", timestamp: `2026-01-01T00:00:0${n}Z` }),
+  );
+  const engine = scripted([{ svc: service(), tasks: failing }]);
+  const c = clock();
+  await expect(waitForService(engine, created, { timeoutMs: 120_000, maxFailures: 3, ...c })).rejects.toThrow(
+    "service shop_web: tasks keep failing (3 failed); last task error: shop_web.1 (task t3) failed: task: non-zero exit (1)",
+  );
+  expect(c.now()).toBeLessThan(5_000);
+});
+
+test("tasks rejected because the overlay sandbox could not be joined yet do not end the wait: Swarm retries them and the service converges", async () => {
+  const vxlan = 'network sandbox join failed: subnet sandbox join failed for "10.0.1.0/24": error creating vxlan interface: file exists';
+  const rejected = [1, 2, 3, 4].map((n) => task(`r${n}`, { state: "rejected", desiredState: "shutdown", error: vxlan, timestamp: `2026-01-01T00:00:0${n}Z` }));
+  const engine = scripted([
+    { svc: service(), tasks: rejected.slice(0, 3) },
+    { svc: service(), tasks: rejected },
+    { svc: service(), tasks: [...rejected, task("ok")] },
+  ]);
+  await expect(waitForService(engine, created, { timeoutMs: 120_000, maxFailures: 3, ...clock() })).resolves.toBeUndefined();
+});
+
+test("a transient rejection that never clears still ends at the deadline, with the engine's error", async () => {
+  const vxlan = "network sandbox join failed: error creating vxlan interface: file exists";
+  const engine = scripted([
+    {
+      svc: service(),
+      tasks: [...[1, 2, 3, 4, 5].map((n) => task(`r${n}`, { state: "rejected", desiredState: "shutdown", error: vxlan })), task("next", { state: "pending" })],
+    },
+  ]);
+  await expect(waitForService(engine, created, { timeoutMs: 30_000, maxFailures: 3, ...clock() })).rejects.toThrow(
+    /did not converge within 30s \(0 tasks running of 1\); last task error: .*error creating vxlan interface: file exists/,
+  );
+});

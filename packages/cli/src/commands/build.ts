@@ -1,5 +1,5 @@
 /** `dsl build [service…]`: build the images of the services that have a build, as compose's `build`. */
-import { buildImages } from "@berth/runtime";
+import { buildImages, pushImages } from "@berth/runtime";
 import { engineFor, type EngineOptions, prepareStack, stackFile } from "../engine";
 import { type Io, writeJson } from "../io";
 import { imagePrinter } from "../render";
@@ -24,6 +24,21 @@ export async function buildCommand(services: string[], opts: BuildCommandOptions
   else
     io.stdout.write(
       `Built ${built.length} ${built.length === 1 ? "image" : "images"} in ${((Date.now() - started) / 1000).toFixed(1)}s: ${built.map((s) => prepared.desired.services[s].image).join(", ")}.\n`,
+    );
+  return 0;
+}
+
+/** `dsl push [service…]`: push the images of the services that have a build (or of the named ones), as compose's `push`. */
+export async function pushCommand(services: string[], opts: EngineOptions, io: Io): Promise<number> {
+  const started = Date.now();
+  const prepared = await prepareStack(stackFile(undefined, opts), opts, io);
+  const pushed = await pushImages(engineFor(opts, io), prepared.desired, { services, onProgress: opts.json ? undefined : imagePrinter(io) });
+  if (opts.json) writeJson(io, { project: prepared.desired.project, pushed });
+  else if (!pushed.length)
+    io.stdout.write(`Nothing to push: no service of "${prepared.desired.project}" has a build (name the services to push their images).\n`);
+  else
+    io.stdout.write(
+      `Pushed ${pushed.length} ${pushed.length === 1 ? "image" : "images"} in ${((Date.now() - started) / 1000).toFixed(1)}s: ${pushed.join(", ")}.\n`,
     );
   return 0;
 }

@@ -3,13 +3,14 @@
  * converges. Deterministic first: the test-only hook BERTH_FAULT_KILL_AFTER=N (see
  * runtime/src/engine/faults.ts) makes the process SIGKILL itself right after its Nth engine call,
  * and each scenario walks N = 1 … (the calls it makes): a cold apply, a recreate of every
- * service, a scale 3 → 1, a destroy. After each death the next command must converge: exactly
+ * service, a scale 3 → 1, a start-first rollout (the old container serves until the new one is
+ * ready, whenever the kill comes), a destroy. After each death the next command must converge: exactly
  * the desired containers, running, none parked, no lock left, the volume's data intact, and a
  * diff after it empty. Then 20 SIGKILLs at random times, an engine restart in the middle of an
  * apply, and engine errors injected by a proxy on the socket.
  *
  * It runs on an engine of its own (scripts/test.sh starts it: $BERTH_FAULT_DOCKER_HOST, state in
- * $BERTH_FAULT_ENGINE_DIR), which it restarts. Wall time ≈ 6 min.
+ * $BERTH_FAULT_ENGINE_DIR), which it restarts. Wall time ≈ 9 min.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -30,14 +31,15 @@ interface Want {
   readonly replicas: number;
 }
 
-/** s0 holds the volume; s1 scales; all three change with LEVEL. s2 ignores SIGTERM when SLOW is set (a long stop, for the engine restart). */
+/** s0 holds the volume; s1 scales (and rolls out start-first when ROLL is set); all three change with LEVEL. s2 ignores SIGTERM when SLOW is set (a long stop, for the engine restart). */
 const STACK = `import { Service, Stack, Volume } from "@berth/dsl";
 const stack = new Stack(${JSON.stringify(project)});
 const data = new Volume("data");
 const env = { LEVEL: process.env.LEVEL ?? "info" };
 const base = { image: ${JSON.stringify(BUSYBOX)}, command: ["sleep", "3600"], init: true, stopGracePeriod: "1s", environment: env };
 new Service("s0", { ...base, volumes: [{ source: data, target: "/data" }] });
-new Service("s1", { ...base, deploy: { replicas: Number(process.env.REPLICAS ?? 1) } });
+const rolling = process.env.ROLL ? { healthcheck: { test: "true", interval: "200ms" }, updateConfig: { order: "start-first" as const } } : undefined;
+new Service("s1", { ...base, healthcheck: rolling?.healthcheck, deploy: { replicas: Number(process.env.REPLICAS ?? 1), updateConfig: rolling?.updateConfig } });
 new Service("s2", process.env.SLOW ? { ...base, init: false, command: ["sh", "-c", "trap '' TERM; sleep 3600"], stopGracePeriod: "4s" } : base);
 export default stack;
 `;
@@ -171,6 +173,39 @@ describeEngine("crash safety: a kill at any moment, and the next apply converges
     const one = { level: "info", replicas: 1 };
     walk("scale 3 → 1", ["apply", "--yes"], () => reach({ level: "info", replicas: 3 }), one, recoverTo(one));
   }, 300_000);
+
+  test("a start-first rollout killed after any engine call: a container of s1 is in its network and running at every kill, and the next apply converges", () => {
+    const roll = { ROLL: "1" };
+    const to = { level: "rolled", replicas: 1 };
+    const from = () => expect(dsl(["apply", "--yes"], envOf(start, roll)).code).toBe(0);
+    from();
+    const file = path.join(dir, "calls");
+    expect(dsl(["apply", "--yes"], envOf(to, { ...roll, BERTH_FAULT_CALLS: file })).code).toBe(0);
+    const calls = Number(fs.readFileSync(file, "utf8"));
+    expect(calls).toBeGreaterThan(5);
+    for (let n = 1; n < calls; n++) {
+      from();
+      const res = dsl(["apply", "--yes"], envOf(to, { ...roll, BERTH_FAULT_KILL_AFTER: String(n) }));
+      if (res.signal !== "SIGKILL")
+        throw new Error(`start-first: expected a death after call ${n} of ${calls}, got exit ${res.code}:\n${res.stdout}${res.stderr}`);
+      const serving = docker([
+        "ps",
+        "--filter",
+        `label=com.docker.compose.project=${project}`,
+        "--filter",
+        "label=com.docker.compose.service=s1",
+        "--filter",
+        `network=${project}_default`,
+        "--format",
+        "{{.Names}}",
+      ]);
+      if (!serving) throw new Error(`start-first: killed after engine call ${n} of ${calls}, no container of s1 was running in the network`);
+      const again = dsl(["apply", "--yes"], envOf(to, roll));
+      if (again.code !== 0) throw new Error(`start-first: killed after call ${n} of ${calls}, the next apply failed:\n${again.stdout}${again.stderr}`);
+      expect(containers()).toEqual([`${project}-s0-1 running LEVEL=rolled`, `${project}-s1-1 running LEVEL=rolled`, `${project}-s2-1 running LEVEL=rolled`]);
+      expect(locks()).toEqual([]);
+    }
+  }, 400_000);
 
   test("a destroy killed after any engine call: the next destroy removes the rest, the volume stays", () => {
     walk(

@@ -3,9 +3,10 @@
  * Plain Docker API shapes are written here (not dockerode types), so that this file, the
  * planner and their tests load without dockerode.
  */
-import type { FileGrantSpec, HealthcheckSpec, MountSpec, ServiceSpec } from "@berth/dsl";
+import { formatLocation, type FileGrantSpec, type HealthcheckSpec, type MountSpec, type ServiceSpec } from "@berth/dsl";
 import { COMPOSE_VERSION_LABEL_VALUE, LABEL_FORMAT, Labels } from "../labels";
 import { contentGrants, type DesiredService, type DesiredState } from "../desired/resolve";
+import { EXTRA_KEYS, extraFields } from "./extra-keys";
 import { containerName, scopedName } from "../internal/names";
 import { stableJson } from "../internal/sort";
 import { durationNs, durationSeconds } from "../internal/units";
@@ -283,5 +284,32 @@ export function containerCreateBody(input: ContainerPlanInput): ContainerCreateB
     },
     NetworkingConfig: { EndpointsConfig: nets[0] ? { [nets[0].engineName]: nets[0].endpoint } : {} },
   };
-  return JSON.parse(JSON.stringify(body)) as ContainerCreateBody; // drops undefined fields
+  // `extra` fills what no typed prop set (extraProblems refuses a key that would override one).
+  const { fields } = extraFields(spec.extra);
+  const plain = JSON.parse(JSON.stringify(body)) as ContainerCreateBody; // drops undefined fields
+  return { ...fields.config, ...plain, HostConfig: { ...fields.host, ...plain.HostConfig } } as ContainerCreateBody;
+}
+
+/**
+ * Why the compose target cannot apply a service's `extra` as docker compose would: a key it does
+ * not map, a malformed value, or a key whose engine field a typed prop already sets. Each message
+ * starts with the service's location.
+ */
+export function extraProblems(desired: DesiredState, service: DesiredService): string[] {
+  const extra = service.resolved.extra;
+  if (!extra || !Object.keys(extra).length) return [];
+  const where = `${formatLocation(service.location)}: service "${service.name}"`;
+  const { fields, problems } = extraFields(extra);
+  const typed = JSON.parse(
+    JSON.stringify(containerCreateBody({ desired, service: { ...service, resolved: { ...service.resolved, extra: undefined } }, number: 1 })),
+  ) as ContainerCreateBody;
+  const out = problems.map((p) => `${where}: ${p}`);
+  const clash = (engine: string, typedValue: unknown) => {
+    if (typedValue === undefined) return;
+    const key = Object.entries(EXTRA_KEYS).find(([, k]) => k.engine === engine)?.[0];
+    out.push(`${where}: extra.${key} sets ${engine}, which a typed prop of the service already sets; keep one of them`);
+  };
+  for (const f of Object.keys(fields.host ?? {})) clash(`HostConfig.${f}`, typed.HostConfig[f]);
+  for (const f of Object.keys(fields.config ?? {})) clash(`Config.${f}`, (typed as unknown as Record<string, unknown>)[f]);
+  return out;
 }

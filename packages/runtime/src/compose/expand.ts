@@ -126,7 +126,13 @@ function recreateChain(desired: DesiredState, d: Draft): Chain {
       undo: { op: "container.rename", container: old.id, to: original },
     });
   const created = chain.length + 1;
-  chain.push(...makeContainer(desired, d, created));
+  const make = makeContainer(desired, d, created);
+  if (d.rolling?.order === "start-first") {
+    // A new container that never gets ready was in the service's DNS name: it leaves it before it is removed.
+    const leaveNetworks = serviceNetworks(desired, desired.services[d.resource]).map((n) => n.engineName);
+    make[0] = { ...make[0], undo: { op: "container.remove", container: { output: `${d.id}/${created}` }, leaveNetworks } };
+  }
+  chain.push(...make);
   const startNew: Op = { op: "container.start", container: { output: `${d.id}/${created}` }, name: d.engineName, service: d.resource };
   const timeoutSeconds = d.stopTimeoutSeconds ?? 10;
   const running = old.state === "running";

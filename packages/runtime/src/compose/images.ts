@@ -3,14 +3,15 @@
  * built. Runs before planning, so that the plan compares real image ids. A stack whose images
  * are all present makes one list call here and nothing else.
  */
-import { BerthError } from "@berth/dsl";
+import { BerthError, errorKind } from "@berth/dsl";
 import { formatLocation } from "@berth/dsl";
 import { type DesiredService, type DesiredState, serviceNamed } from "../desired/resolve";
 import type { Engine, ProgressEvent } from "../engine/types";
 import type { ImageSource } from "../target/types";
 import { imageIds } from "./observe";
+import { allCredentials, credentialsFor } from "../registry";
 
-export type ImageAction = "pull" | "build";
+export type ImageAction = "pull" | "build" | "push";
 
 export interface ImageProgress {
   readonly service: string;
@@ -30,7 +31,7 @@ export interface EnsureImagesOptions {
 
 /** A pull or build failed, or an image that must not be pulled is missing. Names the service and its source line. */
 export class ImageError extends BerthError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: { cause?: unknown; kind?: "user" | "engine" }) {
     super(message, options);
   }
 }
@@ -86,7 +87,7 @@ async function fetchImage(
   const report = (status: "started" | "done", event?: ProgressEvent) => onProgress?.({ service: svc.name, image: svc.image, action, status, event });
   report("started");
   try {
-    if (action === "pull") await engine.pullImage(svc.image, { onProgress: (e) => report("started", e) });
+    if (action === "pull") await engine.pullImage(svc.image, { auth: credentialsFor(svc.image), onProgress: (e) => report("started", e) });
     else {
       const b = svc.build!;
       await engine.buildImage(b.context, {
@@ -96,6 +97,7 @@ async function fetchImage(
         tags: [svc.image],
         noCache: build.noCache,
         pull: build.pull,
+        registryConfig: allCredentials(),
         onProgress: (e) => report("started", e),
       });
     }
@@ -103,7 +105,8 @@ async function fetchImage(
     const msg = err instanceof Error ? err.message : String(err);
     throw new ImageError(
       `${formatLocation(svc.location)}: service "${svc.name}": ${action === "pull" ? `pulling ${svc.image}` : `building ${svc.image}`} failed: ${msg}`,
-      { cause: err },
+      // A registry that refuses a pull (credentials, a missing tag) is the engine's answer: exit 3. A failing build is the stack's.
+      { cause: err, kind: action === "pull" && errorKind(err) === "engine" ? "engine" : "user" },
     );
   }
   report("done");
@@ -184,4 +187,43 @@ export async function pullImages(
     pulled.push(svc.name);
   }
   return { pulled, buildable: wanted.filter((s) => s.build).map((s) => s.name) };
+}
+
+export interface PushImagesOptions {
+  /** Only these services. Default: every service that has a build (the images made here). */
+  readonly services?: readonly string[];
+  readonly onProgress?: (p: ImageProgress) => void;
+}
+
+/**
+ * `dsl push`: push the image of every service that has a build (or of the named services) to the
+ * registry its name says, with the user's credentials for it. An image that is not there (never
+ * built) is an error naming the service; the registry's refusal (a wrong password) is an engine
+ * error (exit 3). Resolves to the images pushed.
+ */
+export async function pushImages(engine: Engine, desired: DesiredState, opts: PushImagesOptions = {}): Promise<string[]> {
+  const all = Object.values(desired.services).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const wanted = opts.services?.length ? opts.services.map((n) => serviceNamed(desired, n)) : all.filter((s) => s.build);
+  const pushed: string[] = [];
+  for (const svc of wanted) {
+    if (pushed.includes(svc.image)) continue;
+    if (!(await engine.inspectImage(svc.image)))
+      throw new ImageError(
+        `${formatLocation(svc.location)}: service "${svc.name}": the image ${svc.image} is not on the engine: dsl build (or dsl apply) first`,
+      );
+    const report = (status: "started" | "done", event?: ProgressEvent) =>
+      opts.onProgress?.({ service: svc.name, image: svc.image, action: "push", status, event });
+    report("started");
+    try {
+      await engine.pushImage(svc.image, { auth: credentialsFor(svc.image), onProgress: (e) => report("started", e) });
+    } catch (err) {
+      throw new BerthError(`${formatLocation(svc.location)}: service "${svc.name}": pushing ${svc.image} failed: ${(err as Error).message}`, {
+        cause: err,
+        kind: "engine",
+      });
+    }
+    report("done");
+    pushed.push(svc.image);
+  }
+  return pushed;
 }

@@ -102,13 +102,15 @@ export function queryOf(desired: DesiredState | undefined): ObservedQuery {
  */
 export function fingerprintOf(o: Observed): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const c of o.containers) out[`container ${c.name}`] = `${c.id.slice(0, 12)} ${c.state} ${c.labels[Labels.configHash] ?? "-"} ${c.imageId.slice(0, 19)}`;
-  for (const n of o.networks) out[`network ${n.name}`] = n.id.slice(0, 12);
+  for (const c of o.containers)
+    out[`container ${c.name}`] =
+      `id:${c.id.slice(0, 12)} state:${c.state} config:${(c.labels[Labels.configHash] ?? "-").slice(0, 12)} image:${c.imageId.replace(/^sha256:/, "").slice(0, 12)}`;
+  for (const n of o.networks) out[`network ${n.name}`] = `id:${n.id.slice(0, 12)}`;
   for (const v of o.volumes) out[`volume ${v.name}`] = "present";
-  for (const f of o.foreign) out[`container ${f.name} (not the project's)`] = f.id.slice(0, 12);
+  for (const f of o.foreign) out[`container ${f.name} (not the project's)`] = `id:${f.id.slice(0, 12)}`;
   for (const n of o.foreignNetworks) out[`network ${n} (not the project's)`] = "present";
   for (const v of o.foreignVolumes) out[`volume ${v} (not the project's)`] = "present";
-  for (const [ref, id] of Object.entries(o.images)) out[`image ${ref}`] = id.slice(0, 19);
+  for (const [ref, id] of Object.entries(o.images)) out[`image ${ref}`] = `id:${id.replace(/^sha256:/, "").slice(0, 12)}`;
   return out;
 }
 

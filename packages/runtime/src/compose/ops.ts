@@ -175,7 +175,12 @@ export const composeOps: OpHandlers = {
     const step = s as OpOf<"container.rename">;
     await ctx.engine.renameContainer(ctx.ref(step.container), step.to);
   },
-  "container.remove": async (s, ctx) => unlessGone(() => ctx.engine.removeContainer(ctx.ref((s as OpOf<"container.remove">).container), { force: true })),
+  "container.remove": async (s, ctx) => {
+    const step = s as OpOf<"container.remove">;
+    const id = ctx.ref(step.container);
+    for (const net of step.leaveNetworks ?? []) await unlessGone(() => ctx.engine.disconnectNetwork(net, id, false));
+    await unlessGone(() => ctx.engine.removeContainer(id, { force: true }));
+  },
   "wait.containers": (s, ctx) => waitContainers(s as OpOf<"wait.containers">, ctx),
   "network.disconnect": async (s, ctx) => {
     const step = s as OpOf<"network.disconnect">;

@@ -18,7 +18,7 @@ import { containerName, unparkedName } from "../internal/names";
 import { compareStrings } from "../internal/sort";
 import { DEFAULT_STOP_TIMEOUT_SECONDS, durationNs, durationSeconds } from "../internal/units";
 import type { Blocker, RollingUpdate } from "../target/types";
-import { serviceNetworks } from "./container-config";
+import { extraProblems, serviceNetworks } from "./container-config";
 import type { Draft } from "./expand";
 import type { Observed, ObservedContainer } from "./observed";
 
@@ -37,6 +37,7 @@ export interface Ctx {
   readonly options: ComposePlanOptions;
   readonly drafts: Draft[];
   readonly blockers: Blocker[];
+  readonly warnings: string[];
   readonly jobs: Set<string>;
 }
 
@@ -193,6 +194,7 @@ export function serviceDrafts(ctx: Ctx, svc: DesiredService, containers: readonl
   }
   const live = new Map(sorted.slice(0, svc.replicas).map((c) => [c.number, c]));
   const resumed = recoverParked(ctx, svc, parked, live);
+  for (const message of extraProblems(desired, svc)) ctx.blockers.push({ resource: `service:${svc.name}`, message });
   const strategy = rolloutOf(svc);
   let recreates = 0;
   for (const c of live.values()) {
@@ -207,6 +209,10 @@ export function serviceDrafts(ctx: Ctx, svc: DesiredService, containers: readonl
     }
   }
   if (strategy?.order === "start-first" && recreates + resumed.size > 0) ctx.blockers.push(...startFirstBlockers(svc));
+  if (strategy?.failureAction === "continue" && recreates > 0)
+    ctx.warnings.push(
+      `${formatLocation(svc.location)}: service "${svc.name}": deploy.updateConfig.failureAction "continue" is honoured by Swarm only: on one engine a rollout stops at the first new container that does not get ready, as with "pause"`,
+    );
   const used = new Set([...live.keys(), ...resumed]);
   let next = 1;
   for (let missing = svc.replicas - used.size; missing > 0; missing--) {

@@ -113,7 +113,7 @@ function newerFormat(observed: Observed): Blocker[] {
 }
 
 export function planCompose(desired: DesiredState, observed: Observed, options: ComposePlanOptions = {}): Plan {
-  const ctx: Ctx = { desired, observed, options, drafts: [], blockers: newerFormat(observed), jobs: jobServices(desired) };
+  const ctx: Ctx = { desired, observed, options, drafts: [], blockers: newerFormat(observed), warnings: [], jobs: jobServices(desired) };
   const byService = byServiceOf(observed);
   const only = options.services && new Set(options.services);
   resourceDrafts(ctx, "network");
@@ -126,7 +126,12 @@ export function planCompose(desired: DesiredState, observed: Observed, options: 
   const kept = only ? [] : keptVolumeDrafts(ctx);
   if (!only) orphanDrafts(ctx, byService);
   const linked = linkDrafts(desired, ctx.drafts);
-  return composePlan("apply", desired, observed, linked, { blockers: ctx.blockers, keptVolumes: kept, images: missingImages(desired, observed, linked) });
+  return composePlan("apply", desired, observed, linked, {
+    blockers: ctx.blockers,
+    warnings: ctx.warnings,
+    keptVolumes: kept,
+    images: missingImages(desired, observed, linked),
+  });
 }
 
 /** Images the plan's creates need that are not present, and how to get them (for a plan applied later). */
@@ -147,7 +152,7 @@ export function composePlan(
   desired: DesiredState | undefined,
   observed: Observed,
   drafts: readonly Draft[],
-  rest: { blockers?: Blocker[]; keptVolumes?: string[]; images?: ImageSource[] } = {},
+  rest: { blockers?: Blocker[]; warnings?: string[]; keptVolumes?: string[]; images?: ImageSource[] } = {},
 ): Plan {
   const { actions, steps } = expandActions(drafts, desired);
   return {
@@ -159,7 +164,7 @@ export function composePlan(
     actions,
     steps,
     blockers: rest.blockers ?? [],
-    warnings: [],
+    warnings: rest.warnings ?? [],
     keptVolumes: rest.keptVolumes ?? [],
     fingerprint: { objects: fingerprintOf(observed), query: { ...(observed.query ?? queryOf(undefined)) } },
     ...(desired?.file ? { stackFile: desired.file } : {}),

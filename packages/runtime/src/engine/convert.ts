@@ -90,7 +90,8 @@ export function toContainerDetails(c: Dockerode.ContainerInspectInfo): Container
     running: s.Running,
     exitCode: s.ExitCode,
     ...(health ? { health } : {}),
-    ...(lastHealth ? { healthLog: lastHealth.Output.trim() } : {}),
+    // A check that prints nothing (`grep -q`) still says how it ended.
+    ...(lastHealth ? { healthLog: lastHealth.Output.trim() || `the last check exited ${lastHealth.ExitCode} with no output` } : {}),
     ...(s.Error ? { error: s.Error } : {}),
     oomKilled: s.OOMKilled,
     pid: s.Pid,

@@ -64,6 +64,7 @@ export function createEngine(options: CreateEngineOptions = {}): Engine {
     listImages: (o) => images.listImages(c, o),
     pullImage: (ref, o) => images.pullImage(c, ref, o),
     buildImage: (dir, o) => images.buildImage(c, dir, o),
+    pushImage: (ref, o) => images.pushImage(c, ref, o),
     inspectSwarm: () => swarm.inspectSwarm(c),
     initSwarm: (o) => swarm.initSwarm(c, o),
     listNodes: () => swarm.listNodes(c),

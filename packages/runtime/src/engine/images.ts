@@ -5,7 +5,7 @@ import type { Client } from "./client";
 import { cmp, toImageDetails, toImageSummary } from "./convert";
 import { EngineError, wrapEngineError } from "./errors";
 import { ProgressError, readProgress } from "./streams";
-import type { BuildOptions, BuildResult, ImageDetails, ImageSummary, PullOptions } from "./types";
+import type { BuildOptions, BuildResult, ImageDetails, ImageSummary, PullOptions, PushOptions } from "./types";
 
 export async function inspectImage(client: Client, reference: string): Promise<ImageDetails | undefined> {
   // The reference goes into the path as it is (`/images/library/nginx:1/json`), as the docker CLI sends it.
@@ -32,6 +32,24 @@ export async function pullImage(client: Client, reference: string, options: Pull
   }
 }
 
+export async function pushImage(client: Client, reference: string, options: PushOptions = {}): Promise<void> {
+  // The engine wants the tag apart (`/images/<name>/push?tag=<tag>`), and an auth header even when empty.
+  const at = reference.lastIndexOf(":");
+  const tagged = at > reference.lastIndexOf("/");
+  const name = tagged ? reference.slice(0, at) : reference;
+  const tag = tagged ? reference.slice(at + 1) : "latest";
+  const stream = await client.must(
+    "push image",
+    reference,
+    (d) => d.getImage(name).push({ tag, authconfig: { ...(options.auth ?? {}) } }) as unknown as Promise<NodeJS.ReadableStream>,
+  );
+  try {
+    await readProgress(stream, options.onProgress);
+  } catch (err) {
+    throw progressFailure(err, "push image", reference, client.endpoint);
+  }
+}
+
 export async function buildImage(client: Client, contextDir: string, options: BuildOptions = {}): Promise<BuildResult> {
   const object = options.tags?.[0] ?? contextDir;
   let tar;
@@ -52,6 +70,7 @@ export async function buildImage(client: Client, contextDir: string, options: Bu
     ...(options.labels ? { labels: { ...options.labels } } : {}),
     ...(options.pull ? { pull: "1" } : {}),
     ...(options.noCache ? { nocache: true } : {}),
+    ...(options.registryConfig && Object.keys(options.registryConfig).length ? { registryconfig: { ...options.registryConfig } } : {}),
     rm: true,
     forcerm: true,
   };

@@ -260,7 +260,15 @@ export interface PullOptions {
   readonly platform?: string;
 }
 
+export interface PushOptions {
+  readonly onProgress?: (event: ProgressEvent) => void;
+  /** Registry credentials (`X-Registry-Auth`). */
+  readonly auth?: PullOptions["auth"];
+}
+
 export interface BuildOptions {
+  /** Credentials per registry, for base images (`X-Registry-Config`). */
+  readonly registryConfig?: Readonly<Record<string, NonNullable<PullOptions["auth"]>>>;
   /** Dockerfile path relative to the context. Default `Dockerfile`. */
   readonly dockerfile?: string;
   readonly args?: Readonly<Record<string, string>>;
@@ -353,6 +361,8 @@ export interface Engine {
   pullImage(reference: string, options?: PullOptions): Promise<void>;
   /** Sends `contextDir` (honouring its `.dockerignore`) to the engine's builder. */
   buildImage(contextDir: string, options?: BuildOptions): Promise<BuildResult>;
+  /** Resolves when the push completes; rejects with the registry's error (`unauthorized: …`). */
+  pushImage(reference: string, options?: PushOptions): Promise<void>;
 
   /** Swarm (`docker swarm`, `docker stack`): undefined when the engine is not part of a swarm. */
   inspectSwarm(): Promise<SwarmInfo | undefined>;

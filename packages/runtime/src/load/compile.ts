@@ -20,6 +20,8 @@ export interface CompiledStack {
   readonly map: string;
   /** True when the bundle came from the cache. */
   readonly cached: boolean;
+  /** Absolute paths of the local files the bundle was made from (the stack and what it imports; npm packages stay out). */
+  readonly inputs: readonly string[];
 }
 
 interface CacheEntry {
@@ -106,7 +108,7 @@ export async function compileStack(file: string, cwd: string, useCache: boolean)
   const filename = path.join(dir, `.${path.basename(file)}.berth.js`);
   if (useCache) {
     const hit = readCache(file);
-    if (hit) return { filename, code: hit.code, map: hit.map, cached: true };
+    if (hit) return { filename, code: hit.code, map: hit.map, cached: true, inputs: sources(hit.inputs) };
   }
   // Loaded only on a cache miss: the warm path never pays for esbuild's start.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -142,5 +144,22 @@ export async function compileStack(file: string, cwd: string, useCache: boolean)
   const files = Object.keys(result.metafile.inputs).map((input) => path.resolve(dir, input));
   for (const abs of [...files, ...tsconfigCandidates(dir)]) inputs[abs] = hashFile(abs);
   if (useCache) writeCache(file, { key: file, inputs, code, map });
-  return { filename, code, map, cached: false };
+  return { filename, code, map, cached: false, inputs: sources(inputs) };
+}
+
+/** The recorded inputs that are source files (not the tsconfig candidates, which may not exist). */
+function sources(inputs: Readonly<Record<string, string>>): string[] {
+  return Object.keys(inputs).filter((f) => !/(^|[/\\])tsconfig[^/\\]*\.json$/.test(f) && !f.includes(`${path.sep}node_modules${path.sep}`));
+}
+
+/**
+ * The local files a stack is made of (itself and every module it imports), for `dsl watch`; only
+ * the stack itself when it does not compile.
+ */
+export async function stackInputs(file: string, cwd: string): Promise<string[]> {
+  try {
+    return [...(await compileStack(file, cwd, true)).inputs];
+  } catch {
+    return [file];
+  }
 }

@@ -11,6 +11,7 @@ import { formatLocation } from "@berth/dsl";
 import type { DesiredState } from "../desired/resolve";
 import { ImageError, type ImageProgress } from "../compose/images";
 import type { Engine } from "../engine/types";
+import { allCredentials } from "../registry";
 
 /** `repo[:tag]` → `repo` (a `:` after the last `/` starts the tag; a digest is dropped). */
 export function repository(reference: string): string {
@@ -46,7 +47,13 @@ export async function swarmImages(engine: Engine, desired: DesiredState, opts: S
     report("started");
     try {
       const b = svc.build;
-      const { imageId } = await engine.buildImage(b.context, { dockerfile: b.dockerfile, args: b.args, target: b.target, tags: [svc.image] });
+      const { imageId } = await engine.buildImage(b.context, {
+        dockerfile: b.dockerfile,
+        args: b.args,
+        target: b.target,
+        tags: [svc.image],
+        registryConfig: allCredentials(),
+      });
       const tag = contentTag(imageId);
       await engine.tagImage(imageId, repo, tag);
       out[svc.name] = `${repo}:${tag}`;

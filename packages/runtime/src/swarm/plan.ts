@@ -8,6 +8,7 @@
  *   the user wrote; never engine defaults) or removed, each followed by a wait until it converged;
  * - removals of what the stack no longer declares last.
  */
+import { formatLocation } from "@berth/dsl";
 import type { SwarmService } from "../engine/types";
 import { unscopedName } from "../internal/names";
 import { compareStrings } from "../internal/sort";
@@ -102,6 +103,16 @@ function rollingOf(
 function planServices(d: SwarmDesired, o: SwarmObserved, acc: Acc, prereqs: (svc: string) => string[]): void {
   const networkName = (idOrName: string) => o.networks.find((n) => n.id === idOrName || n.id.startsWith(idOrName))?.name ?? idOrName;
   for (const svc of Object.values(d.services).sort(byName)) {
+    // The Swarm target maps no `extra` key into the service spec yet: refused rather than dropped.
+    for (const key of Object.keys(svc.spec.extra ?? {})
+      .filter((k) => !k.startsWith("x-"))
+      .sort())
+      acc.blockers.push(
+        blocker(
+          `service:${svc.name}`,
+          `${formatLocation(svc.location)}: service "${svc.name}": extra.${key}: dsl apply --target swarm does not apply this compose key (synth writes it, docker stack deploy would honour what Swarm supports); remove it, or deploy the synthesized file with docker stack deploy`,
+        ),
+      );
     const found = o.services.find((s) => s.name === svc.engineName);
     const replicas = svc.global ? undefined : svc.replicas;
     const base = { kind: "service" as const, resource: svc.name, engineName: svc.engineName, ...(replicas !== undefined ? { replicas } : {}) };

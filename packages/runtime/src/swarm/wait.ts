@@ -47,6 +47,19 @@ export class ConvergeError extends BerthError {
 
 const FAILED = new Set(["failed", "rejected"]);
 
+/**
+ * Rejections the engine itself recovers from: Swarm reschedules the task, and a later one joins.
+ * The kernel frees a removed overlay's VXLAN socket asynchronously, so on a busy node the first
+ * tasks of a network whose sandbox was just torn down can be rejected with "error creating vxlan
+ * interface: file exists" (moby/libnetwork#1765). They do not end the wait early; the deadline
+ * still bounds it, and the error is still named if it never clears.
+ */
+const TRANSIENT_REJECTION = /network sandbox join failed|error creating vxlan interface/;
+
+function transient(t: SwarmTask): boolean {
+  return t.state === "rejected" && TRANSIENT_REJECTION.test(t.error ?? "");
+}
+
 function taskName(engineName: string, t: SwarmTask): string {
   return `${engineName}.${t.slot || t.nodeId.slice(0, 12)} (task ${t.id.slice(0, 12)})`;
 }
@@ -59,7 +72,8 @@ function lastFailure(engineName: string, tasks: readonly SwarmTask[], before: Re
   );
   if (!failed.length) return undefined;
   const t = [...failed].sort((a, b) => (a.timestamp < b.timestamp ? 1 : -1))[0];
-  return { text: `${taskName(engineName, t)} ${t.state}: ${t.error ?? t.message}`, count: failed.length };
+  // count: the failures that end the wait early, transient rejections aside.
+  return { text: `${taskName(engineName, t)} ${t.state}: ${t.error ?? t.message}`, count: failed.filter((f) => !transient(f)).length };
 }
 
 export function converged(input: WaitInput, svc: SwarmService, tasks: readonly SwarmTask[]): boolean {

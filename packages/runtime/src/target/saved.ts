@@ -53,12 +53,29 @@ export function needsStack(plan: Plan): boolean {
   return hiddenRefs(plan.steps).length > 0;
 }
 
+/** `id 22e1a37b7ebe → f8ae31aad2af, config 994485227806 → 78c4338fddb8`: the fields of a fingerprint that differ. */
+function changedFields(before: string, now: string): string {
+  const b = before.split(" ");
+  const n = now.split(" ");
+  if (b.length !== n.length) return `${before} → ${now}`;
+  return b
+    .map((v, i) =>
+      v === n[i]
+        ? undefined
+        : v.includes(":")
+          ? `${v.slice(0, v.indexOf(":"))} ${v.slice(v.indexOf(":") + 1)} → ${n[i].slice(n[i].indexOf(":") + 1)}`
+          : `${v} → ${n[i]}`,
+    )
+    .filter((x) => x !== undefined)
+    .join(", ");
+}
+
 /** What moved between the fingerprint a plan was made from and the engine now, one phrase per object. */
 export function moved(before: Readonly<Record<string, string>>, now: Readonly<Record<string, string>>): string[] {
   const out: string[] = [];
   for (const key of Object.keys(before).sort()) {
     if (!(key in now)) out.push(`${key} is gone`);
-    else if (now[key] !== before[key]) out.push(`${key} changed (${before[key]} → ${now[key]})`);
+    else if (now[key] !== before[key]) out.push(`${key} changed (${changedFields(before[key], now[key])})`);
   }
   for (const key of Object.keys(now).sort()) if (!(key in before)) out.push(`${key} appeared`);
   return out;

@@ -104,7 +104,8 @@ export type ComposeOp =
   | { readonly op: "container.stop"; readonly container: Ref; readonly timeoutSeconds: number }
   | { readonly op: "container.restart"; readonly container: Ref; readonly timeoutSeconds: number }
   | { readonly op: "container.rename"; readonly container: Ref; readonly to: string }
-  | { readonly op: "container.remove"; readonly container: Ref }
+  /** `leaveNetworks`: disconnect from these first, so that a running container leaves DNS before it dies. */
+  | { readonly op: "container.remove"; readonly container: Ref; readonly leaveNetworks?: readonly string[] }
   /**
    * Polls until every named container is healthy / has exited 0 / is ready (healthy when it has a
    * healthcheck, else running for `stableMs`), bounded by the apply's wait timeout.

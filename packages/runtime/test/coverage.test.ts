@@ -1,0 +1,158 @@
+/**
+ * The key-coverage table: every service key of the official compose schema is typed, applied from
+ * `extra`, or refused at the service's line — checked key by key on the compose planner (pure,
+ * no engine) — and the README shows exactly the table this data makes. To refresh the README after
+ * a change: BERTH_UPDATE_README=1 npx jest packages/runtime/test/coverage.test.ts. Wall time < 2 s.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Graph, JsonValue, ServiceSpec } from "@berth/dsl";
+import { EXTRA_KEYS, extraFields } from "../src/compose/extra-keys";
+import type { Observed } from "../src/compose/observed";
+import { planCompose } from "../src/compose/plan";
+import { coverageMarkdown, serviceKeyCoverage, TYPED_SERVICE_KEYS } from "../src/coverage";
+import { resolveDesired } from "../src/desired/resolve";
+import { service as synthService } from "../src/synth/service";
+import { sharedDir } from "./helpers/compose-oracle";
+
+const schema = JSON.parse(fs.readFileSync(path.join(sharedDir(), "compose-spec/compose-spec.json"), "utf8")) as {
+  definitions: { service: { properties: Record<string, unknown> } };
+};
+const schemaKeys = Object.keys(schema.definitions.service.properties);
+const rows = serviceKeyCoverage(schemaKeys);
+const here = { file: "stack.ts", line: 3, column: 1 };
+const README = path.resolve(__dirname, "../../../README.md");
+const START = "<!-- key-coverage:start -->";
+const END = "<!-- key-coverage:end -->";
+
+/** A value of the right shape for each key the compose target applies from extra. */
+const SAMPLES: Record<string, JsonValue> = {
+  sysctls: { "net.core.somaxconn": 1024 },
+  shm_size: "64m",
+  security_opt: ["no-new-privileges:true"],
+  tmpfs: "/run",
+  ulimits: { nofile: { soft: 1024, hard: 2048 } },
+  devices: ["/dev/fuse"],
+  device_cgroup_rules: ["c 1:3 mr"],
+  pid: "host",
+  ipc: "shareable",
+  uts: "host",
+  userns_mode: "host",
+  cgroup: "private",
+  cgroup_parent: "berth.slice",
+  group_add: ["100"],
+  mem_limit: "256m",
+  memswap_limit: "512m",
+  mem_reservation: "128m",
+  mem_swappiness: 10,
+  oom_kill_disable: true,
+  oom_score_adj: 100,
+  pids_limit: 64,
+  cpus: 0.5,
+  cpu_shares: 512,
+  cpu_quota: 50000,
+  cpu_period: 100000,
+  cpuset: "0",
+  storage_opt: { size: "1G" },
+  runtime: "runc",
+  isolation: "default",
+  dns_search: ["example.test"],
+  dns_opt: ["ndots:2"],
+  logging: { driver: "json-file", options: { "max-size": "1m" } },
+  domainname: "example.test",
+  mac_address: "02:42:ac:11:00:02",
+};
+
+function planWith(spec: Partial<ServiceSpec>) {
+  const graph: Graph = {
+    version: 1,
+    project: "kc",
+    location: here,
+    services: { web: { name: "web", location: here, image: "web:1", ...spec } },
+    networks: {},
+    volumes: {},
+    secrets: {},
+    configs: {},
+  };
+  const empty: Observed = {
+    project: "kc",
+    endpoint: "test",
+    containers: [],
+    networks: [],
+    volumes: [],
+    foreign: [],
+    foreignNetworks: [],
+    foreignVolumes: [],
+    images: { "web:1": "sha256:web" },
+  };
+  return planCompose(resolveDesired(graph, { dir: "/s", env: {} }), empty);
+}
+
+test("every service key of the schema has exactly one row, and every typed key names a prop that synth writes back under that key", () => {
+  expect(rows.map((r) => r.key)).toEqual([...schemaKeys].sort());
+  for (const [key, prop] of Object.entries(TYPED_SERVICE_KEYS)) {
+    expect(schemaKeys).toContain(key);
+    // A spec where only this prop is set writes (at least) this key.
+    const probe: Partial<Record<keyof ServiceSpec, unknown>> = {
+      build: { context: "." },
+      command: ["true"],
+      configs: [{ source: "c" }],
+      dependsOn: { db: { condition: "service_started" } },
+      deploy: { replicas: 2 },
+      environment: { A: "1" },
+      envFiles: [".env"],
+      expose: [80],
+      healthcheck: { test: ["CMD", "true"] },
+      labels: { a: "b" },
+      networks: { default: {} },
+      ports: [{ target: 80, protocol: "tcp" }],
+      profiles: ["p"],
+      secrets: [{ source: "s" }],
+      volumes: [{ type: "volume", source: "v", target: "/v" }],
+    };
+    const value =
+      probe[prop] ??
+      (["init", "tty", "stdinOpen", "privileged", "readOnly"].includes(prop)
+        ? true
+        : prop === "restart"
+          ? "always"
+          : prop === "pullPolicy"
+            ? "always"
+            : ["capAdd", "capDrop", "dns", "extraHosts", "entrypoint"].includes(prop)
+              ? ["x"]
+              : "x");
+    const written = synthService({ name: "web", location: here, [prop]: value } as ServiceSpec) as Record<string, unknown>;
+    expect({ prop, key, written: key in written }).toEqual({ prop, key, written: true });
+  }
+});
+
+test.each(Object.keys(EXTRA_KEYS))("extra.%s reaches the engine field it names, and the plan has no blocker", (key) => {
+  const { fields, problems } = extraFields({ [key]: SAMPLES[key] });
+  expect(problems).toEqual([]);
+  const [where, field] = EXTRA_KEYS[key].engine.split(".");
+  expect((where === "HostConfig" ? fields.host : fields.config)?.[field]).toBeDefined();
+  expect(planWith({ extra: { [key]: SAMPLES[key] } }).blockers).toEqual([]);
+});
+
+test.each(rows.filter((r) => r.compose === "refused").map((r) => r.key))("extra.%s is refused at the service's line on the compose target", (key) => {
+  expect(planWith({ extra: { [key]: "x" } }).blockers.map((b) => b.message)).toEqual([
+    expect.stringMatching(new RegExp(`^stack\\.ts:3:1: service "web": extra\\.${key}: dsl apply does not apply this compose key on the compose target`)),
+  ]);
+});
+
+test("the README shows the table this data makes", () => {
+  const readme = fs.readFileSync(README, "utf8");
+  const table = `${START}\n${coverageMarkdown(rows)}${END}`;
+  if (process.env.BERTH_UPDATE_README === "1") {
+    fs.writeFileSync(README, readme.replace(new RegExp(`${START}[\\s\\S]*?${END}`), table));
+    return;
+  }
+  expect(readme.includes(START) && readme.includes(END)).toBe(true);
+  expect(readme.slice(readme.indexOf(START), readme.indexOf(END) + END.length)).toBe(table);
+  // The first screen's count is the table's.
+  const typed = rows.filter((r) => r.compose === "applied").length;
+  const fromExtra = rows.filter((r) => r.compose === "applied from extra").length;
+  expect(readme).toMatch(
+    new RegExp(`Berth models ${typed} of the compose\\s+specification's ${rows.length} service keys as typed props, applies ${fromExtra} more from \`extra\``),
+  );
+});
