@@ -7,6 +7,7 @@ module.exports = {
   moduleNameMapper: {
     "^@berth/dsl$": "<rootDir>/packages/dsl/src/index.ts",
     "^@berth/runtime$": "<rootDir>/packages/runtime/src/index.ts",
+    "^@berth/runtime/testing$": "<rootDir>/packages/runtime/src/testing.ts",
   },
   globalSetup: "<rootDir>/scripts/jest-global-setup.js",
   testTimeout: 60000,

@@ -50,6 +50,8 @@ function declareGlobals(program: Command, io: Io): Command {
       "Docker context to use, as docker --context (default: $DOCKER_CONTEXT, else docker's current context, unless $DOCKER_HOST is set)",
     )
     .option("--profile <name>", "enable services of this profile (repeatable)", collect)
+    .addOption(setOption())
+    .addOption(stageOption())
     .option("--json", "machine-readable output and errors on stdout")
     .option("--no-color", "no colors, even on a terminal")
     .showSuggestionAfterError(true)
@@ -72,6 +74,25 @@ Exit codes: 0 success, 1 a problem in the stack or the command line, 2 an intern
     );
 }
 
+const setOption = () =>
+  new Option("--set <key=value>", "a context value the stack reads with context(key) (repeatable; wins over the stage file)").argParser(collect);
+const stageOption = () => new Option("--stage <name>", "the stage stage() names; its context values are read from berth.<name>.json beside the stack");
+
+/** Commands that run no stack file take no context. */
+const NO_STACK = new Set(["import", "init", "check", "help", "ls"]);
+
+/** `--set` and `--stage` also after the command (`dsl synth --set tag=2`), as well as before it. */
+function declareContextFlags(program: Command): void {
+  for (const cmd of program.commands) if (!NO_STACK.has(cmd.name())) cmd.addOption(setOption()).addOption(stageOption());
+}
+
+/** The command's options with the globals; `--set` given before and after the command are both kept (the later wins per key). */
+function withContextFlags(cmd: Command): Record<string, unknown> {
+  const opts = cmd.optsWithGlobals();
+  const set = [...((cmd.parent?.opts().set as string[] | undefined) ?? []), ...((cmd.opts().set as string[] | undefined) ?? [])];
+  return set.length > 0 ? { ...opts, set } : opts;
+}
+
 function applyFlags(cmd: Command): Command {
   return cmd
     .option("-y, --yes", "do not ask for confirmation (required without a terminal)")
@@ -84,7 +105,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = declareGlobals(new Command("dsl"), io);
   const bind = (action: Action, arity: number) =>
     async function (this: Command, ...args: unknown[]) {
-      const code = await (action as (...a: unknown[]) => Promise<number | void>)(...args.slice(0, arity), this.optsWithGlobals(), io);
+      const code = await (action as (...a: unknown[]) => Promise<number | void>)(...args.slice(0, arity), withContextFlags(this), io);
       setExit(typeof code === "number" ? code : EXIT_OK);
     };
 
@@ -107,8 +128,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(bind(validateCommand as Action, 1));
   program
     .command("graph")
-    .description("print the resource graph (JSON) every other command works from")
+    .description("print the resource graph (JSON) every other command works from, or a picture of it")
     .argument(...STACK_ARG)
+    .addOption(
+      new Option("--format <format>", "json (the graph), or a picture: mermaid, dot (Graphviz), svg, html (one self-contained page)")
+        .choices(["json", "mermaid", "dot", "svg", "html"])
+        .default("json"),
+    )
     .action(bind(graphCommand as Action, 1));
 
   program
@@ -258,6 +284,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     cmd.action(bind(((services: string[], opts: never, io2: Io) => controlCommand(action, services, opts, io2)) as Action, 1));
   }
   declareVerbs(program, bind);
+  declareContextFlags(program);
   return program;
 }
 

@@ -11,6 +11,10 @@ export interface EngineOptions extends GlobalOptions {
   readonly file?: string;
   readonly project?: string;
   readonly profile?: string[];
+  /** `--set key=value`, repeatable. */
+  readonly set?: string[];
+  /** `--stage NAME`. */
+  readonly stage?: string;
   /** `--target`, where the command has it. */
   readonly target?: TargetName;
 }
@@ -34,22 +38,48 @@ const loads = new Map<string, Promise<LoadResult>>();
 export function forgetLoads(): void {
   loads.clear();
 }
-export function loadStack(file: string, io: Io, opts: { readonly cache?: boolean } = {}): Promise<LoadResult> {
+
+export function loadStack(file: string, io: Io, opts: StackLoadOptions = {}): Promise<LoadResult> {
   const key = path.resolve(io.cwd, file);
   let p = loads.get(key);
-  if (!p) loads.set(key, (p = loadRedacted(file, io, opts.cache)));
+  if (!p) loads.set(key, (p = loadRedacted(file, io, opts)));
   return p;
 }
 
+/** The flags that change what a stack file makes. */
+export interface StackLoadOptions {
+  readonly cache?: boolean;
+  readonly set?: readonly string[];
+  readonly stage?: string;
+}
+
+/** `--set key=value` flags as context values (the last of a key wins); one without `=` is a usage error. */
+export function contextValues(set: readonly string[] | undefined): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const pair of set ?? []) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new BerthError(`--set "${pair}": expected key=value, e.g. --set tag=1.0`);
+    values[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return values;
+}
+
 /** Loads the stack, and from then on every output of this run redacts its sensitive values (also those seen by a load that fails). */
-async function loadRedacted(file: string, io: Io, cache: boolean | undefined): Promise<LoadResult> {
-  const loaded = await load(file, { cwd: io.cwd, cache, env: io.env, onSensitive: (values) => io.redactor?.add(values) });
+async function loadRedacted(file: string, io: Io, opts: StackLoadOptions): Promise<LoadResult> {
+  const loaded = await load(file, {
+    cwd: io.cwd,
+    cache: opts.cache,
+    env: io.env,
+    context: contextValues(opts.set),
+    stage: opts.stage,
+    onSensitive: (values) => io.redactor?.add(values),
+  });
   io.redactor?.add(stackSecrets(loaded.graph, { dir: loaded.dir, env: io.env }));
   return loaded;
 }
 
 export async function prepareStack(file: string, opts: EngineOptions, io: Io): Promise<Prepared> {
-  return prepare(file, { cwd: io.cwd, env: io.env, profiles: opts.profile, project: opts.project, loaded: await loadStack(file, io) });
+  return prepare(file, { cwd: io.cwd, env: io.env, profiles: opts.profile, project: opts.project, loaded: await loadStack(file, io, opts) });
 }
 
 /** A duration option (`30s`, `2m`, `1m30s`, `500ms`, or seconds) in milliseconds; a malformed one is a usage error naming the flag. */

@@ -6,7 +6,7 @@
  */
 import { BerthError } from "./errors";
 import { formatLocation } from "./graph";
-import { captureLocation } from "./internal/location";
+import { captureLocation, constructorTrail } from "./internal/location";
 import { currentSession } from "./internal/session";
 
 /** Options of {@link env}. */
@@ -26,7 +26,7 @@ export class EnvError extends BerthError {}
 function unset(name: string, required: string | undefined): EnvError {
   const where = formatLocation(captureLocation());
   const why = required !== undefined ? `${required}` : `set it in the environment or in the .env file beside the stack, or give a default: env("${name}", "…")`;
-  return new EnvError(`${where}: environment variable ${name} is not set: ${why}`);
+  return new EnvError(`${where}: environment variable ${name} is not set: ${why}${constructorTrail()}`);
 }
 
 /**

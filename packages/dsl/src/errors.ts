@@ -48,7 +48,7 @@ export function errorKind(err: unknown): ErrorKind {
 }
 
 /** The kinds of construct a problem can be about. */
-export type ConstructKind = "stack" | "service" | "network" | "volume" | "secret" | "config";
+export type ConstructKind = "stack" | "service" | "network" | "volume" | "secret" | "config" | "component";
 
 /** Names a construct in messages: `service "web"`. */
 export interface ConstructRef {
@@ -56,6 +56,16 @@ export interface ConstructRef {
   readonly kind: ConstructKind;
   /** Its logical name (for a stack: the project name). */
   readonly name: string;
+}
+
+/** A component a construct was made in, so that a message also names the user's `new WebApp(…)` line. */
+export interface Enclosing {
+  /** The component's class, e.g. `WebApp`. */
+  readonly type: string;
+  /** Its path below the stack, joined by "-", e.g. `blue`. */
+  readonly name: string;
+  /** Where the user made it (`new WebApp(stack, "blue", …)`). */
+  readonly location: SourceLocation;
 }
 
 /** One thing wrong with a stack. */
@@ -70,6 +80,8 @@ export interface Problem {
   readonly path?: string;
   /** The offending value, as written (sensitive values are never put here). @default absent: no single value is at fault */
   readonly value?: JsonValue;
+  /** The components the construct was made in, innermost first. @default absent: made in the stack itself */
+  readonly within?: readonly Enclosing[];
 }
 
 function formatValue(value: JsonValue): string {
@@ -85,7 +97,8 @@ export function formatProblem(problem: Problem): string {
     parts.push(formatValue(problem.value));
   }
   parts.push(problem.message);
-  return parts.join(": ");
+  const within = (problem.within ?? []).map((c) => `; in ${c.type} "${c.name}" at ${formatLocation(c.location)}`);
+  return parts.join(": ") + within.join("");
 }
 
 /** Thrown by `stack.toGraph()` when the stack has problems; lists every one of them. */

@@ -4,7 +4,8 @@ import { BRANDS, brand, hasBrand } from "./internal/brand";
 import { isSensitive, type Sensitive } from "./sensitive";
 import type { SynthContext } from "./internal/member";
 import { stringRecord } from "./internal/records";
-import { Resource } from "./internal/resource";
+import { Resource, resolveArgs } from "./internal/resource";
+import type { Construct } from "./construct";
 import type { ConstructOptions } from "./stack";
 
 interface FileSourceCommon {
@@ -82,10 +83,15 @@ export class Secret extends Resource {
 
   readonly props: SecretProps;
 
-  /** Declares a secret; grant it with `secrets: [secret]` (mounted at `/run/secrets/<name>`). */
-  constructor(name: string, props: SecretProps, options?: ConstructOptions) {
-    super("secret", name, options);
-    this.props = props;
+  /**
+   * Declares a secret; grant it with `secrets: [secret]` (mounted at `/run/secrets/<name>`).
+   * Either `new Secret("name", props)` in the current stack or `new Secret(scope, "id", props)` under a stack or a component, named after its path (`blue-data`).
+   */
+  constructor(scopeOrName: Construct | string, idOrProps: string | SecretProps, propsOrOptions?: SecretProps | ConstructOptions, options?: ConstructOptions) {
+    // One signature, not two overloads: TypeScript then reports a wrong prop at the prop itself, not as "No overload matches".
+    const resolved = resolveArgs<SecretProps>([scopeOrName, idOrProps, propsOrOptions, options]);
+    super("secret", resolved);
+    this.props = resolved.props ?? ({} as SecretProps);
     brand(this, BRANDS.secret);
   }
 
@@ -112,10 +118,15 @@ export class Config extends Resource {
 
   readonly props: ConfigProps;
 
-  /** Declares a config; grant it with `configs: [{ config, target: "/etc/app.conf" }]`. */
-  constructor(name: string, props: ConfigProps, options?: ConstructOptions) {
-    super("config", name, options);
-    this.props = props;
+  /**
+   * Declares a config; grant it with `configs: [{ config, target: "/etc/app.conf" }]`.
+   * Either `new Config("name", props)` in the current stack or `new Config(scope, "id", props)` under a stack or a component, named after its path (`blue-data`).
+   */
+  constructor(scopeOrName: Construct | string, idOrProps: string | ConfigProps, propsOrOptions?: ConfigProps | ConstructOptions, options?: ConstructOptions) {
+    // One signature, not two overloads: TypeScript then reports a wrong prop at the prop itself, not as "No overload matches".
+    const resolved = resolveArgs<ConfigProps>([scopeOrName, idOrProps, propsOrOptions, options]);
+    super("config", resolved);
+    this.props = resolved.props ?? ({} as ConfigProps);
     brand(this, BRANDS.config);
   }
 

@@ -48,6 +48,8 @@ export interface ResourceBase {
   /** The logical name (the key in its map): unprefixed, as in a compose file. */
   readonly name: string;
   readonly location: SourceLocation;
+  /** The path of the component it was made in (`blue`), for pictures that group by component; never hashed nor synthesized. Absent: made in the stack itself. */
+  readonly component?: string;
 }
 
 export interface BuildSpec {

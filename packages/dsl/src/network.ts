@@ -2,8 +2,9 @@
 import type { JsonValue, NetworkSpec } from "./graph";
 import { BRANDS, brand, hasBrand } from "./internal/brand";
 import type { SynthContext } from "./internal/member";
-import { Resource } from "./internal/resource";
+import { Resource, resolveArgs } from "./internal/resource";
 import { stringRecord } from "./internal/records";
+import type { Construct } from "./construct";
 import type { ConstructOptions } from "./stack";
 
 /** One address pool of a network. */
@@ -53,10 +54,20 @@ export class Network extends Resource {
 
   readonly props: NetworkProps;
 
-  /** Declares a network; its engine name is prefixed with the project (`blog_backend`) unless external. */
-  constructor(name: string, props: NetworkProps = {}, options?: ConstructOptions) {
-    super("network", name, options);
-    this.props = props;
+  /**
+   * Declares a network; its engine name is prefixed with the project (`blog_backend`) unless external.
+   * Either `new Network("name", props)` in the current stack or `new Network(scope, "id", props)` under a stack or a component, named after its path (`blue-data`).
+   */
+  constructor(
+    scopeOrName: Construct | string,
+    idOrProps?: string | NetworkProps,
+    propsOrOptions?: NetworkProps | ConstructOptions,
+    options?: ConstructOptions,
+  ) {
+    // One signature, not two overloads: TypeScript then reports a wrong prop at the prop itself, not as "No overload matches".
+    const resolved = resolveArgs<NetworkProps>([scopeOrName, idOrProps, propsOrOptions, options]);
+    super("network", resolved);
+    this.props = resolved.props ?? ({} as NetworkProps);
     brand(this, BRANDS.network);
   }
 

@@ -2,10 +2,22 @@
 import type { ServiceSpec } from "./graph";
 import { BRANDS, brand, hasBrand } from "./internal/brand";
 import type { SynthContext } from "./internal/member";
-import { Resource } from "./internal/resource";
+import { Resource, resolveArgs } from "./internal/resource";
 import { serviceSpec } from "./internal/service-spec";
-import type { Dependency, DependencyCondition, ServiceProps } from "./service-props";
-import type { ConstructOptions } from "./stack";
+import { addedDependencies } from "./internal/dependencies";
+import type { ServiceProps } from "./service-props";
+import type { Construct } from "./construct";
+import type { ConstructOptions, StackProps } from "./stack";
+
+/** The service's props over the stack's defaults: labels and environment merged key by key (the service's own win), its restart policy else the stack's. */
+function withStackDefaults(props: ServiceProps, stack: StackProps | undefined): ServiceProps {
+  if (!stack || (stack.labels === undefined && stack.environment === undefined && stack.restart === undefined)) return props;
+  const merged: { -readonly [K in keyof ServiceProps]: ServiceProps[K] } = { ...props };
+  if (stack.labels !== undefined) merged.labels = { ...stack.labels, ...props.labels };
+  if (stack.environment !== undefined) merged.environment = { ...stack.environment, ...props.environment };
+  if (props.restart === undefined && stack.restart !== undefined) merged.restart = stack.restart;
+  return merged;
+}
 
 export class Service extends Resource {
   /** True when `x` is a Service from any copy of this package. */
@@ -15,30 +27,28 @@ export class Service extends Resource {
 
   /** The props as written; normalized (and checked) when the stack builds its graph. */
   readonly props: ServiceProps;
-  private readonly addedDependencies: Dependency[] = [];
 
   /**
    * Declares a service in the current stack (or `options.stack`):
-   * `new Service("nginx", { image: "nginx:latest", ports: ["80:80"] })`.
+   * `new Service("nginx", { image: "nginx:latest", ports: ["80:80"] })`; or under a scope (a stack
+   * or a component), named after its path: `new Service(this, "db", {…})` in component "blue" is `blue-db`.
    * Malformed props do not throw here: `stack.toGraph()` reports them all at once.
    */
-  constructor(name: string, props: ServiceProps = {}, options?: ConstructOptions) {
-    super("service", name, options);
-    this.props = props;
+  constructor(
+    scopeOrName: Construct | string,
+    idOrProps?: string | ServiceProps,
+    propsOrOptions?: ServiceProps | ConstructOptions,
+    options?: ConstructOptions,
+  ) {
+    // One signature, not two overloads: TypeScript then reports a wrong prop at the prop itself, not as "No overload matches".
+    const resolved = resolveArgs<ServiceProps>([scopeOrName, idOrProps, propsOrOptions, options]);
+    super("service", resolved);
+    this.props = resolved.props ?? ({} as ServiceProps);
     brand(this, BRANDS.service);
-  }
-
-  /**
-   * Starts `service` before this one (and waits for `condition`), for dependencies that
-   * cannot be passed to the constructor, e.g. because the other service is made later.
-   */
-  addDependency(service: Service, condition: DependencyCondition = "started"): this {
-    this.addedDependencies.push({ service, condition });
-    return this;
   }
 
   /** @internal */
   _synth(ctx: SynthContext): ServiceSpec {
-    return serviceSpec(this.name, this.location, this.props, this.addedDependencies, ctx);
+    return serviceSpec(this.name, this.location, withStackDefaults(this.props, this.stack.props), addedDependencies(this), ctx);
   }
 }

@@ -18,6 +18,10 @@ export interface OpenSessionOptions {
    * @default the process's environment
    */
   readonly env?: (name: string) => string | undefined;
+  /** The values {@link context} reads: `--set key=value` over the stage file's. @default none */
+  readonly context?: Readonly<Record<string, string | number | boolean>>;
+  /** The stage {@link stage} names (`--stage NAME`). @default none */
+  readonly stage?: string;
 }
 
 /** Starts a fresh session, forgetting earlier stacks: constructs made from now on join its stacks. */

@@ -2,22 +2,26 @@
  * A stack is one compose project: the services, networks, volumes, secrets and configs
  * that are deployed, updated and removed together.
  */
+import { Construct } from "./construct";
 import type { Config, Secret } from "./file-resources";
 import { ValidationError } from "./errors";
 import type { Graph, SourceLocation } from "./graph";
 import { BRANDS, brand, hasBrand } from "./internal/brand";
 import { buildGraph } from "./internal/build-graph";
-import { captureLocation } from "./internal/location";
+import { locatedAt } from "./internal/location";
 import type { StackMember } from "./internal/member";
 import { registerStack } from "./internal/session";
 import type { Network } from "./network";
 import type { Service } from "./service";
+import type { EnvironmentValue, ServiceProps } from "./service-props";
 import type { Volume } from "./volume";
 
 /** The optional last argument of every construct's constructor. */
 export interface ConstructOptions {
-  /** The stack to join. @default the current stack: the most recent `new Stack(…)`, else an implicit one named after the project folder */
+  /** The stack to join, with the `new X("name", props)` form. @default the current stack: the most recent `new Stack(…)`, else an implicit one named after the project folder */
   readonly stack?: Stack;
+  /** The logical name (graph key, compose name). @default the path of ids below the stack joined by "-": `blue-web` */
+  readonly name?: string;
 }
 
 /** Options of a {@link Stack}. */
@@ -29,15 +33,21 @@ export interface StackProps {
    * @default "compose"
    */
   readonly target?: "compose" | "swarm";
+  /** Labels on every service's containers; a service's own label of the same key wins. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Environment variables of every service; a service's own variable of the same name wins. @default {} */
+  readonly environment?: Readonly<Record<string, EnvironmentValue>>;
+  /** The restart policy of every service that sets none. @default "no" */
+  readonly restart?: ServiceProps["restart"];
 }
 
-/** Any construct a stack can hold. */
-export type Construct = Service | Network | Volume | Secret | Config;
+/** Any construct that becomes an entry of a stack's graph. */
+export type StackResource = Service | Network | Volume | Secret | Config;
 
-/** Set while {@link Stack._implicit} runs: an implicit stack is located at its first construct. */
-let implicitLocation: SourceLocation | undefined;
+/** True while {@link Stack._implicit} runs. */
+let makingImplicit = false;
 
-export class Stack {
+export class Stack extends Construct {
   /** True when `x` is a Stack from any copy of this package. */
   static isStack(x: unknown): x is Stack {
     return hasBrand(x, BRANDS.stack);
@@ -45,22 +55,22 @@ export class Stack {
 
   /** Makes the stack a construct joins when no `new Stack(…)` came before it. @internal */
   static _implicit(name: string, location: SourceLocation): Stack {
-    implicitLocation = location;
+    makingImplicit = true;
     try {
-      return new Stack(name);
+      return locatedAt(location, () => new Stack(name));
     } finally {
-      implicitLocation = undefined;
+      makingImplicit = false;
     }
   }
 
   /** The compose project name (lowercase letters, digits, `_`, `-`). */
   readonly name: string;
-  /** Where the user wrote `new Stack(…)` (for an implicit stack: its first construct). */
-  readonly location: SourceLocation;
   /** True when the stack was made implicitly by a construct, not by `new Stack(…)`. */
   readonly implicit: boolean;
   /** The default deploy target (see {@link StackProps.target}); undefined means compose. */
   readonly target?: "compose" | "swarm";
+  /** The props as written: defaults for every service (see {@link StackProps}). */
+  readonly props: StackProps;
   private readonly members: StackMember[] = [];
 
   /**
@@ -68,16 +78,18 @@ export class Stack {
    * unless they pass `{ stack }`.
    */
   constructor(name: string, props: StackProps = {}) {
+    // The root of its tree: the only construct without a scope.
+    super(undefined as unknown as Construct, name);
     this.name = name;
+    this.props = props;
     if (props.target !== undefined) this.target = props.target;
-    this.implicit = implicitLocation !== undefined;
-    this.location = implicitLocation ?? captureLocation();
+    this.implicit = makingImplicit;
     brand(this, BRANDS.stack);
     registerStack(this);
   }
 
   /** Keeps JSON of values that hold a stack short (and acyclic). */
-  toJSON(): { kind: "stack"; name: string } {
+  override toJSON(): { kind: "stack"; name: string } {
     return { kind: "stack", name: this.name };
   }
 
@@ -87,8 +99,8 @@ export class Stack {
   }
 
   /** Every construct of the stack, in creation order. */
-  get constructs(): readonly Construct[] {
-    return [...this.members] as unknown as Construct[];
+  get constructs(): readonly StackResource[] {
+    return [...this.members] as unknown as StackResource[];
   }
 
   /** The services, in creation order. */

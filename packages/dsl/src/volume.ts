@@ -3,7 +3,8 @@ import type { JsonValue, VolumeSpec } from "./graph";
 import { BRANDS, brand, hasBrand } from "./internal/brand";
 import type { SynthContext } from "./internal/member";
 import { stringRecord } from "./internal/records";
-import { Resource } from "./internal/resource";
+import { Resource, resolveArgs } from "./internal/resource";
+import type { Construct } from "./construct";
 import type { ConstructOptions } from "./stack";
 
 /** How a volume is made (or found, when external). */
@@ -30,10 +31,15 @@ export class Volume extends Resource {
 
   readonly props: VolumeProps;
 
-  /** Declares a named volume; mount it with `volumes: [{ source: volume, target: "/data" }]`. */
-  constructor(name: string, props: VolumeProps = {}, options?: ConstructOptions) {
-    super("volume", name, options);
-    this.props = props;
+  /**
+   * Declares a named volume; mount it with `volumes: [{ source: volume, target: "/data" }]`.
+   * Either `new Volume("name", props)` in the current stack or `new Volume(scope, "id", props)` under a stack or a component, named after its path (`blue-data`).
+   */
+  constructor(scopeOrName: Construct | string, idOrProps?: string | VolumeProps, propsOrOptions?: VolumeProps | ConstructOptions, options?: ConstructOptions) {
+    // One signature, not two overloads: TypeScript then reports a wrong prop at the prop itself, not as "No overload matches".
+    const resolved = resolveArgs<VolumeProps>([scopeOrName, idOrProps, propsOrOptions, options]);
+    super("volume", resolved);
+    this.props = resolved.props ?? ({} as VolumeProps);
     brand(this, BRANDS.volume);
   }
 

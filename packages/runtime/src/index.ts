@@ -16,6 +16,7 @@ export { LoadError, MissingPackageError, SynthError, BerthError, errorKind, type
 export { Labels, LockLabels, StackLabels, LABEL_FORMAT } from "./labels";
 export { VERSION } from "./version";
 export { parseDurationText } from "./internal/units";
+export { drawGraph, pictureOf, PICTURE_FORMATS, type PictureFormat, type Picture, type PictureNode, type PictureGroup, type PictureEdge } from "./picture";
 export { Redactor, stackSecrets, maskGraph, MIN_REDACTED_LENGTH, type StackSecretsOptions } from "./redact";
 export type * from "./compose/observed";
 export { resolveDesired, type DesiredState, type DesiredService, type ResolveOptions } from "./desired/resolve";

@@ -35,6 +35,11 @@ export function registryOf(reference: string): string {
     : DOCKER_HUB;
 }
 
+/** True when the reference names a registry host (`127.0.0.1:5000/app`, `ghcr.io/x/app`), not Docker Hub by default. */
+export function namesRegistry(reference: string): boolean {
+  return registryOf(reference) !== DOCKER_HUB;
+}
+
 function configPath(env: Readonly<Record<string, string | undefined>>): string {
   return path.join(env.DOCKER_CONFIG ?? path.join(env.HOME ?? os.homedir(), ".docker"), "config.json");
 }

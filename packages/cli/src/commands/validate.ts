@@ -1,10 +1,12 @@
-import { maskGraph } from "@berth/runtime";
+import { drawGraph, maskGraph, type PictureFormat } from "@berth/runtime";
 import type { Graph } from "@berth/dsl";
 import { type Io, writeJson } from "../io";
 import { type EngineOptions, loadStack, stackFile } from "../engine";
 
 export interface GraphOptions extends EngineOptions {
   readonly cache?: boolean;
+  /** `dsl graph --format`: the JSON graph (default), or a picture. */
+  readonly format?: "json" | PictureFormat;
 }
 
 function summary(graph: Graph): string {
@@ -25,8 +27,13 @@ export async function validateCommand(file: string | undefined, opts: GraphOptio
   io.stdout.write(`${stackFile(file, opts)}: valid: project "${graph.project}", ${summary(graph)}\n`);
 }
 
-/** `dsl graph`: the resource graph as JSON (the contract every later stage reads), sensitive values shown as `(sensitive)`. */
+/**
+ * `dsl graph`: the resource graph as JSON (the contract every later stage reads), sensitive
+ * values shown as `(sensitive)`; or, with `--format mermaid|dot|svg|html`, a picture of it.
+ */
 export async function graphCommand(file: string | undefined, opts: GraphOptions, io: Io): Promise<void> {
   const { graph } = await loadStack(stackFile(file, opts), io, opts);
-  writeJson(io, maskGraph(graph));
+  const format = opts.format ?? "json";
+  if (format === "json") writeJson(io, maskGraph(graph));
+  else io.stdout.write(drawGraph(maskGraph(graph), format));
 }

@@ -2,7 +2,9 @@
  * Registries with credentials, against a real registry (registry.ts: docker-registry with
  * htpasswd on 127.0.0.1) and the test engine: `dsl push` pushes a built image with the
  * credentials of DOCKER_CONFIG/config.json, `dsl apply` of another stack pulls it with them, a
- * wrong password fails clearly with exit 3 and never appears in the output. Wall time ≈ 15 s.
+ * wrong password fails clearly with exit 3 and never appears in the output. On the single-node
+ * swarm ($BERTH_SWARM_DOCKER_HOST), a built service named after the registry is pushed there
+ * under its content tag before the service is created. Wall time ≈ 30 s.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -62,5 +64,31 @@ export default stack;
     expect(applied.code).toBe(0);
     expect(await fx.docker(["exec", `${puller}-app-1`, "cat", "/built"])).toBe("built-here");
     expect(dsl(["destroy", "--yes", other]).code).toBe(0);
+  }, 120_000);
+
+  test("--target swarm: a built image named after the registry is pushed there (content tag) before its service runs", async () => {
+    const host = process.env.BERTH_SWARM_DOCKER_HOST;
+    if (!host) throw new Error("BERTH_SWARM_DOCKER_HOST is not set: run `npm test` (it starts the private swarm engine)");
+    const stack = `bts-reg-${Math.random().toString(36).slice(2, 8)}`;
+    const image = `${registry.host}/berth/swarm-app:1`;
+    const file = writeStack(`import { Service, Stack } from "@berth/dsl";
+const stack = new Stack(${JSON.stringify(stack)}, { target: "swarm" });
+new Service("app", { image: ${JSON.stringify(image)}, build: { context: "./app" }, command: ["sleep", "3600"], init: true });
+export default stack;
+`);
+    const dir = path.dirname(file);
+    fs.mkdirSync(path.join(dir, "app"));
+    fs.writeFileSync(path.join(dir, "app", "Dockerfile"), `FROM ${BUSYBOX}\nRUN echo swarm > /built\n`);
+    const env = { ...process.env, DOCKER_HOST: host, DOCKER_CONFIG: registry.dockerConfig() };
+    try {
+      const res = dsl(["apply", "--yes", "--wait-timeout", "60s", "stack.ts"], { cwd: dir, env });
+      expect(res.stderr).toMatch(new RegExp(`pushing ${registry.host}/berth/swarm-app:berth-[0-9a-f]{12} \\(service app\\)`));
+      expect(res.code).toBe(0);
+      const tags = await registry.tags("berth/swarm-app");
+      expect(tags).toEqual([expect.stringMatching(/^berth-[0-9a-f]{12}$/)]);
+      expect(res.stdout).toContain("converged");
+    } finally {
+      dsl(["destroy", "--yes", "stack.ts"], { cwd: dir, env });
+    }
   }, 120_000);
 });

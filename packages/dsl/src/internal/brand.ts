@@ -4,6 +4,7 @@
  * would lie. `Symbol.for` keys live in the global symbol registry and are shared.
  */
 export const BRANDS = {
+  construct: Symbol.for("@berth/dsl.Construct"),
   stack: Symbol.for("@berth/dsl.Stack"),
   service: Symbol.for("@berth/dsl.Service"),
   network: Symbol.for("@berth/dsl.Network"),
@@ -23,4 +24,9 @@ export function brand(target: object, key: symbol): void {
 /** True when `x` carries `brand`, whichever copy of the package made it. */
 export function hasBrand(x: unknown, key: symbol): boolean {
   return typeof x === "object" && x !== null && (x as Record<symbol, unknown>)[key] === true;
+}
+
+/** True for the Stack class (of any copy of the package) and its subclasses: the roots of construct trees. */
+export function isStackClass(cls: unknown): boolean {
+  return typeof (cls as { isStack?: unknown } | undefined)?.isStack === "function";
 }

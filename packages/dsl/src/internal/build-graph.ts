@@ -4,8 +4,10 @@ import { GRAPH_VERSION, formatLocation, type Graph, type SourceLocation } from "
 import { validateGraph } from "../validate";
 import { SynthContext, type StackMember } from "./member";
 import { canonical } from "./records";
+import { checkPolicies, enclosing } from "./policies";
+import type { Construct } from "../construct";
 
-const SECTIONS: Readonly<Record<Exclude<ConstructKind, "stack">, "services" | "networks" | "volumes" | "secrets" | "configs">> = {
+const SECTIONS: Readonly<Record<Exclude<ConstructKind, "stack" | "component">, "services" | "networks" | "volumes" | "secrets" | "configs">> = {
   service: "services",
   network: "networks",
   volume: "volumes",
@@ -23,18 +25,15 @@ export interface BuiltGraph {
   readonly problems: Problem[];
 }
 
-export function buildGraph(
-  stack: { readonly name: string; readonly location: SourceLocation; readonly target?: "compose" | "swarm" },
-  members: readonly StackMember[],
-): BuiltGraph {
+export function buildGraph(stack: Construct & { readonly name: string; readonly target?: "compose" | "swarm" }, members: readonly StackMember[]): BuiltGraph {
   const problems: Problem[] = [];
   const sections: Record<string, Record<string, object>> = { services: {}, networks: {}, volumes: {}, secrets: {}, configs: {} };
   const firsts = new Map<string, StackMember>();
   const contexts = new Map<string, SynthContext>();
   for (const member of members) {
-    if (member.kind === "stack") continue;
+    if (member.kind === "stack" || member.kind === "component") continue;
     const section = SECTIONS[member.kind];
-    const ctx = new SynthContext(stack, member);
+    const ctx = new SynthContext(stack, member, enclosing(member as unknown as Construct));
     const first = firsts.get(`${member.kind}:${member.name}`);
     if (first) {
       ctx.report(
@@ -48,7 +47,7 @@ export function buildGraph(
     contexts.set(`${member.kind}:${member.name}`, ctx);
     const spec = member._synth(ctx);
     problems.push(...ctx.problems);
-    sections[section][member.name] = spec;
+    sections[section][member.name] = ctx.within.length > 0 ? { ...spec, component: ctx.within[0].name } : spec;
   }
   const graph: Graph = canonical<Graph>({
     version: GRAPH_VERSION,
@@ -63,8 +62,9 @@ export function buildGraph(
   });
   for (const p of validateGraph(graph)) {
     const ctx = contexts.get(`${p.construct.kind}:${p.construct.name}`);
-    problems.push(ctx && p.path !== undefined ? { ...p, path: ctx.propsPath(p.path) } : p);
+    problems.push(ctx ? { ...p, ...(p.path !== undefined ? { path: ctx.propsPath(p.path) } : {}), ...ctx.placed() } : p);
   }
+  problems.push(...checkPolicies(stack, graph));
   const indexed = problems.map((p, i) => ({ p, i }));
   indexed.sort((a, b) => compareLocations(a.p.location, b.p.location) || a.i - b.i);
   return { graph, problems: indexed.map((x) => x.p) };

@@ -2,7 +2,7 @@
  * What a stack needs from its members to build a graph, kept structural so that members
  * made by another copy of the package still fit.
  */
-import type { ConstructKind, Problem } from "../errors";
+import type { ConstructKind, Enclosing, Problem } from "../errors";
 import type { JsonValue, SourceLocation } from "../graph";
 
 /** The identity every construct in a stack has. */
@@ -28,12 +28,19 @@ export class SynthContext {
   constructor(
     readonly stack: { readonly name: string },
     readonly member: MemberIdentity,
+    /** The components the member was made in, innermost first (empty: the stack itself). */
+    readonly within: readonly Enclosing[] = [],
   ) {}
 
   /** Records a problem at the member's `new …(…)`. */
   report(message: string, path?: string, value?: JsonValue): void {
     const construct = { kind: this.member.kind, name: this.member.name };
-    this.problems.push({ message, location: this.member.location, construct, path, value });
+    this.problems.push({ message, location: this.member.location, construct, path, value, ...this.placed() });
+  }
+
+  /** `within` for a problem of this member, absent when it was made in the stack itself. */
+  placed(): { within?: readonly Enclosing[] } {
+    return this.within.length > 0 ? { within: this.within } : {};
   }
 
   /** Records that the graph's `graphPath` came from the props' `propsPath`, so graph-level problems name what the user wrote. */

@@ -10,6 +10,9 @@ export interface SessionStack {
   readonly name: string;
 }
 
+/** A context value: text from `--set`, or a scalar of the stage file. */
+export type ContextValue = string | number | boolean;
+
 export interface SessionOptions {
   /** Name of the implicit stack made when a construct appears before any `new Stack(…)`. */
   readonly defaultProject: string;
@@ -17,12 +20,20 @@ export interface SessionOptions {
   readonly mapLocation?: (loc: SourceLocation) => SourceLocation;
   /** The variables `env()` reads (the loader's: the deployer's environment, then the `.env` beside the stack). */
   readonly env?: (name: string) => string | undefined;
+  /** The context values `context()` reads. */
+  readonly context?: Readonly<Record<string, ContextValue>>;
+  /** The stage `stage()` names. */
+  readonly stage?: string;
 }
 
 export interface Session {
   readonly defaultProject: string;
   readonly mapLocation?: (loc: SourceLocation) => SourceLocation;
   readonly env: (name: string) => string | undefined;
+  /** The context values (none: empty). */
+  readonly context: Readonly<Record<string, ContextValue>>;
+  /** The stage, if one was chosen. */
+  readonly stage?: string;
   /** What `env()` returned, value → variable (the latest read wins), so `sensitive(env("X"))` knows X. */
   readonly reads: Map<string, string>;
   /** Every value given to `sensitive()` since the session opened, also of constructs that never reach a graph. */
@@ -47,6 +58,8 @@ function fresh(options: SessionOptions): Session {
     defaultProject: options.defaultProject,
     mapLocation: options.mapLocation,
     env: options.env ?? processEnv,
+    context: { ...options.context },
+    stage: options.stage,
     reads: new Map(),
     sensitive: new Set(),
     stacks: [],

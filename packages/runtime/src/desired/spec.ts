@@ -14,7 +14,7 @@ import { sortKeys, stableJson } from "../internal/sort";
 /** JSON object with sorted keys; sensitive values replaced by `sha256:<digest>`. */
 export type CanonicalSpec = Readonly<Record<string, unknown>>;
 
-const NOT_HASHED = new Set(["name", "location", "build", "pullPolicy", "dependsOn", "profiles", "sensitive", "variables", "envFiles"]);
+const NOT_HASHED = new Set(["name", "location", "component", "build", "pullPolicy", "dependsOn", "profiles", "sensitive", "variables", "envFiles"]);
 
 export { maskValue };
 

@@ -68,14 +68,16 @@ export class Client {
     const query = queryStrings(req.query);
     const o = this.connection.options;
     try {
-      if (o.socketPath !== undefined) return await httpJson<T>({ socketPath: o.socketPath }, req.method, withQuery(req.path, query), req.body, req.tar);
+      const extra: Record<string, string> = req.registryAuth ? { "X-Registry-Auth": Buffer.from(JSON.stringify(req.registryAuth)).toString("base64url") } : {};
+      if (o.socketPath !== undefined) return await httpJson<T>({ socketPath: o.socketPath }, req.method, withQuery(req.path, query), req.body, req.tar, extra);
       if (o.protocol === "http" && !o.ca)
-        return await httpJson<T>({ host: o.host, port: Number(o.port) }, req.method, withQuery(req.path, query), req.body, req.tar);
+        return await httpJson<T>({ host: o.host, port: Number(o.port) }, req.method, withQuery(req.path, query), req.body, req.tar, extra);
       // The modem appends `_query` to a path that ends in "?"; a `_body` of {} makes it send no body; `file` is sent as application/tar.
       return await this.dial<T>({
         path: `${req.path}?`,
         method: req.method,
         options: { _query: query, _body: req.body ?? {} },
+        ...(req.registryAuth ? { authconfig: req.registryAuth } : {}),
         ...(req.tar ? { file: req.tar } : {}),
         statusCodes: ANY_2XX,
       });
@@ -99,7 +101,14 @@ export class Client {
   }
 
   /** A raw request through dockerode's modem (TLS and ssh connections). */
-  dial<T>(options: { path: string; method: string; options?: object; file?: Buffer; statusCodes: Record<number, boolean | string> }): Promise<T> {
+  dial<T>(options: {
+    path: string;
+    method: string;
+    options?: object;
+    file?: Buffer;
+    authconfig?: object;
+    statusCodes: Record<number, boolean | string>;
+  }): Promise<T> {
     return new Promise((resolve, reject) => {
       (this.docker.modem as unknown as { dial(o: object, cb: (err: unknown, data: unknown) => void): void }).dial(options, (err, data) =>
         err ? reject(err) : resolve(data as T),
@@ -120,6 +129,8 @@ export interface ApiRequest {
   readonly tar?: Buffer;
   /** Statuses that resolve to undefined instead of failing. */
   readonly ok?: readonly number[];
+  /** Registry credentials sent as `X-Registry-Auth` (a service whose nodes pull a private image). */
+  readonly registryAuth?: object;
 }
 
 const ANY_2XX: Record<number, boolean> = { 200: true, 201: true, 204: true };
@@ -139,12 +150,19 @@ function withQuery(path: string, query: Readonly<Record<string, string>>): strin
 }
 
 /** One request with a JSON answer; a non-2xx answer rejects like dockerode's modem does (`statusCode`, the engine's message). */
-function httpJson<T>(target: { socketPath?: string; host?: string; port?: number }, method: string, path: string, body: unknown, tar?: Buffer): Promise<T> {
+function httpJson<T>(
+  target: { socketPath?: string; host?: string; port?: number },
+  method: string,
+  path: string,
+  body: unknown,
+  tar?: Buffer,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
   // Required here, not at the top: `dsl synth` never talks to an engine and should not load http.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const http = require("node:http") as typeof Http;
   const data = tar ?? (body === undefined ? undefined : JSON.stringify(body));
-  const headers: Record<string, string | number> = { Host: "docker" };
+  const headers: Record<string, string | number> = { Host: "docker", ...extraHeaders };
   if (data !== undefined) Object.assign(headers, { "Content-Type": tar ? "application/x-tar" : "application/json", "Content-Length": Buffer.byteLength(data) });
   return new Promise((resolve, reject) => {
     const req = http.request({ ...target, method, path, headers }, (res) => {

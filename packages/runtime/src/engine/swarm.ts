@@ -30,8 +30,9 @@ async function send<T>(
   method: "POST" | "DELETE",
   body?: object,
   query?: Record<string, string | number>,
+  registryAuth?: object,
 ): Promise<T> {
-  return (await client.request<T>(operation, object, { method, path, body, query, ok: [304] })) as T;
+  return (await client.request<T>(operation, object, { method, path, body, query, ok: [304], ...(registryAuth ? { registryAuth } : {}) })) as T;
 }
 
 function filters(labels: LabelFilter | undefined, extra: Record<string, string[]> = {}): Record<string, string[]> {
@@ -124,13 +125,13 @@ export async function inspectService(client: Client, idOrName: string): Promise<
   return s && toService(s);
 }
 
-export async function createService(client: Client, spec: SwarmServiceSpec): Promise<string> {
-  const res = await send<{ ID: string }>(client, "create service", spec.Name, "/services/create", "POST", spec);
+export async function createService(client: Client, spec: SwarmServiceSpec, registryAuth?: object): Promise<string> {
+  const res = await send<{ ID: string }>(client, "create service", spec.Name, "/services/create", "POST", spec, undefined, registryAuth);
   return res.ID;
 }
 
 /** `version` is the index the spec was read at: the engine refuses the update when the service changed since. */
-export async function updateService(client: Client, id: string, version: number, spec: SwarmServiceSpec): Promise<readonly string[]> {
+export async function updateService(client: Client, id: string, version: number, spec: SwarmServiceSpec, registryAuth?: object): Promise<readonly string[]> {
   const res = await send<{ Warnings?: string[] | null }>(
     client,
     "update service",
@@ -139,6 +140,7 @@ export async function updateService(client: Client, id: string, version: number,
     "POST",
     spec,
     { version },
+    registryAuth,
   );
   return res?.Warnings ?? [];
 }

@@ -372,9 +372,10 @@ export interface Engine {
   listServices(options?: { readonly labels?: LabelFilter }): Promise<SwarmService[]>;
   inspectService(idOrName: string): Promise<SwarmService | undefined>;
   /** Returns the service's id. */
-  createService(spec: SwarmServiceSpec): Promise<string>;
+  /** `registryAuth`: credentials the nodes pull the service's image with (`docker service create --with-registry-auth`). */
+  createService(spec: SwarmServiceSpec, registryAuth?: PullOptions["auth"]): Promise<string>;
   /** Replaces the spec read at `version` (never a blind overwrite); returns the engine's warnings. */
-  updateService(id: string, version: number, spec: SwarmServiceSpec): Promise<readonly string[]>;
+  updateService(id: string, version: number, spec: SwarmServiceSpec, registryAuth?: PullOptions["auth"]): Promise<readonly string[]>;
   removeService(id: string): Promise<void>;
   /** Tasks of these services (ids or names), every task when absent. */
   listTasks(options?: { readonly services?: readonly string[]; readonly labels?: LabelFilter }): Promise<SwarmTask[]>;

@@ -9,6 +9,7 @@ import { parseEnvFile } from "../desired/envfile";
 import { LoadError } from "../errors";
 import { compileStack } from "./compile";
 import { locationMapper, runBundle } from "./run";
+import { readStage } from "./stage";
 
 export interface LoadOptions {
   /** Folder that relative paths in messages are relative to. Default: `process.cwd()`. */
@@ -22,6 +23,10 @@ export interface LoadOptions {
    * error, an exception in the stack), so that a caller can keep them out of everything it prints.
    */
   readonly onSensitive?: (values: readonly string[]) => void;
+  /** Context values for `context()` (`--set key=value`); they win over the stage file's. Default: none. */
+  readonly context?: Readonly<Record<string, string>>;
+  /** The stage for `stage()`; its context values are read from `berth.<stage>.json` beside the stack file. Default: none. */
+  readonly stage?: string;
 }
 
 export interface LoadResult {
@@ -90,7 +95,14 @@ export async function load(file: string, options: LoadOptions = {}): Promise<Loa
   const compiled = await compileStack(abs, cwd, options.cache ?? true);
   const mapLocation = locationMapper(compiled, cwd);
   const dir = path.dirname(abs);
-  openSession({ defaultProject: projectNameFromDir(dir), mapLocation, env: envLookup(options.env ?? process.env, dir) });
+  const staged = options.stage !== undefined ? readStage(dir, options.stage, cwd) : {};
+  openSession({
+    defaultProject: projectNameFromDir(dir),
+    mapLocation,
+    env: envLookup(options.env ?? process.env, dir),
+    context: { ...staged, ...options.context },
+    stage: options.stage,
+  });
   let exported: unknown;
   let stacks: Stack[];
   try {

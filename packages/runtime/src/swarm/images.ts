@@ -4,14 +4,15 @@
  * content tag, `<repository>:berth-<image id, 12 hex>`: the spec changes exactly when the build
  * output does (an unchanged build hits the cache and gives the same id, so the same tag).
  *
- * Single node: the local image is enough. A multi-node swarm needs the tag pushed to a registry
- * every node can pull from (name the image `registry.example.com/app:…`), which Berth does not do.
+ * Single node: the local image is enough. A multi-node swarm needs the tag in a registry every
+ * node can pull from: an image named after one (`registry.example.com/app:…`) is pushed there
+ * with the user's credentials, and the services are created with them (`--with-registry-auth`).
  */
-import { formatLocation } from "@berth/dsl";
+import { BerthError, formatLocation } from "@berth/dsl";
 import type { DesiredState } from "../desired/resolve";
 import { ImageError, type ImageProgress } from "../compose/images";
 import type { Engine } from "../engine/types";
-import { allCredentials } from "../registry";
+import { allCredentials, credentialsFor, namesRegistry } from "../registry";
 
 /** `repo[:tag]` → `repo` (a `:` after the last `/` starts the tag; a digest is dropped). */
 export function repository(reference: string): string {
@@ -61,6 +62,20 @@ export async function swarmImages(engine: Engine, desired: DesiredState, opts: S
       throw new ImageError(`${formatLocation(svc.location)}: service "${svc.name}": building ${svc.image} failed: ${(err as Error).message}`, { cause: err });
     }
     report("done");
+    // An image named after a registry (`registry.example.com/app`) goes there, so that every node can pull it.
+    if (namesRegistry(svc.image)) {
+      const ref = out[svc.name];
+      opts.onProgress?.({ service: svc.name, image: ref, action: "push", status: "started" });
+      try {
+        await engine.pushImage(ref, { auth: credentialsFor(ref) });
+      } catch (err) {
+        throw new BerthError(`${formatLocation(svc.location)}: service "${svc.name}": pushing ${ref} failed: ${(err as Error).message}`, {
+          cause: err,
+          kind: "engine",
+        });
+      }
+      opts.onProgress?.({ service: svc.name, image: ref, action: "push", status: "done" });
+    }
   }
   return out;
 }

@@ -11,6 +11,7 @@ import type { OpContext, OpHandlers } from "../target/execute";
 import { reveal } from "../target/hidden";
 import type { Step, SwarmOp, UpdateRecord } from "../target/types";
 import { waitForService } from "./wait";
+import { credentialsFor } from "../registry";
 
 type OpOf<K extends SwarmOp["op"]> = Extract<SwarmOp, { op: K }> & Step;
 type FileCreate = Extract<SwarmOp, { op: "secret.create" | "config.create" }> & Step;
@@ -51,13 +52,20 @@ async function remakeVanishedNetwork(err: unknown, step: OpOf<"service.create">,
   return true;
 }
 
+/** The user's credentials for the registry a service's image names, for the nodes that pull it (none for Docker Hub names without a login). */
+function pullAuth(spec: SwarmServiceSpec) {
+  const image = (spec.TaskTemplate as { ContainerSpec?: { Image?: string } } | undefined)?.ContainerSpec?.Image;
+  return image ? credentialsFor(image) : undefined;
+}
+
 async function createService(step: OpOf<"service.create">, ctx: OpContext): Promise<{ output: string }> {
   const spec = serviceSpec(step, ctx);
+  const auth = pullAuth(spec);
   try {
-    return { output: await ctx.engine.createService(spec) };
+    return { output: await ctx.engine.createService(spec, auth) };
   } catch (err) {
     if (!(await remakeVanishedNetwork(err, step, ctx))) throw err;
-    return { output: await ctx.engine.createService(spec) };
+    return { output: await ctx.engine.createService(spec, auth) };
   }
 }
 
@@ -68,7 +76,8 @@ async function updateService(step: OpOf<"service.update">, ctx: OpContext): Prom
     ...(current?.updateStatus?.startedAt ? { updateStartedBefore: current.updateStatus.startedAt } : {}),
   };
   const name = String(step.body.Name ?? step.service);
-  const warnings = await ctx.engine.updateService(step.service, step.version, serviceSpec(step, ctx)).catch((err: Error) => {
+  const spec = serviceSpec(step, ctx);
+  const warnings = await ctx.engine.updateService(step.service, step.version, spec, pullAuth(spec)).catch((err: Error) => {
     if (!/out of sequence/.test(err.message)) throw err;
     throw new BerthError(
       `${name} changed on the swarm after the plan was made (version ${step.version}); nothing was overwritten: run the command again to see the new plan (${err.message})`,
