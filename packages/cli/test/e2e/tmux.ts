@@ -4,6 +4,9 @@
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { DSL } from "../helpers";
 
 export const TMUX_AVAILABLE = spawnSync("tmux", ["-V"]).status === 0;
@@ -24,9 +27,10 @@ export interface Terminal {
  * `EXIT=<code>` and stays open, so that its last screen and exit code can be read.
  */
 export function terminal(args: readonly string[], opts: { cwd: string; cols?: number; rows?: number }): Terminal {
-  const socket = `berth-e2e-${randomBytes(4).toString("hex")}`;
+  // A socket of its own, removed again by kill(): tmux leaves the file behind when its server ends.
+  const socket = path.join(os.tmpdir(), `berth-e2e-tmux-${randomBytes(4).toString("hex")}`);
   const tmux = (...a: string[]) => {
-    const r = spawnSync("tmux", ["-L", socket, "-f", "/dev/null", ...a], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    const r = spawnSync("tmux", ["-S", socket, "-f", "/dev/null", ...a], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
     if (r.status !== 0) throw new Error(`tmux ${a.join(" ")}: ${r.stderr}`);
     return r.stdout;
   };
@@ -48,7 +52,8 @@ export function terminal(args: readonly string[], opts: { cwd: string; cols?: nu
     },
     resize: (cols, rows) => void tmux("resize-window", "-t", "t", "-x", String(cols), "-y", String(rows)),
     kill: () => {
-      spawnSync("tmux", ["-L", socket, "kill-server"]);
+      spawnSync("tmux", ["-S", socket, "kill-server"]);
+      fs.rmSync(socket, { force: true });
     },
   };
 }
