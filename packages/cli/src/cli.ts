@@ -8,8 +8,10 @@ import { buildCommand, pushCommand } from "./commands/build";
 import { checkCommand, withTypecheck } from "./commands/check";
 import { controlCommand, execCommand, logsCommand, psCommand, runCommand } from "./commands/day2";
 import { diffCommand } from "./commands/diff";
+import { cpCommand, eventsCommand, imagesCommand, lsCommand, portCommand, rmCommand, topCommand } from "./commands/verbs";
 import { importCommand } from "./commands/import";
 import { initCommand } from "./commands/init";
+import { pullCommand } from "./commands/pull";
 import { synthCommand } from "./commands/synth";
 import { unlockCommand } from "./commands/unlock";
 import { watchCommand } from "./commands/watch";
@@ -23,6 +25,8 @@ declare const BERTH_VERSION: string | undefined;
 const VERSION = typeof BERTH_VERSION === "string" ? BERTH_VERSION : "0.0.0-dev";
 
 const STACK_ARG = ["[stack]", "the stack file (default: -f, else ./stack.ts)"] as const;
+const SERVICES_ARG = ["[stack|service...]", "service names, and the stack file (*.ts, *.mts, *.js, *.mjs; default: -f, else ./stack.ts)"] as const;
+const NO_DEPS = ["--no-deps", "only the named services, not the services they depend on"] as const;
 
 /** Each action resolves to its exit code (void = 0). */
 type Action = (...args: never[]) => Promise<number | void>;
@@ -41,7 +45,11 @@ function declareGlobals(program: Command, io: Io): Command {
     .version(VERSION, "-v, --version")
     .option("-f, --file <stack>", "the stack file", undefined)
     .option("-p, --project <name>", "project name (default: the stack's name)")
-    .option("-H, --host <url>", "Docker Engine to talk to (default: $DOCKER_HOST, else the local socket)")
+    .option("-H, --host <url>", "Docker Engine to talk to (default: the Docker context, else $DOCKER_HOST, else the local socket)")
+    .option(
+      "--context <name>",
+      "Docker context to use, as docker --context (default: $DOCKER_CONTEXT, else docker's current context, unless $DOCKER_HOST is set)",
+    )
     .option("--profile <name>", "enable services of this profile (repeatable)", collect)
     .addOption(setOption())
     .addOption(stageOption())
@@ -73,7 +81,7 @@ const setOption = () =>
 const stageOption = () => new Option("--stage <name>", "the stage stage() names; its context values are read from berth.<name>.json beside the stack");
 
 /** Commands that run no stack file take no context. */
-const NO_STACK = new Set(["import", "init", "check", "help"]);
+const NO_STACK = new Set(["import", "init", "check", "help", "ls"]);
 
 /** `--set` and `--stage` also after the command (`dsl synth --set tag=2`), as well as before it. */
 function declareContextFlags(program: Command): void {
@@ -156,9 +164,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command("diff")
-    .description("show what apply would change on the engine, changing nothing")
-    .argument(...STACK_ARG)
+    .description("show what apply would change on the engine (for all services, or the named ones and their dependencies), changing nothing")
+    .argument(...SERVICES_ARG)
+    .option(...NO_DEPS)
     .option("--exit-code", "exit 2 when there are changes, 0 when none")
+    .option("--scale <service=n>", "plan n containers of the service instead of the stack's replicas (repeatable)", collect)
     .option("--force-recreate", "plan to recreate every container")
     .option("--volumes", "plan to remove volumes the stack no longer declares")
     .option("--out <file>", "also save the plan there (JSON, no secret in it): dsl apply <file> applies exactly it")
@@ -168,15 +178,20 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     program
       .command("apply")
       .alias("up")
-      .description("preview, confirm, then converge the engine to the stack (or run a plan saved by dsl diff --out, exactly)")
-      .argument("[stack|plan]", "the stack file (default: -f, else ./stack.ts), or a saved plan (*.json)"),
+      .description(
+        "preview, confirm, then converge the engine to the stack (all services, or the named ones and their dependencies), or run a plan saved by dsl diff --out, exactly",
+      )
+      .argument("[stack|plan|service...]", "service names, and the stack file (default: -f, else ./stack.ts) or a saved plan (*.json)"),
   )
+    .option(...NO_DEPS)
     .option("--force-recreate", "recreate every container even when nothing changed")
     .option("--build", "build images of built services even when they exist")
     .addOption(
       new Option("--pull <policy>", "pull images: always, missing, never (default: each service's pull policy)").choices(["always", "missing", "never"]),
     )
-    .option("--wait-timeout <duration>", "how long to wait for a dependency to be healthy / completed", "300s")
+    .option("--scale <service=n>", "run n containers of the service instead of the stack's replicas, until the next apply without it (repeatable)", collect)
+    .option("--wait", "return only when every service applied is ready: healthy when it has a healthcheck, else running")
+    .option("--wait-timeout <duration>", "how long to wait for a dependency (or, with --wait, every service) to be healthy / completed", "300s")
     .option("--volumes", "also remove volumes the stack no longer declares")
     .option("--typecheck", "type-check the stack first (dsl check) and stop on a type error")
     .addOption(targetOption())
@@ -185,8 +200,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     program
       .command("destroy")
       .alias("down")
-      .description("remove the project's containers and networks (volumes only with --volumes)")
-      .argument(...STACK_ARG),
+      .description("remove the project's containers and networks (volumes only with --volumes); or only the named services' containers")
+      .argument(...SERVICES_ARG),
   )
     .option("--volumes", "also remove the project's named volumes (their data is lost)")
     .addOption(targetOption())
@@ -222,15 +237,19 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(bind(pushCommand as Action, 1));
   program
     .command("ps")
-    .description("list the project's services and their containers (swarm: stack → service → tasks)")
+    .description("list the project's services (or the named ones and their dependencies) and their containers (swarm: stack → service → tasks)")
+    .argument(...SERVICES_ARG)
+    .option(...NO_DEPS)
     .addOption(targetOption())
-    .action(bind(psCommand as Action, 0));
+    .action(bind(psCommand as Action, 1));
   program
     .command("logs")
-    .description("show the output of the project's containers")
-    .argument("[service...]", "only these services")
+    .description("show the output of the project's containers (all, or the named services' and their dependencies')")
+    .argument(...SERVICES_ARG)
+    .option(...NO_DEPS)
     .option("-f, --follow", "keep following new output")
     .option("-n, --tail <lines>", "lines from the end of each container's output", "all")
+    .option("--since <when>", "only output since then: a duration before now (10m, 1h30m), a date (2024-05-01T10:00:00Z) or unix seconds")
     .option("-t, --timestamps", "show timestamps")
     .action(bind(logsCommand as Action, 1));
   program
@@ -239,6 +258,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument("<service>")
     .argument("[command...]", "the command (after --)")
     .option("--index <n>", "which container of the service", "1")
+    .option("-i, --interactive", "keep stdin attached (default: when stdin is a terminal)")
+    .option("-t, --tty", "allocate a TTY (default: when stdin is a terminal)")
+    .option("-T, --no-tty", "do not allocate a TTY")
     .option("-u, --user <user>", "run as this user")
     .option("-w, --workdir <dir>", "working directory inside the container")
     .option("-e, --env <KEY=VALUE>", "set an environment variable (repeatable)", collect)
@@ -250,20 +272,90 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument("<service>")
     .argument("[command...]", "the command (after --); default: the service's own")
     .option("--rm", "remove the container when the command has exited")
+    .option("-i, --interactive", "keep stdin attached (default: when stdin is a terminal)")
+    .option("-t, --tty", "allocate a TTY (default: when stdin is a terminal)")
+    .option("-T, --no-tty", "do not allocate a TTY")
     .option("-u, --user <user>", "run as this user")
     .option("-w, --workdir <dir>", "working directory inside the container")
     .option("-e, --env <KEY=VALUE>", "set an environment variable (repeatable)", collect)
     .passThroughOptions()
     .action(bind(runCommand as Action, 2));
   for (const action of ["stop", "start", "restart"] as const) {
-    program
-      .command(action)
-      .description(`${action} the project's containers (all, or the services named)`)
-      .argument("[service...]")
-      .action(bind(((services: string[], opts: never, io2: Io) => controlCommand(action, services, opts, io2)) as Action, 1));
+    const cmd = program.command(action).argument(...SERVICES_ARG);
+    if (action === "stop") cmd.description("stop the project's containers (all, or only the services named: never what they depend on)");
+    else cmd.description(`${action} the project's containers (all, or the services named and their dependencies)`).option(...NO_DEPS);
+    cmd.action(bind(((services: string[], opts: never, io2: Io) => controlCommand(action, services, opts, io2)) as Action, 1));
   }
+  declareVerbs(program, bind);
   declareContextFlags(program);
   return program;
+}
+
+/** kill, pause, unpause, top, port, images, ls, rm, cp. */
+function declareVerbs(program: Command, bind: (action: Action, arity: number) => (...args: unknown[]) => Promise<void>): void {
+  program
+    .command("kill")
+    .description("send a signal to the containers' main processes (all, or only the services named)")
+    .argument(...SERVICES_ARG)
+    .option("-s, --signal <signal>", "the signal", "SIGKILL")
+    .action(bind(((services: string[], opts: never, io: Io) => controlCommand("kill", services, opts, io)) as Action, 1));
+  for (const action of ["pause", "unpause"] as const) {
+    program
+      .command(action)
+      .description(`${action} the project's containers (all, or only the services named)`)
+      .argument(...SERVICES_ARG)
+      .action(bind(((services: string[], opts: never, io: Io) => controlCommand(action, services, opts, io)) as Action, 1));
+  }
+  program
+    .command("top")
+    .description("show the processes running in the project's containers (all, or the services named)")
+    .argument(...SERVICES_ARG)
+    .action(bind(topCommand as Action, 1));
+  program
+    .command("port")
+    .description("print the host address a container port of a service is published on")
+    .argument("<service>")
+    .argument("<port>", "the container port")
+    .addOption(new Option("--protocol <protocol>", "the port's protocol").choices(["tcp", "udp", "sctp"]).default("tcp"))
+    .option("--index <n>", "which container of the service", "1")
+    .action(bind(portCommand as Action, 2));
+  program
+    .command("images")
+    .description("list the images the project's containers run (all, or the services named)")
+    .argument(...SERVICES_ARG)
+    .action(bind(imagesCommand as Action, 1));
+  program
+    .command("ls")
+    .description("list every compose project on the engine (made by Berth or by docker compose)")
+    .action(bind(lsCommand as Action, 0));
+  program
+    .command("rm")
+    .description("remove the project's stopped containers (all, or the services named)")
+    .argument(...SERVICES_ARG)
+    .option("-f, --force", "do not ask for confirmation")
+    .option("-y, --yes", "do not ask for confirmation")
+    .option("-s, --stop", "stop running containers first, and remove them too")
+    .option("-v, --volumes", "also remove their anonymous volumes")
+    .action(bind(rmCommand as Action, 1));
+  program
+    .command("pull")
+    .description("pull the images of the services (all, or the named ones) from their registries; services with a build are left to dsl build")
+    .argument(...SERVICES_ARG)
+    .action(bind(pullCommand as Action, 1));
+  program
+    .command("events")
+    .description("print the engine's events for the project's containers as they happen (--json: one object a line); until Ctrl-C or --until")
+    .argument(...SERVICES_ARG)
+    .option("--since <when>", "also past events since then: a duration before now (10m), a date or unix seconds")
+    .option("--until <when>", "stop then: a date or unix seconds (or a duration before now)")
+    .action(bind(eventsCommand as Action, 1));
+  program
+    .command("cp")
+    .description("copy files between a service's container and the host: dsl cp web:/etc/app.conf . | dsl cp ./conf web:/etc/app")
+    .argument("<from>", "SERVICE:PATH or a host path")
+    .argument("<to>", "SERVICE:PATH or a host path")
+    .option("--index <n>", "which container of the service", "1")
+    .action(bind(cpCommand as Action, 2));
 }
 
 /** Runs the CLI with `argv` (as `process.argv`); resolves to the exit code. Never calls process.exit. */

@@ -6,6 +6,8 @@ import type { GlobalOptions, Io } from "./io";
 
 export interface EngineOptions extends GlobalOptions {
   readonly host?: string;
+  /** `--context`: a Docker context. */
+  readonly context?: string;
   readonly file?: string;
   readonly project?: string;
   readonly profile?: string[];
@@ -18,7 +20,7 @@ export interface EngineOptions extends GlobalOptions {
 }
 
 export function engineFor(opts: EngineOptions, io: Io): Engine {
-  return createEngine({ host: opts.host, env: io.env });
+  return createEngine({ host: opts.host, context: opts.context, env: io.env });
 }
 
 /** The stack file: the positional argument, else `-f`, else ./stack.ts. */
@@ -92,6 +94,40 @@ export function parseDuration(text: string | undefined, flag: string): number | 
   const ms = parseDurationText(text);
   if (ms === undefined) throw new BerthError(`${flag} "${text}": expected a duration like 30s, 2m or 500ms`);
   return ms;
+}
+
+/** `--scale web=3 --scale worker=0`: replicas by service; a malformed one is a usage error. */
+export function parseScale(entries: readonly string[] | undefined): Record<string, number> | undefined {
+  if (!entries?.length) return undefined;
+  const out: Record<string, number> = {};
+  for (const e of entries) {
+    const m = /^([^=\s]+)=(\d+)$/.exec(e);
+    if (!m) throw new BerthError(`--scale "${e}": expected SERVICE=N, e.g. --scale web=3`);
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+/** The positional arguments of a per-service command, sorted out by their form. */
+export interface Positionals {
+  /** A stack file: the argument that ends in .ts, .mts, .js or .mjs. */
+  readonly file?: string;
+  /** A saved plan: the argument that ends in .json. */
+  readonly plan?: string;
+  /** Every other argument: a service name. */
+  readonly services: string[];
+}
+
+/** Sorts `dsl apply web worker stack.ts` into the stack file, a saved plan and service names; two files are a usage error. */
+export function positionals(args: readonly string[] = []): Positionals {
+  const files = args.filter((a) => /\.(m?ts|m?js)$/i.test(a));
+  const plans = args.filter((a) => isPlanFile(a));
+  const services = args.filter((a) => !files.includes(a) && !plans.includes(a));
+  if (files.length + plans.length > 1)
+    throw new BerthError(`${[...files, ...plans].join(", ")}: expected one stack file or saved plan, not ${files.length + plans.length}`);
+  if (plans.length && services.length)
+    throw new BerthError(`dsl apply ${plans[0]}: a saved plan is applied whole; it takes no service names (${services.join(", ")})`);
+  return { file: files[0], plan: plans[0], services };
 }
 
 /** A positional file argument that names a saved plan (`dsl apply plan.json`), not a stack. */

@@ -77,3 +77,8 @@ export function table(rows: string[][]): string {
       .trimEnd();
   return `${rows.map(line).join("\n")}\n`;
 }
+
+/** After a per-service stop, kill, pause or destroy: one line per running service that depends on what was taken down. */
+export function leftRunning(dependents: readonly { readonly service: string; readonly dependsOn: readonly string[] }[]): string {
+  return dependents.map((d) => `Left running: ${d.service} (depends on ${d.dependsOn.join(", ")}).\n`).join("");
+}

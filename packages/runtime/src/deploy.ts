@@ -8,12 +8,14 @@
  *   await apply(engine, stack, { confirm: async () => true });
  *   await apply(engine, planFromJson(text, "plan.json"), { stack }); // a saved plan, exactly
  */
-import type { Graph } from "@berth/dsl";
+import { BerthError, type Graph } from "@berth/dsl";
 import { composeTarget } from "./compose/target";
 import type { Observed } from "./compose/observed";
 import { planCompose, planComposeDestroy, type ComposePlanOptions } from "./compose/plan";
 import { projectContainers } from "./day2";
 import { resolveDesired, type DesiredState } from "./desired/resolve";
+import { onlyServices, scaled, withDependencies } from "./select";
+import { waitForServices } from "./compose/wait";
 import type { Engine } from "./engine/types";
 import { load, type LoadResult } from "./load";
 import { swarmTarget } from "./swarm/target";
@@ -73,15 +75,37 @@ export function targetOf(stack: Pick<Prepared, "graph"> | undefined, asked?: Tar
   return targetName(asked, stack?.graph);
 }
 
+/** Naming services (`dsl apply web`): whether the services they depend on come too. */
+export interface ServicesOption {
+  /** Only these services, and (unless `deps` is false) what they depend on; nothing else is touched, no orphan is removed. */
+  readonly services?: readonly string[];
+  /** @default true */
+  readonly deps?: boolean;
+  /** Replicas for some services instead of the stack's (`--scale web=3`), for this apply only. */
+  readonly scale?: Readonly<Record<string, number>>;
+}
+
+/** The stack and plan options restricted to the named services and their dependencies (compose only). */
+function scoped<T extends ServicesOption & TargetOption>(whole: Prepared, options: T): { stack: Prepared; options: T } {
+  const stack = options.scale ? scaled(whole, options.scale) : whole;
+  if (!options.services?.length) return { stack, options: { ...options, services: undefined } };
+  if (targetOf(stack, options.target) === "swarm") throw new BerthError("naming services is for the compose target: a Swarm stack is deployed whole");
+  const services = withDependencies(stack.desired, options.services, { deps: options.deps });
+  return { stack: onlyServices(stack, services), options: { ...options, services } };
+}
+
 /** What `apply` would do, changing nothing (images are not built or pulled: what is there stands in). */
-export async function diff(engine: Engine, stack: Prepared, options: TargetPlanOptions & TargetOption = {}): Promise<Plan> {
+export async function diff(engine: Engine, whole: Prepared, all: TargetPlanOptions & TargetOption & ServicesOption = {}): Promise<Plan> {
+  const { stack, options } = scoped(whole, all);
   const target = getTarget(targetOf(stack, options.target));
   const desired = await target.resolve(stack, { engine, fetchImages: false });
   const observed = await target.observe(engine, stack.desired.project, target.query(desired));
   return target.plan(desired, observed, options);
 }
 
-export interface ApplyOptions extends ConvergeOptions, TargetOption {
+export interface ApplyOptions extends ConvergeOptions, TargetOption, ServicesOption {
+  /** Return only once every service (of those applied) is ready: healthy when it has a healthcheck, else running; bounded by `waitTimeoutMs`. Compose only. */
+  readonly wait?: boolean;
   /** For a saved plan that refers to sensitive values: the stack it was made from, to take them from. */
   readonly stack?: Prepared;
 }
@@ -95,7 +119,15 @@ function isPlan(x: Prepared | Plan): x is Plan {
  * lock, that the engine still matches what it was made from).
  */
 export async function apply(engine: Engine, source: Prepared | Plan, options: ApplyOptions = {}): Promise<ConvergeOutcome> {
-  if (!isPlan(source)) return converge(engine, getTarget(targetOf(source, options.target)), { mode: "apply", stack: source }, options);
+  if (!isPlan(source)) {
+    const { stack, options: scopedOptions } = scoped(source, options);
+    const name = targetOf(stack, options.target);
+    if (options.wait && name === "swarm") throw new BerthError("waiting for the services to be ready is for the compose target");
+    const outcome = await converge(engine, getTarget(name), { mode: "apply", stack }, scopedOptions);
+    if (options.wait && (outcome.result === "applied" || outcome.result === "no-changes"))
+      await waitForServices(engine, stack.desired, { timeoutMs: options.waitTimeoutMs, onProgress: options.onProgress, signal: options.signal });
+    return outcome;
+  }
   const target = getTarget(source.target);
   const saved: ApplySavedOptions = options;
   const hidden = options.stack ? target.hidden(await target.resolve(options.stack, { engine, fetchImages: false })) : undefined;
@@ -105,13 +137,20 @@ export async function apply(engine: Engine, source: Prepared | Plan, options: Ap
 export interface DestroyOptions extends Omit<ConvergeOptions, "forceRecreate" | "services" | "build" | "pull">, TargetOption {
   /** Also remove the project's named volumes (user data). */
   readonly volumes?: boolean;
+  /** Only the containers of these services (never their dependencies); networks and volumes stay. Compose only. */
+  readonly services?: readonly string[];
 }
 
 /** Removes everything the project owns on the engine (volumes only with `volumes`). Needs only the project's name. */
 export async function destroy(engine: Engine, stack: Prepared | { readonly project: string }, options: DestroyOptions = {}): Promise<ConvergeOutcome> {
   const prepared = "desired" in stack ? stack : undefined;
   const project = prepared ? prepared.desired.project : (stack as { project: string }).project;
-  return converge(engine, getTarget(targetOf(prepared, options.target)), { mode: "destroy", project }, options);
+  if (options.services?.length) {
+    if (targetOf(prepared, options.target) === "swarm") throw new BerthError("naming services is for the compose target: a Swarm stack is destroyed whole");
+    if (prepared) withDependencies(prepared.desired, options.services, { deps: false });
+  }
+  const services = options.services?.length ? options.services : undefined;
+  return converge(engine, getTarget(targetOf(prepared, options.target)), { mode: "destroy", project }, { ...options, services });
 }
 
 /** Pure planning, for either target: `desired` from `resolveDesired` (compose) or `resolveSwarm` (swarm). */
@@ -133,8 +172,18 @@ export type ProjectStatus = (
 ) & { readonly locks: readonly LockInfo[] };
 
 /** `dsl ps`: the project's containers, or the stack's services and tasks. */
-export async function ps(engine: Engine, project: string, options: TargetOption & { readonly services?: readonly string[] } = {}): Promise<ProjectStatus> {
+export async function ps(
+  engine: Engine,
+  project: string,
+  options: TargetOption & { readonly services?: readonly string[]; readonly deps?: boolean } = {},
+): Promise<ProjectStatus> {
   const locks = listLocks(lockPort(engine), project);
   if ((options.target ?? "compose") === "swarm") return { target: "swarm", ...(await swarmPs(engine, project)), locks: await locks };
-  return { target: "compose", project, endpoint: engine.endpoint, containers: await projectContainers(engine, project, options.services), locks: await locks };
+  return {
+    target: "compose",
+    project,
+    endpoint: engine.endpoint,
+    containers: await projectContainers(engine, project, options.services, { deps: options.deps }),
+    locks: await locks,
+  };
 }

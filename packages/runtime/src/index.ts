@@ -22,7 +22,17 @@ export { Redactor, stackSecrets, maskGraph, MIN_REDACTED_LENGTH, type StackSecre
 export type * from "./compose/observed";
 export { resolveDesired, type DesiredState, type DesiredService, type ResolveOptions } from "./desired/resolve";
 export { diffSpecs, SENSITIVE, type FieldChange } from "./desired/spec";
-export { createEngine, EngineError, type Engine, type CreateEngineOptions } from "./engine";
+export {
+  createEngine,
+  EngineError,
+  type Engine,
+  type CreateEngineOptions,
+  type Attached,
+  type TerminalSize,
+  type AttachOptions,
+  type PublishedPort,
+  type ProcessList,
+} from "./engine";
 export {
   prepare,
   diff,
@@ -38,6 +48,7 @@ export {
   type TargetOption,
   type ApplyOptions,
   type DestroyOptions,
+  type ServicesOption,
   type ProjectStatus,
 } from "./deploy";
 export { observe, queryOf } from "./compose/observe";
@@ -52,6 +63,7 @@ export { Hidden, type HiddenRef } from "./target/hidden";
 export {
   buildImages,
   pushImages,
+  pullImages,
   type PushImagesOptions,
   ensureImages,
   ImageError,
@@ -60,7 +72,34 @@ export {
   type EnsureImagesOptions,
 } from "./compose/images";
 export { acquireLock, breakLocks, clearStaleLocks, listLocks, lockPort, LockedError, type LockInfo } from "./target/lock";
-export { projectContainers, controlServices, serviceLogs, execInService, UnknownServiceError, type Day2Action } from "./day2";
+export {
+  projectContainers,
+  controlServices,
+  serviceLogs,
+  execInService,
+  execAttachedInService,
+  serviceContainer,
+  runningDependents,
+  type ControlResult,
+  type SelectOptions,
+  UnknownServiceError,
+  type Day2Action,
+  type ExecInServiceOptions,
+} from "./day2";
+export { withDependencies, onlyServices, observedDependencies, dependentsLeft } from "./select";
+export {
+  serviceProcesses,
+  projectEvents,
+  type ProjectEvent,
+  publishedPort,
+  projectImages,
+  listProjects,
+  removeStopped,
+  type ContainerImage,
+  type ProjectSummary,
+  type RemoveOptions,
+} from "./verbs";
+export { copyFiles, parseCopyEnd, type CopyEnd } from "./copy";
 export { runOneOff, type RunOptions, type RunResult } from "./run";
 export { Testing, type TestingOptions } from "./testing";
 export { importCompose, composeToModel, ImportError, type ImportOptions, type ImportResult, type StackModel } from "./import";

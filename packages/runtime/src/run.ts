@@ -15,7 +15,7 @@ import { containerChain } from "./compose/expand";
 import { ensureImages, type ImageProgress } from "./compose/images";
 import { composeOps } from "./compose/ops";
 import type { Prepared } from "./deploy";
-import type { Engine, LogChunk } from "./engine/types";
+import type { Attached, Engine, LogChunk } from "./engine/types";
 import { serviceNamed } from "./desired/resolve";
 import { oneOffName } from "./internal/names";
 import { Labels } from "./labels";
@@ -34,6 +34,15 @@ export interface RunOptions {
   readonly remove?: boolean;
   readonly onOutput?: (chunk: LogChunk) => void;
   readonly onImage?: (p: ImageProgress) => void;
+  /** Allocate a TTY (`docker run -t`). Default false. */
+  readonly tty?: boolean;
+  /** Keep stdin open (`docker run -i`). Default false. */
+  readonly stdin?: boolean;
+  /**
+   * Attach instead of following the logs: called with the container's streams, attached before
+   * it starts and resized after; resolves with its exit code. `onOutput` is then not called.
+   */
+  readonly onAttach?: (attached: Attached) => Promise<number>;
 }
 
 export interface RunResult {
@@ -87,12 +96,19 @@ export async function runOneOff(engine: Engine, prepared: Prepared, service: str
     Env: [...(base.Env as string[]), ...(opts.env ?? [])],
     ...(opts.user ? { User: opts.user } : {}),
     ...(opts.workingDir ? { WorkingDir: opts.workingDir } : {}),
+    ...(opts.tty !== undefined ? { Tty: opts.tty } : {}),
+    ...(opts.stdin ? { OpenStdin: true, StdinOnce: true, AttachStdin: true } : {}),
     Labels: { ...base.Labels, [Labels.oneoff]: "True" },
     ExposedPorts: undefined,
     HostConfig: { ...base.HostConfig, PortBindings: undefined, RestartPolicy: undefined },
   };
   const id = await makeOneOff(engine, prepared, service, name, JSON.parse(JSON.stringify(body)) as Record<string, unknown>);
   try {
+    if (opts.onAttach) {
+      const attached = await engine.attachContainer(id, { stdin: opts.stdin, tty: body.Tty === true });
+      await engine.startContainer(id);
+      return { container: name, exitCode: await opts.onAttach(attached) };
+    }
     await engine.startContainer(id);
     const logs = await engine.containerLogs(id, { follow: true });
     for await (const chunk of logs) opts.onOutput?.(chunk);

@@ -8,16 +8,17 @@ import {
   isEmptyPlan,
   needsStack,
   planFromJson,
+  runningDependents,
   summarize,
   targetOf,
   type ConvergeOutcome,
   type Plan,
   type Prepared,
 } from "@berth/runtime";
-import { engineFor, type EngineOptions, isPlanFile, parseDuration, prepareStack, stackFile } from "../engine";
+import { engineFor, type EngineOptions, parseDuration, parseScale, positionals, prepareStack, stackFile } from "../engine";
 import { type Io, writeJson } from "../io";
 import { confirm } from "../prompt";
-import { appliedSummary, imagePrinter, printPlan, progressPrinter } from "../render";
+import { appliedSummary, imagePrinter, leftRunning, printPlan, progressPrinter } from "../render";
 
 export interface ApplyCommandOptions extends EngineOptions {
   readonly yes?: boolean;
@@ -29,6 +30,12 @@ export interface ApplyCommandOptions extends EngineOptions {
   readonly lockTimeout?: string;
   readonly waitTimeout?: string;
   readonly volumes?: boolean;
+  /** `--no-deps`: only the named services, not what they depend on. */
+  readonly deps?: boolean;
+  /** `--scale service=n`, repeatable. */
+  readonly scale?: string[];
+  /** `--wait`: until every service applied is ready. */
+  readonly wait?: boolean;
 }
 
 /** Ctrl-C once: finish the running steps, start no new ones. Twice: leave now. */
@@ -86,6 +93,11 @@ function common(io: Io, opts: ApplyCommandOptions, signal: AbortSignal, title: s
   };
 }
 
+/** After a per-service destroy or stop: the running services that depend on what was taken down. */
+async function reportDependents(opts: EngineOptions, io: Io, project: string, services: readonly string[]): Promise<void> {
+  io.stdout.write(leftRunning(await runningDependents(engineFor(opts, io), project, services)));
+}
+
 /** The stack a saved plan takes its sensitive values from: `-f`, else the file the plan was made from, else ./stack.ts. */
 async function stackForPlan(plan: Plan, opts: ApplyCommandOptions, io: Io): Promise<Prepared> {
   const recorded = plan.stackFile && fs.existsSync(plan.stackFile) ? plan.stackFile : undefined;
@@ -106,19 +118,24 @@ async function applySavedPlan(file: string, opts: ApplyCommandOptions, io: Io, s
   return apply(engineFor(opts, io), plan, { ...common(io, opts, signal, "saved plan"), ...(stack ? { stack } : {}) });
 }
 
-/** `dsl apply [stack.ts | plan.json]` / `dsl up`. */
-export async function applyCommand(file: string | undefined, opts: ApplyCommandOptions, io: Io): Promise<number> {
+/** `dsl apply [stack.ts | plan.json] [service…]` / `dsl up`: the named services and what they depend on (all without names). */
+export async function applyCommand(args: string[], opts: ApplyCommandOptions, io: Io): Promise<number> {
   const started = Date.now();
+  const { file, plan, services } = positionals(args);
   const interrupt = interruptible(io);
   try {
-    if (isPlanFile(file)) {
-      report(io, opts, await applySavedPlan(file, opts, io, interrupt.signal), started, "Apply");
+    if (plan) {
+      report(io, opts, await applySavedPlan(plan, opts, io, interrupt.signal), started, "Apply");
       return 0;
     }
     const prepared = await prepareStack(stackFile(file, opts), opts, io);
     const outcome = await apply(engineFor(opts, io), prepared, {
       ...common(io, opts, interrupt.signal, "plan"),
       target: targetOf(prepared, opts.target),
+      services,
+      deps: opts.deps,
+      wait: opts.wait,
+      scale: parseScale(opts.scale),
       forceRecreate: opts.forceRecreate,
       volumes: opts.volumes,
       build: opts.build,
@@ -134,9 +151,14 @@ export async function applyCommand(file: string | undefined, opts: ApplyCommandO
   }
 }
 
-/** `dsl destroy` / `dsl down`: everything the project owns (volumes only with `--volumes`); with `-p`, no stack is needed. */
-export async function destroyCommand(file: string | undefined, opts: ApplyCommandOptions, io: Io): Promise<number> {
+/**
+ * `dsl destroy [service…]` / `dsl down`: everything the project owns (volumes only with
+ * `--volumes`), or only the named services' containers (never their dependencies); with `-p`, no
+ * stack is needed.
+ */
+export async function destroyCommand(args: string[], opts: ApplyCommandOptions, io: Io): Promise<number> {
   const started = Date.now();
+  const { file, services } = positionals(args);
   // With -p and no stack file here, the project is enough: there is nothing to load.
   const noStack = opts.project !== undefined && file === undefined && !fs.existsSync(path.resolve(io.cwd, stackFile(undefined, opts)));
   const prepared = noStack ? undefined : await prepareStack(stackFile(file, opts), opts, io);
@@ -147,9 +169,11 @@ export async function destroyCommand(file: string | undefined, opts: ApplyComman
       ...common(io, opts, interrupt.signal, "destroy plan"),
       target,
       volumes: opts.volumes,
+      services,
       confirm: opts.yes ? undefined : () => confirm(io, target === "swarm" ? "Destroy this stack?" : "Destroy these resources?", "destroy"),
     });
     report(io, opts, outcome, started, "Destroy");
+    if (services.length && !opts.json && outcome.result === "applied") await reportDependents(opts, io, outcome.plan.project, services);
     return 0;
   } finally {
     interrupt.dispose();

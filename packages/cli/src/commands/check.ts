@@ -1,6 +1,6 @@
 import { BerthError } from "@berth/runtime";
 import { formatDiagnostic, typecheck, type CheckResult } from "@berth/runtime";
-import { stackFile, type EngineOptions } from "../engine";
+import { positionals, stackFile, type EngineOptions } from "../engine";
 import { EXIT_OK, EXIT_USER } from "../errors";
 import { type Io, paint, useColor, writeJson } from "../io";
 
@@ -43,12 +43,12 @@ export async function checkCommand(file: string | undefined, opts: CheckCommandO
 }
 
 /** For `synth --typecheck` / `apply --typecheck`: runs the check first and stops on a type error. */
-export function withTypecheck<A extends unknown[], R>(
-  action: (file: string | undefined, opts: CheckCommandOptions & { typecheck?: boolean }, io: Io, ...rest: A) => Promise<R>,
+export function withTypecheck<F extends string | string[] | undefined, A extends unknown[], R>(
+  action: (file: F, opts: CheckCommandOptions & { typecheck?: boolean }, io: Io, ...rest: A) => Promise<R>,
 ) {
-  return async (file: string | undefined, opts: CheckCommandOptions & { typecheck?: boolean }, io: Io, ...rest: A): Promise<R> => {
+  return async (file: F, opts: CheckCommandOptions & { typecheck?: boolean }, io: Io, ...rest: A): Promise<R> => {
     if (opts.typecheck) {
-      const result = await typecheck(stackFile(file, opts), { cwd: io.cwd });
+      const result = await typecheck(stackFile(Array.isArray(file) ? positionals(file).file : file, opts), { cwd: io.cwd });
       if (hasErrors(result)) throw new TypecheckError(result);
     }
     return action(file, opts, io, ...rest);

@@ -74,7 +74,7 @@ export async function watchCommand(file: string | undefined, opts: WatchCommandO
     if (why) io.stdout.write(`[watch] ${shown(why)} changed: applying\n`);
     forgetLoads();
     try {
-      await applyCommand(stack, { ...opts, yes: true }, io);
+      await applyCommand([], { ...opts, file: stack, yes: true }, io);
     } catch (err) {
       reportError(err, io, opts);
     }

@@ -166,6 +166,29 @@ export async function buildImages(engine: Engine, desired: DesiredState, opts: B
   return built;
 }
 
+/**
+ * `dsl pull`: pull the image of every service that runs one from a registry (or of the named
+ * ones), whether or not it is present, as `docker compose pull --ignore-buildable` does: a
+ * service with a build is built, not pulled. Resolves to the services pulled and skipped.
+ */
+export async function pullImages(
+  engine: Engine,
+  desired: DesiredState,
+  opts: { readonly services?: readonly string[]; readonly onProgress?: (p: ImageProgress) => void } = {},
+): Promise<{ pulled: string[]; buildable: string[] }> {
+  const names = opts.services?.length ? opts.services : Object.keys(desired.services);
+  const wanted = [...new Set(names)].map((n) => serviceNamed(desired, n)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const pulled: string[] = [];
+  const images = new Set<string>();
+  for (const svc of wanted.filter((s) => !s.build)) {
+    if (images.has(svc.image)) continue; // two services of one image: pulled once
+    images.add(svc.image);
+    await fetchImage(engine, svc, "pull", opts.onProgress);
+    pulled.push(svc.name);
+  }
+  return { pulled, buildable: wanted.filter((s) => s.build).map((s) => s.name) };
+}
+
 export interface PushImagesOptions {
   /** Only these services. Default: every service that has a build (the images made here). */
   readonly services?: readonly string[];

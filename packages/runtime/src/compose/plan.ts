@@ -237,14 +237,19 @@ function waitDraft(desired: DesiredState, service: string, condition: NonNullabl
 }
 
 /** Everything the project owns on the engine (by label), one-off containers included; volumes only with `volumes`. */
-export function planComposeDestroy(observed: Observed, options: { readonly volumes?: boolean } = {}): Plan {
-  const containers: Draft[] = observed.containers.map((c) => ({
-    ...onContainer(undefined, c.service, c),
-    id: `service:${c.service}:${c.number}:${c.id.slice(0, 12)}`,
-    verb: "remove",
-    cause: "destroy",
-    ...stopInfo(undefined),
-  }));
+export function planComposeDestroy(observed: Observed, options: { readonly volumes?: boolean; readonly services?: readonly string[] } = {}): Plan {
+  const named = options.services && new Set(options.services);
+  const containers: Draft[] = observed.containers
+    .filter((c) => !named || named.has(c.service))
+    .map((c) => ({
+      ...onContainer(undefined, c.service, c),
+      id: `service:${c.service}:${c.number}:${c.id.slice(0, 12)}`,
+      verb: "remove",
+      cause: "destroy",
+      ...stopInfo(undefined),
+    }));
+  // `dsl destroy web`: the named services' containers only; networks and volumes stay, for the services left.
+  if (named) return composePlan("destroy", undefined, observed, containers, { keptVolumes: [] });
   const after = containers.map((d) => d.id);
   const networks: Draft[] = observed.networks.map((n) => ({
     id: `network:${n.logicalName}`,

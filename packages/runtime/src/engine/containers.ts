@@ -1,4 +1,5 @@
 /** Container operations of the Docker engine adapter. */
+import { execBody } from "./attach";
 import type { Client } from "./client";
 import { byName, cmp, exactNameFilter, labelFilter, toContainerDetails, toContainerSummary } from "./convert";
 import { EngineError } from "./errors";
@@ -119,18 +120,7 @@ export async function containerLogs(client: Client, id: string, options: LogsOpt
 export async function exec(client: Client, id: string, command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const what = `${command.join(" ")}" in "${id}`;
   const tty = options.tty === true;
-  const ex = await client.must("exec", what, (d) =>
-    d.getContainer(id).exec({
-      Cmd: [...command],
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: tty,
-      ...(options.env ? { Env: [...options.env] } : {}),
-      ...(options.user ? { User: options.user } : {}),
-      ...(options.workingDir ? { WorkingDir: options.workingDir } : {}),
-      ...(options.privileged ? { Privileged: true } : {}),
-    }),
-  );
+  const ex = await client.must("exec", what, (d) => d.getContainer(id).exec(execBody(command, options)));
   const stream = await client.must("exec", what, () => ex.start({ hijack: true, stdin: false, Tty: tty }));
   const output = await collect(demux(stream, tty) as unknown as LogStream);
   // The stream ends when the process closes its output; its exit code may land a moment later.

@@ -2,8 +2,9 @@
  * `createEngine()`: the real {@link Engine}, backed by dockerode. Making one is free (no
  * dockerode load, no connection); the first call pays for both.
  */
+import * as attach from "./attach";
 import { Client } from "./client";
-import { resolveConnection, type ConnectionEnv } from "./connection";
+import { engineConnection, type ContextEnv } from "./context";
 import * as containers from "./containers";
 import * as images from "./images";
 import * as nv from "./networks-volumes";
@@ -11,14 +12,16 @@ import * as swarm from "./swarm";
 import type { Engine } from "./types";
 
 export interface CreateEngineOptions {
-  /** `unix:///path`, `tcp://host:port`, `ssh://user@host`. Default: `$DOCKER_HOST`, else the local socket. */
+  /** `unix:///path`, `tcp://host:port`, `ssh://user@host`. Default: the Docker context, else `$DOCKER_HOST`, else the local socket. */
   readonly host?: string;
-  /** Where `DOCKER_HOST`, `DOCKER_TLS_VERIFY` and `DOCKER_CERT_PATH` are read. Default `process.env`. */
-  readonly env?: ConnectionEnv;
+  /** A Docker context (`docker context ls`), as `docker --context`. Default: `$DOCKER_CONTEXT`, else the configured one (unless DOCKER_HOST is set). */
+  readonly context?: string;
+  /** Where `DOCKER_HOST`, `DOCKER_TLS_VERIFY`, `DOCKER_CERT_PATH`, `DOCKER_CONTEXT` and `DOCKER_CONFIG` are read. Default `process.env`. */
+  readonly env?: ContextEnv;
 }
 
 export function createEngine(options: CreateEngineOptions = {}): Engine {
-  const c = new Client(resolveConnection(options.host, options.env ?? process.env));
+  const c = new Client(engineConnection(options, options.env ?? process.env));
   return {
     endpoint: c.endpoint,
     version: async () => {
@@ -42,6 +45,12 @@ export function createEngine(options: CreateEngineOptions = {}): Engine {
     waitContainer: (id, cond) => containers.waitContainer(c, id, cond),
     containerLogs: (id, o) => containers.containerLogs(c, id, o),
     exec: (id, cmd, o) => containers.exec(c, id, cmd, o),
+    execAttached: (id, cmd, o) => attach.execAttached(c, id, cmd, o),
+    attachContainer: (id, o) => attach.attachContainer(c, id, o),
+    killContainer: (id, signal) => attach.killContainer(c, id, signal),
+    topContainer: (id, ps) => attach.topContainer(c, id, ps),
+    events: (o) => attach.events(c, o),
+    getArchive: (id, p) => attach.getArchive(c, id, p),
     listNetworks: (o) => nv.listNetworks(c, o),
     createNetwork: (o) => nv.createNetwork(c, o),
     removeNetwork: (id) => nv.removeNetwork(c, id),

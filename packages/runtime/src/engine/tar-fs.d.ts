@@ -1,4 +1,4 @@
-/** The part of tar-fs 2.x that the build context uses (the package ships no types). */
+/** The part of tar-fs 2.x that the build context and `dsl cp` use (the package ships no types). */
 declare module "tar-fs" {
   import type { Readable } from "node:stream";
 
@@ -23,9 +23,21 @@ declare module "tar-fs" {
     /** Sort folder entries, for a deterministic archive. */
     sort?: boolean;
     dereference?: boolean;
+    /** Only these entries of `cwd` (and all below them). */
+    entries?: string[];
+  }
+
+  interface ExtractOptions {
+    /** Called with each entry's absolute destination and header; true skips it. */
+    ignore?: (name: string, header?: PackHeader) => boolean;
+    /** Rewrites each header before the entry is written. */
+    map?: (header: PackHeader) => PackHeader;
+    /** Keep the archive's owners only when running as root. */
+    chown?: boolean;
   }
 
   export function pack(cwd: string, options?: PackOptions): Readable;
+  export function extract(cwd: string, options?: ExtractOptions): NodeJS.WritableStream;
 }
 
 /** The part of tar-stream 2.x that writes the files Berth puts into a container (the package ships no types). */

@@ -11,6 +11,7 @@
 import type { Readable } from "node:stream";
 import type Dockerode from "dockerode";
 import type { ContainerState } from "../compose/observed";
+import type { AttachOptions, Attached, EngineEvent, EventsOptions, ProcessList } from "./stream-types";
 import type {
   SwarmConfigSpecBody,
   SwarmFileObject,
@@ -24,6 +25,7 @@ import type {
 } from "./swarm-types";
 
 export type * from "./swarm-types";
+export type * from "./stream-types";
 
 /** Body of `POST /containers/create` (plus `name`), as the engine API spells it. */
 export type ContainerCreateOptions = Dockerode.ContainerCreateOptions;
@@ -321,6 +323,18 @@ export interface Engine {
   containerLogs(id: string, options?: LogsOptions): Promise<LogStream>;
   /** Runs a command in a running container, waits for it, returns its exit code and output. */
   exec(id: string, command: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Starts a command in a running container with its streams attached (`docker exec -it`). */
+  execAttached(id: string, command: readonly string[], options?: AttachOptions): Promise<Attached>;
+  /** Attaches to a container's stdin and output; before its start, nothing it prints is missed. `tty` must match the container's. */
+  attachContainer(id: string, options?: { readonly stdin?: boolean; readonly tty?: boolean }): Promise<Attached>;
+  /** Sends a signal to the container's main process (default SIGKILL). */
+  killContainer(id: string, signal?: string): Promise<void>;
+  /** The engine's events as they happen (an object-mode stream of {@link EngineEvent}s); destroy it to stop. */
+  events(options?: EventsOptions): Promise<Readable & AsyncIterable<EngineEvent>>;
+  /** The processes running in a container (`docker top`); `psArgs` as `ps` takes them (default `-ef`). */
+  topContainer(id: string, psArgs?: string): Promise<ProcessList>;
+  /** A tar archive of `path` in the container (its root entry named after the path's last part); undefined when there is no such path. */
+  getArchive(id: string, path: string): Promise<NodeJS.ReadableStream | undefined>;
 
   listNetworks(options?: ListOptions): Promise<NetworkSummary[]>;
   /** Returns the network's id. */
