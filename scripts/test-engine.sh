@@ -85,6 +85,9 @@ ensure_tools() {
   # The registry tests: a real registry with htpasswd auth.
   command -v docker-registry >/dev/null || missing+=(docker-registry)
   command -v htpasswd >/dev/null || missing+=(apache2-utils)
+  # A real terminal for the interactive exec/run tests, a real browser for the pictures of a stack.
+  command -v tmux >/dev/null || missing+=(tmux)
+  command -v chromium >/dev/null || missing+=(chromium)
   (( ${#missing[@]} == 0 )) && return 0
   [[ $(id -u) == 0 ]] || die "missing ${missing[*]}: install them (apt-get install -y ${missing[*]})"
   log "installing ${missing[*]} (apt-get)"
