@@ -37,10 +37,13 @@ export default stack;
 describeEngine("rollouts on one engine", () => {
   const fx = useE2E();
 
-  /** The probe's lines since `since` (unix seconds). */
+  /**
+   * The probe's results since `since` (unix seconds): its stdout, one `ok <version>` or `fail` per
+   * request, in order (what busybox's timeout prints on stderr, "Terminated", is not a result).
+   */
   async function probe(project: string, since: number): Promise<string[]> {
     const out = await fx.run("docker", ["logs", "--since", String(since), `${project}-probe-1`]);
-    return `${out.stdout}${out.stderr}`.split("\n").filter(Boolean);
+    return out.stdout.split("\n").filter((l) => l === "fail" || l.startsWith("ok "));
   }
 
   test("start-first: a probe asking web/ by name every 50 ms during four rollouts of 2 replicas loses at most one request per rollout", async () => {
@@ -59,7 +62,7 @@ describeEngine("rollouts on one engine", () => {
       expect(res.stdout).toContain(`… waiting for ${project}-web-1 to be healthy`);
       await new Promise((r) => setTimeout(r, 1000));
       const lines = await probe(project, since);
-      expect(lines.length).toBeGreaterThan(20);
+      expect(lines.length).toBeGreaterThan(8); // the probe ran through the rollout (~60 requests on a quiet machine)
       expect(lines[lines.length - 1]).toBe(`ok v${i}`);
       failed.push(lines.filter((l) => l === "fail").length);
     }
