@@ -260,6 +260,11 @@ ensure_swarm() {
     log "removing the leftover VXLAN device $dev (port $port)"
     ip link delete "$dev" 2>/dev/null || true
   done
+  # Swarm's gossip port is fixed (7946, not configurable in Docker 20.10): a second swarm on this
+  # host would start, but its overlay networking would not work. Say so instead of flaky tests.
+  if ss -Hltn "sport = :7946" 2>/dev/null | grep -q .; then
+    die "port 7946 (Swarm's gossip port, fixed in Docker 20.10) is taken on this host, most likely by another swarm engine: stop it first (BERTH_TEST_ENGINE_DIR=<its folder> BERTH_TEST_ENGINE_PRIVATE=1 bash scripts/test-engine.sh stop)"
+  fi
   pool=10.$((201 + k * 2)).192.0/18
   log "initialising a single-node swarm (overlay pool $pool, VXLAN port $port)"
   DOCKER_HOST=$1 docker swarm init --advertise-addr 127.0.0.1 --listen-addr "127.0.0.1:$((23770 + k))" \
