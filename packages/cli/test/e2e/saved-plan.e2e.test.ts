@@ -93,7 +93,7 @@ describeEngine("saved plans on the Swarm target", () => {
     execFileSync("docker", ["service", "update", "--detach", "--env-add", "THEIRS=1", `${stack}_web`], { env: { ...process.env, ...env() } });
     const res = dsl(["apply", "p2.json"], { cwd: dir, env: env() });
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(new RegExp(`service ${stack}_web changed \\(\\w+ version \\d+ → \\w+ version \\d+\\)`));
+    expect(res.stderr).toMatch(new RegExp(`service ${stack}_web changed \\(version \\d+ → \\d+\\)`));
     const envNow = JSON.parse(execFileSync("docker", ["service", "inspect", `${stack}_web`], { env: { ...process.env, ...env() } }).toString())[0].Spec
       .TaskTemplate.ContainerSpec.Env as string[];
     expect(envNow).toEqual(expect.arrayContaining(["LEVEL=info", "THEIRS=1"]));

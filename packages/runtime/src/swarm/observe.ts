@@ -24,10 +24,10 @@ export function swarmFingerprint(o: SwarmObserved): Record<string, string> {
   const out: Record<string, string> = { swarm: o.swarm ? o.swarm.id.slice(0, 12) : "not a swarm manager" };
   const prefix = `${o.stack}_`;
   const mine = (x: { name: string; labels: Readonly<Record<string, string>> }) => x.labels[StackLabels.namespace] === o.stack || x.name.startsWith(prefix);
-  for (const s of o.services) out[`service ${s.name}`] = `${s.id.slice(0, 12)} version ${s.version}`;
+  for (const s of o.services) out[`service ${s.name}`] = `id:${s.id.slice(0, 12)} version:${s.version}`;
   for (const name of o.foreignServices) if (name.startsWith(prefix)) out[`service ${name} (not the stack's)`] = "present";
-  for (const n of o.networks) if (mine(n)) out[`network ${n.name}`] = n.id.slice(0, 12);
-  for (const x of o.secrets) if (mine(x)) out[`secret ${x.name}`] = x.id.slice(0, 12);
-  for (const x of o.configs) if (mine(x)) out[`config ${x.name}`] = x.id.slice(0, 12);
+  for (const n of o.networks) if (mine(n)) out[`network ${n.name}`] = `id:${n.id.slice(0, 12)}`;
+  for (const x of o.secrets) if (mine(x)) out[`secret ${x.name}`] = `id:${x.id.slice(0, 12)}`;
+  for (const x of o.configs) if (mine(x)) out[`config ${x.name}`] = `id:${x.id.slice(0, 12)}`;
   return out;
 }
