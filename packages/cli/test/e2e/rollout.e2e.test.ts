@@ -42,8 +42,16 @@ describeEngine("rollouts on one engine", () => {
    * request, in order (what busybox's timeout prints on stderr, "Terminated", is not a result).
    */
   async function probe(project: string, since: number): Promise<string[]> {
-    const out = await fx.run("docker", ["logs", "--since", String(since), `${project}-probe-1`]);
-    return out.stdout.split("\n").filter((l) => l === "fail" || l.startsWith("ok "));
+    return (await probeTimed(project, since)).map((a) => a.line);
+  }
+
+  /** The same, each answer with the time (ms) the engine logged it. */
+  async function probeTimed(project: string, since: number): Promise<{ at: number; line: string }[]> {
+    const out = await fx.run("docker", ["logs", "--timestamps", "--since", String(since), `${project}-probe-1`]);
+    return out.stdout
+      .split("\n")
+      .map((l) => ({ at: Date.parse(l.slice(0, l.indexOf(" "))), line: l.slice(l.indexOf(" ") + 1) }))
+      .filter((a) => a.line === "fail" || a.line.startsWith("ok "));
   }
 
   test("start-first: a probe asking web/ by name every 50 ms during four rollouts of 2 replicas loses at most one request per rollout", async () => {
@@ -56,19 +64,27 @@ describeEngine("rollouts on one engine", () => {
     for (let i = 1; i <= 4; i++) {
       await new Promise((r) => setTimeout(r, 1500));
       const since = Math.floor(Date.now() / 1000);
+      const t0 = Date.now();
       const res = dsl(["apply", "--yes", file], { env: { VERSION: `v${i}` } });
+      const t1 = Date.now();
       expect(res.stderr).toBe("");
       expect(res.code).toBe(0);
       expect(res.stdout).toContain(`… waiting for ${project}-web-1 to be healthy`);
       // The probe answers with the new version (within its 5 s request bound: one request may be
       // hanging on an address that went away), and only the new one from then on.
-      let lines: string[] = [];
-      for (let t = 0; t < 80 && lines[lines.length - 1] !== `ok v${i}`; t++) {
+      let answers: { at: number; line: string }[] = [];
+      for (let t = 0; t < 80 && answers[answers.length - 1]?.line !== `ok v${i}`; t++) {
         await new Promise((r) => setTimeout(r, 100));
-        lines = await probe(project, since);
+        answers = await probeTimed(project, since);
       }
-      expect(lines[lines.length - 1]).toBe(`ok v${i}`);
-      expect(lines.length).toBeGreaterThan(8); // the probe ran through the rollout (~60 requests on a quiet machine)
+      const lines = answers.map((a) => a.line);
+      const shown = `probe during rollout ${i} (apply ran ${t1 - t0} ms):\n${answers.map((a) => `${a.at - t0} ms ${a.line}`).join("\n")}`;
+      expect({ last: lines[lines.length - 1], shown }).toEqual({ last: `ok v${i}`, shown });
+      // The probe asked while apply rolled out (~60 requests on a quiet machine, a handful on a
+      // loaded one): the old version answered during the apply, then the new one; a count of
+      // zero failures means nothing if the probe slept through the switch.
+      const during = answers.filter((a) => a.at >= t0 && a.at <= t1);
+      expect({ during: during.length >= 2, oldAnswered: lines.includes(`ok v${i - 1}`), shown }).toEqual({ during: true, oldAnswered: true, shown });
       failed.push(lines.filter((l) => l === "fail").length);
     }
     const total = failed.reduce((a, b) => a + b, 0);
