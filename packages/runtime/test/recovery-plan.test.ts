@@ -87,6 +87,17 @@ describe("after an interrupted recreate", () => {
     expect(formatPlan(p)).toContain("- service  web      recovering an interrupted recreate of rc-web-1: its old container");
   });
 
+  test("a scale 3 → 1 killed while replica 1 was parked: 2 and 3 go, 1's recreate goes on (seen in CI: a kept replica 2 made two)", () => {
+    const p = planCompose(after, observed([parkedOld(), container(before, 2), container(before, 3)]));
+    expect(p.actions.map((a) => `${a.verb} ${a.engineName}`).sort()).toEqual(["recreate rc-web-1", "remove rc-web-2", "remove rc-web-3"]);
+  });
+
+  test("two containers holding one replica's number: the first is kept, the second removed", () => {
+    const twin = container(after, 1, { id: "fff".padEnd(64, "0"), name: "rc-web-1-twin" });
+    const p = planCompose(after, observed([container(after, 1), twin]));
+    expect(p.actions.map((a) => `${a.verb} ${a.engineName}: ${a.cause}`)).toEqual(["remove rc-web-1-twin: scale down to 1"]);
+  });
+
   test("an old container that is still what the stack wants gets its name back (and is started), nothing is recreated", () => {
     expect(ops(planCompose(before, observed([parkedOld()])))).toEqual(["container.rename abc00000"]);
     expect(ops(planCompose(before, observed([parkedOld("exited")])))).toEqual(["container.rename abc00000", "container.start abc00000"]);

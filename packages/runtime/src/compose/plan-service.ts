@@ -153,13 +153,19 @@ function removeDraft(svc: DesiredService | undefined, service: string, c: Observ
  * removed first): P's spec is still the one wanted → it gets its name back (and is started);
  * else the recreate goes on from where it stopped, P serving until its successor runs.
  */
-function recoverParked(ctx: Ctx, svc: DesiredService, parked: readonly ObservedContainer[], live: Map<number, ObservedContainer>): Set<number> {
+function recoverParked(
+  ctx: Ctx,
+  svc: DesiredService,
+  parked: readonly ObservedContainer[],
+  live: Map<number, ObservedContainer>,
+  kept: ReadonlySet<number>,
+): Set<number> {
   const resumed = new Set<number>();
   for (const p of [...parked].sort((a, b) => a.number - b.number || compareStrings(a.name, b.name))) {
     const name = containerName(ctx.desired.project, svc.name, p.number, svc.resolved.containerName);
     const successor = live.get(p.number);
     const what = `an interrupted recreate of ${name}`;
-    if (p.number > svc.replicas || resumed.has(p.number) || successor?.state === "running") {
+    if (!kept.has(p.number) || resumed.has(p.number) || successor?.state === "running") {
       ctx.drafts.push(removeDraft(svc, svc.name, p, "left over", `${what}: its old container ${p.name} is left over`));
       continue;
     }
@@ -189,11 +195,16 @@ export function serviceDrafts(ctx: Ctx, svc: DesiredService, containers: readonl
   const { desired, observed } = ctx;
   const parked = containers.filter((c) => unparkedName(c.name) !== undefined);
   const sorted = containers.filter((c) => unparkedName(c.name) === undefined).sort((a, b) => a.number - b.number || compareStrings(a.name, b.name));
-  for (const c of sorted.slice(svc.replicas)) {
-    ctx.drafts.push(removeDraft(svc, svc.name, c, svc.replicas === 0 ? "service not enabled (profiles)" : `scale down to ${svc.replicas}`));
+  // The replicas kept are the lowest numbers held by a container, parked ones included: a kill
+  // during a scale-down with a recreate can leave replica 1 parked (its successor not made yet)
+  // beside replicas 2 and 3, and 1 is the one to keep. A second container of a kept number goes too.
+  const kept = new Set([...new Set([...sorted, ...parked].map((c) => c.number))].sort((a, b) => a - b).slice(0, svc.replicas));
+  const live = new Map<number, ObservedContainer>();
+  for (const c of sorted) {
+    if (kept.has(c.number) && !live.has(c.number)) live.set(c.number, c);
+    else ctx.drafts.push(removeDraft(svc, svc.name, c, svc.replicas === 0 ? "service not enabled (profiles)" : `scale down to ${svc.replicas}`));
   }
-  const live = new Map(sorted.slice(0, svc.replicas).map((c) => [c.number, c]));
-  const resumed = recoverParked(ctx, svc, parked, live);
+  const resumed = recoverParked(ctx, svc, parked, live, kept);
   for (const message of extraProblems(desired, svc)) ctx.blockers.push({ resource: `service:${svc.name}`, message });
   const strategy = rolloutOf(svc);
   let recreates = 0;
