@@ -184,6 +184,23 @@ export type RestartPolicy = "no" | "always" | "unless-stopped" | "on-failure" | 
 
 export type PullPolicy = "always" | "never" | "missing" | "build";
 
+/** One `develop.watch` rule, normalized: `path` relative to the stack file's folder, lists as arrays. */
+export interface DevelopWatchSpec {
+  readonly path: string;
+  readonly action: "sync" | "rebuild" | "restart" | "sync+restart" | "sync+exec";
+  readonly target?: string;
+  readonly ignore?: readonly string[];
+  readonly include?: readonly string[];
+  readonly exec?: {
+    readonly command: string | readonly string[];
+    readonly user?: string;
+    readonly workingDir?: string;
+    readonly environment?: Readonly<Record<string, string>>;
+    readonly privileged?: boolean;
+  };
+  readonly initialSync?: boolean;
+}
+
 export interface ServiceSpec extends ResourceBase {
   readonly image?: string;
   readonly build?: BuildSpec;
@@ -235,6 +252,8 @@ export interface ServiceSpec extends ResourceBase {
    * `${DB_PASSWORD:?set DB_PASSWORD}` instead of the value.
    */
   readonly variables?: Readonly<Record<string, string>>;
+  /** `develop.watch`: read by `dsl watch` only. */
+  readonly develop?: { readonly watch: readonly DevelopWatchSpec[] };
   /**
    * Compose keys the DSL does not model, emitted verbatim by synth (escape hatch,
    * e.g. `{ "x-team": "web", "sysctls": {…} }`). Keys are compose's own spelling.

@@ -241,6 +241,52 @@ export interface DeployProps {
 }
 
 /** Everything a service can say. Each field maps to the compose key of the same meaning. */
+/** What `dsl watch` does when a file under a rule's `path` changes (compose's `develop.watch` actions). */
+export type DevelopAction = "sync" | "rebuild" | "restart" | "sync+restart" | "sync+exec";
+
+/** The command a `sync+exec` rule runs in each container after syncing. */
+export interface DevelopExec {
+  /** The command: a string is split like a shell would; an array is the exec form. */
+  readonly command: string | readonly string[];
+  /** User to run it as. @default the container's */
+  readonly user?: string;
+  /** Working directory. @default the container's */
+  readonly workingDir?: string;
+  /** Extra environment variables. @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Run it privileged. @default false */
+  readonly privileged?: boolean;
+}
+
+/** One `develop.watch` rule: what `dsl watch` does when a file under `path` changes. */
+export interface DevelopWatchRule {
+  /** The host file or folder to watch (folders recursively), relative to the stack file's folder; no globs. */
+  readonly path: string;
+  /**
+   * `sync`: copy the changed file into the service's running containers under `target` (a deleted
+   * file is deleted there), with no rebuild and no recreate; `sync+restart`: then restart them;
+   * `sync+exec`: then run `exec` in them; `restart`: restart them; `rebuild`: build the service's
+   * image again and recreate that service only.
+   */
+  readonly action: DevelopAction;
+  /** Where `path` lands in the container (absolute); required by the `sync` actions. @default none */
+  readonly target?: string;
+  /** Patterns (`.dockerignore` syntax, relative to `path`) whose changes are ignored. `.git/` and editors' temporary files always are. @default [] */
+  readonly ignore?: string | readonly string[];
+  /** Only changes matching one of these patterns count. @default everything under `path` */
+  readonly include?: string | readonly string[];
+  /** The command of a `sync+exec` rule (required there, refused elsewhere). @default none */
+  readonly exec?: DevelopExec;
+  /** Sync `path` into the containers when watching starts, not only on a change (the `sync` actions). @default false */
+  readonly initialSync?: boolean;
+}
+
+/** The dev loop's settings: read by `dsl watch` only (never by apply; a change to them recreates nothing). */
+export interface DevelopProps {
+  /** What to do when files change. @default [] */
+  readonly watch?: readonly DevelopWatchRule[];
+}
+
 export interface ServiceProps {
   /** Image to run, e.g. `"postgres:16"`. A service needs `image`, `build`, or both (then `image` names the built image). @default none */
   readonly image?: string;
@@ -310,6 +356,8 @@ export interface ServiceProps {
   readonly profiles?: readonly string[];
   /** Deployment settings. @default one replica, no limits */
   readonly deploy?: DeployProps;
+  /** The dev loop: files `dsl watch` syncs into the containers, or rebuilds or restarts on. @default none */
+  readonly develop?: DevelopProps;
   /** Compose keys the DSL does not model, emitted verbatim (compose's own spelling). @default {} */
   readonly extra?: Readonly<Record<string, JsonValue>>;
 }

@@ -19,6 +19,7 @@ export const TYPED_SERVICE_KEYS: Readonly<Record<string, keyof ServiceSpec>> = {
   container_name: "containerName",
   depends_on: "dependsOn",
   deploy: "deploy",
+  develop: "develop",
   dns: "dns",
   entrypoint: "entrypoint",
   env_file: "envFiles",

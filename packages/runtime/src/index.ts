@@ -100,6 +100,7 @@ export {
   type RemoveOptions,
 } from "./verbs";
 export { copyFiles, parseCopyEnd, type CopyEnd } from "./copy";
+export { containerPath, execRule, filesUnder, restartService, syncFiles, triggeredBy, watchTriggers, type SyncResult, type WatchTrigger } from "./develop";
 export { runOneOff, type RunOptions, type RunResult } from "./run";
 export { Testing, type TestingOptions } from "./testing";
 export { importCompose, composeToModel, ImportError, type ImportOptions, type ImportResult, type StackModel } from "./import";

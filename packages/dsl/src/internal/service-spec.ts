@@ -16,6 +16,7 @@ import type {
 } from "../service-props";
 import { BRANDS, hasBrand } from "./brand";
 import { duration, normalizeDeploy } from "./deploy";
+import { normalizeDevelop } from "./develop";
 import type { MemberIdentity, SynthContext } from "./member";
 import { normalizeMounts } from "./mounts";
 import { normalizeExpose, normalizePorts } from "./ports";
@@ -203,6 +204,7 @@ export function serviceSpec(
     configs: grants(props.configs, "config", ctx),
     profiles: list(props.profiles),
     deploy: normalizeDeploy(props.deploy, ctx),
+    develop: normalizeDevelop(props.develop, props.build !== undefined, ctx),
     sensitive: sensitivePaths.length > 0 ? sensitivePaths.sort() : undefined,
     variables: Object.keys(variables).length > 0 ? variables : undefined,
     extra: props.extra,

@@ -1,7 +1,7 @@
 /**
  * A compose file's relative paths are relative to its folder, a stack's to the stack file's:
  * when the stack is written elsewhere (`dsl import sub/compose.yml -o stack.ts`), the modeled
- * paths (build contexts, bind sources, env files, secret and config files) are rebased.
+ * paths (build contexts, bind sources, env files, secret and config files, watch paths) are rebased.
  * Values carried verbatim in `extra` are not.
  */
 import * as path from "node:path";
@@ -14,6 +14,11 @@ const isProps = (e: Expr | undefined): e is Props => e !== null && typeof e === 
 function service(props: Props, move: (p: string) => string): Props {
   const out: Record<string, Expr> = { ...props };
   if (isProps(props.build) && typeof props.build.context === "string") out.build = { ...props.build, context: move(props.build.context) };
+  if (isProps(props.develop) && Array.isArray(props.develop.watch))
+    out.develop = {
+      ...props.develop,
+      watch: (props.develop.watch as Expr[]).map((r) => (isProps(r) && typeof r.path === "string" ? { ...r, path: move(r.path) } : r)),
+    };
   if (Array.isArray(props.envFiles)) out.envFiles = (props.envFiles as string[]).map(move);
   if (Array.isArray(props.volumes)) {
     out.volumes = (props.volumes as Expr[]).map((m) =>

@@ -26,6 +26,40 @@ function build(v: unknown): Mapped {
   ]);
 }
 
+const WATCH_ACTIONS = ["sync", "rebuild", "restart", "sync+restart", "sync+exec"];
+
+/** `develop.watch` rules; `exec` as compose's service hook (command, user, working_dir, environment, privileged). */
+function develop(v: unknown): Mapped {
+  if (!onlyKeys(v, ["watch"]) || !Array.isArray(v.watch)) return UNMODELED;
+  const rules = v.watch.map((r: unknown) => {
+    if (!onlyKeys(r, ["path", "action", "target", "ignore", "include", "exec", "initial_sync"])) return UNMODELED;
+    if (typeof r.path !== "string" || !WATCH_ACTIONS.includes(String(r.action))) return UNMODELED;
+    const e = r.exec;
+    const exec =
+      e === undefined
+        ? undefined
+        : onlyKeys(e, ["command", "user", "working_dir", "environment", "privileged"])
+          ? object([
+              ["command", command(e.command)],
+              ["user", opt(e.user, str)],
+              ["workingDir", opt(e.working_dir, str)],
+              ["environment", opt(e.environment, stringRecord)],
+              ["privileged", opt(e.privileged, bool)],
+            ])
+          : UNMODELED;
+    return object([
+      ["path", r.path],
+      ["action", String(r.action)],
+      ["target", opt(r.target, str)],
+      ["ignore", opt(r.ignore, stringList)],
+      ["include", opt(r.include, stringList)],
+      ["exec", exec],
+      ["initialSync", opt(r.initial_sync, bool)],
+    ]);
+  });
+  return rules.includes(UNMODELED) ? UNMODELED : { watch: rules as Expr[] };
+}
+
 function command(v: unknown): Mapped {
   if (typeof v === "string") return v;
   return Array.isArray(v) && v.every((x) => ["string", "number"].includes(typeof x)) ? v.map(String) : UNMODELED;
@@ -169,6 +203,7 @@ const MAPPERS: Readonly<Record<string, readonly [string, Mapper]>> = {
   configs: ["configs", (v, ctx, path) => grants(v, "config", ctx, path)],
   profiles: ["profiles", stringList],
   deploy: ["deploy", deploy],
+  develop: ["develop", develop],
 };
 
 export interface MappedService {

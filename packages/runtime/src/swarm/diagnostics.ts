@@ -24,6 +24,7 @@ export const IGNORED_SERVICE_KEYS: readonly (readonly [keyof ServiceSpec, string
   ["privileged", "privileged", "Swarm services cannot run privileged; use capAdd"],
   ["pullPolicy", "pull_policy", "each node pulls the image when it starts a task"],
   ["expose", "expose", "services reach each other on every port of a shared overlay network"],
+  ["develop", "develop", "dsl watch syncs files into the containers of a compose project only; watching a swarm stack re-applies it when the stack changes"],
   ["profiles", "profiles", "docker stack deploy deploys every service; an apply to the swarm by Berth honours the profiles enabled"],
 ];
 

@@ -1,6 +1,6 @@
 /**
  * Relative paths in a stack (build contexts, bind sources, env files, secret and config
- * files) are relative to the stack file's folder. A compose file resolves them against its
+ * files, watch paths) are relative to the stack file's folder. A compose file resolves them against its
  * own folder (or, read from stdin, the current one). `relocate` rewrites them for a compose
  * file written elsewhere, so `dsl synth stack/stack.ts | docker-compose -f - config` and
  * `dsl synth -o out/compose.yml` both point at the same files.
@@ -29,6 +29,7 @@ function service(s: ServiceSpec, from: string, to: string): ServiceSpec {
     ...(s.build ? { build: { ...s.build, context: rebasePath(s.build.context, from, to) } } : {}),
     ...(s.envFiles ? { envFiles: s.envFiles.map((f) => rebasePath(f, from, to)) } : {}),
     ...(s.volumes ? { volumes: s.volumes.map((m) => mount(m, from, to)) } : {}),
+    ...(s.develop ? { develop: { watch: s.develop.watch.map((r) => ({ ...r, path: rebasePath(r.path, from, to) })) } } : {}),
   };
 }
 

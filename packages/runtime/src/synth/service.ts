@@ -4,10 +4,10 @@
  * `extra` keys sorted by name. Maps (environment, labels, networks, depends_on) are sorted
  * by key; lists keep the graph's order, which is meaningful (command, ports, mounts).
  */
-import type { BuildSpec, ServiceSpec } from "@berth/dsl";
+import type { BuildSpec, DevelopWatchSpec, ServiceSpec } from "@berth/dsl";
 import { dependsOn, deploy, healthcheck } from "./deploy";
 import { grant, mount, port, serviceNetwork } from "./service-parts";
-import type { ComposeBuild, ComposeService, ComposeServiceKeys } from "./types";
+import type { ComposeBuild, ComposeService, ComposeServiceKeys, ComposeWatchRule } from "./types";
 import { compact, escapeDollars, nonEmpty, sortedRecord, withExtra } from "./util";
 
 function build(spec: BuildSpec): ComposeBuild {
@@ -16,6 +16,27 @@ function build(spec: BuildSpec): ComposeBuild {
     dockerfile: spec.dockerfile,
     args: nonEmpty(sortedRecord(spec.args)),
     target: spec.target,
+  });
+}
+
+function watchRule(r: DevelopWatchSpec): ComposeWatchRule {
+  const e = r.exec;
+  return compact({
+    path: r.path,
+    action: r.action,
+    target: r.target,
+    ignore: r.ignore && [...r.ignore],
+    include: r.include && [...r.include],
+    exec:
+      e &&
+      compact({
+        command: typeof e.command === "string" ? e.command : [...e.command],
+        user: e.user,
+        working_dir: e.workingDir,
+        environment: sortedRecord(e.environment),
+        privileged: e.privileged,
+      }),
+    initial_sync: r.initialSync,
   });
 }
 
@@ -75,6 +96,7 @@ function runtimeKeys(s: ServiceSpec): ComposeServiceKeys {
     configs: list(s.configs, grant),
     profiles: list(s.profiles, same),
     deploy: s.deploy && nonEmpty(deploy(s.deploy)),
+    develop: s.develop && { watch: s.develop.watch.map(watchRule) },
   };
 }
 

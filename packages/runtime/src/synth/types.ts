@@ -148,6 +148,23 @@ export interface ComposeServiceKeys {
   readonly configs?: readonly (string | ComposeGrant)[];
   readonly profiles?: readonly string[];
   readonly deploy?: ComposeDeploy;
+  readonly develop?: { readonly watch: readonly ComposeWatchRule[] };
+}
+
+export interface ComposeWatchRule {
+  readonly path: string;
+  readonly action: string;
+  readonly target?: string;
+  readonly ignore?: readonly string[];
+  readonly include?: readonly string[];
+  readonly exec?: {
+    readonly command: string | readonly string[];
+    readonly user?: string;
+    readonly working_dir?: string;
+    readonly environment?: ComposeMap;
+    readonly privileged?: boolean;
+  };
+  readonly initial_sync?: boolean;
 }
 
 /** A service: the modeled keys, then any `extra` keys verbatim. */

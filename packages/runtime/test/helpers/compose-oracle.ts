@@ -11,6 +11,7 @@ import * as path from "node:path";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import draft07 from "ajv/dist/refs/json-schema-draft-07.json";
+import { isMap, parseDocument } from "yaml";
 import type { Graph } from "@berth/dsl";
 
 /**
@@ -43,6 +44,27 @@ export interface ComposeConfigOptions {
 }
 
 /**
+ * Service keys newer than docker-compose 1.29, which rejects them ("Unsupported config option"):
+ * left out, by name, of what 1.29 reads and of our side of each comparison with what it printed.
+ * The official schema (`specErrors`) still checks them wherever synth output is checked.
+ */
+export const NEWER_THAN_1_29: readonly string[] = ["develop"];
+
+/** The file without those keys (the rest of its text as written: YAML 1.1 scalars must reach 1.29 unchanged). */
+function without129Unknowns(yamlText: string): string {
+  if (!NEWER_THAN_1_29.some((k) => yamlText.includes(`${k}:`))) return yamlText;
+  const doc = parseDocument(yamlText);
+  const services = doc.get("services");
+  if (!isMap(services)) return yamlText;
+  let changed = false;
+  for (const item of services.items) {
+    if (!isMap(item.value)) continue;
+    for (const key of NEWER_THAN_1_29) if (item.value.delete(key)) changed = true;
+  }
+  return changed ? doc.toString() : yamlText;
+}
+
+/**
  * Runs `docker-compose -p <project> -f - config` with the YAML on stdin and returns what it
  * printed, parsed by PyYAML itself (compose's own reader and writer: it prints `1e3` plain
  * because PyYAML's YAML 1.1 float needs a dot, which a YAML 1.1 reader in JS would read as a
@@ -50,7 +72,7 @@ export interface ComposeConfigOptions {
  */
 export function composeConfig(yamlText: string, opts: ComposeConfigOptions): Record<string, unknown> {
   const res = spawnSync(requireCompose(), ["-p", opts.project, "--project-directory", opts.cwd, "-f", "-", "config"], {
-    input: yamlText,
+    input: without129Unknowns(yamlText),
     cwd: opts.cwd,
     encoding: "utf8",
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: opts.cwd, ...opts.env },
@@ -185,6 +207,7 @@ function canonicalService(svc: Obj, cwd: string): Obj {
   }
   // 1.29 reads env files into `environment` and drops the key (our scaffolded files are empty).
   delete out.env_file;
+  for (const key of NEWER_THAN_1_29) delete out[key];
   for (const key of ["secrets", "configs"]) {
     // A bare name is the long form `{source}`.
     if (Array.isArray(out[key])) out[key] = (out[key] as unknown[]).map((g) => (typeof g === "string" ? { source: g } : g));
