@@ -13,7 +13,7 @@ function seconds(ms: number | undefined): string {
 }
 
 /** `service web blog-web-1` for a service's objects, `service web` for a wait, `network blog_default` for the rest. */
-function label(a: ProgressEvent["action"]): string {
+export function label(a: ProgressEvent["action"]): string {
   if (a.kind !== "service") return `${a.kind} ${a.engineName}`;
   return a.verb === "wait" || a.engineName === a.resource ? `service ${a.resource}` : `service ${a.resource} ${a.engineName}`;
 }
@@ -34,14 +34,22 @@ function waitsFor(a: ProgressEvent["action"], condition: keyof typeof CONDITION)
  * action began), `  … waiting for web to be healthy` when a wait begins, what a long wait
  * reports, and a line for each action that failed or was left undone.
  */
+/** `waiting for web to be healthy` when a step that waits begins; undefined for any other event. */
+export function waitLine(e: ProgressEvent): string | undefined {
+  if (e.type !== "step" || e.status !== "started") return undefined;
+  if (e.step.op === "wait.containers") return `waiting for ${waitsFor(e.action, e.step.condition)}`;
+  if (e.step.op === "wait.converge") return `waiting for ${e.action.engineName} to converge`;
+  return undefined;
+}
+
 export function progressPrinter(io: Io, opts: GlobalOptions): (e: ProgressEvent) => void {
   const c = paint(useColor(io, io.stdout, opts));
   return (e) => {
     if (e.type === "waiting") return void io.stdout.write(`  … ${e.message}\n`);
     if (e.type === "step") {
       const s = e.step;
-      if (e.status === "started" && s.op === "wait.containers") io.stdout.write(`  … waiting for ${waitsFor(e.action, s.condition)}\n`);
-      else if (e.status === "started" && s.op === "wait.converge") io.stdout.write(`  … waiting for ${e.action.engineName} to converge\n`);
+      const wait = waitLine(e);
+      if (wait) io.stdout.write(`  … ${wait}\n`);
       else if (e.status === "done" && s.milestone)
         io.stdout.write(`  ${c.green("✓")} ${label(e.action)} ${s.milestone}${e.message ? ` (${e.message})` : ""} ${c.dim(seconds(e.elapsedMs))}\n`);
       return;

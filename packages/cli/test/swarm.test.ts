@@ -132,7 +132,9 @@ export default s;
     const apply = dsl(["--json", "apply", "--yes", "--target", "swarm"], { cwd: dir, env: env() });
     expect(apply.stderr).toBe("");
     expect(apply.code).toBe(0);
-    const out = JSON.parse(apply.stdout);
+    // --json: progress events, one per line, then the result.
+    const out = JSON.parse(apply.stdout.trim().split("\n").pop() ?? "");
+    expect(out.event).toBe("result");
     expect(out.result).toBe("applied");
     expect(out.summary).toEqual({ add: 3, change: 0, remove: 0 });
     const change = dsl(["--json", "apply", "--yes", "--target", "swarm"], { cwd: dir, env: { ...env(), KEY: "env-s3cret-two" } });

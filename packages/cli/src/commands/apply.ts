@@ -16,9 +16,10 @@ import {
   type Prepared,
 } from "@berth/runtime";
 import { engineFor, type EngineOptions, parseDuration, parseScale, positionals, prepareStack, stackFile } from "../engine";
-import { type Io, writeJson } from "../io";
+import type { Io } from "../io";
+import { progressFor, type Progress } from "../progress";
 import { confirm } from "../prompt";
-import { appliedSummary, imagePrinter, leftRunning, printPlan, progressPrinter } from "../render";
+import { appliedSummary, leftRunning, printPlan } from "../render";
 
 export interface ApplyCommandOptions extends EngineOptions {
   readonly yes?: boolean;
@@ -63,8 +64,11 @@ function what(plan: Plan): string {
 
 function report(io: Io, opts: ApplyCommandOptions, outcome: ConvergeOutcome, started: number, verb: "Apply" | "Destroy"): void {
   const { plan, result } = outcome;
+  // With --json, progress came as one object per line: the result is the last line.
   if (opts.json)
-    return writeJson(io, { result: verb === "Destroy" && result === "no-changes" ? "nothing-to-destroy" : result, plan, summary: summarize(plan) });
+    return void io.stdout.write(
+      `${JSON.stringify({ event: "result", result: verb === "Destroy" && result === "no-changes" ? "nothing-to-destroy" : result, plan, summary: summarize(plan) })}\n`,
+    );
   if (result === "no-changes" && verb === "Destroy")
     io.stdout.write(`Nothing to destroy: ${what(plan)} has nothing on the ${plan.target === "swarm" ? "swarm" : "engine"}.\n`);
   else if (result === "no-changes") io.stdout.write(`No changes: ${what(plan)} on ${plan.endpoint} matches the stack.\n`);
@@ -74,7 +78,7 @@ function report(io: Io, opts: ApplyCommandOptions, outcome: ConvergeOutcome, sta
 }
 
 /** What both commands hand the runtime: the flags as options, and the terminal as callbacks. */
-function common(io: Io, opts: ApplyCommandOptions, signal: AbortSignal, title: string) {
+function common(io: Io, opts: ApplyCommandOptions, signal: AbortSignal, title: string, progress: Progress) {
   return {
     dryRun: opts.dryRun,
     parallel: parallelism(opts.parallel),
@@ -88,8 +92,8 @@ function common(io: Io, opts: ApplyCommandOptions, signal: AbortSignal, title: s
           if (!isEmptyPlan(plan) || plan.blockers.length) printPlan(plan, io, opts, title);
           else for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
         },
-    onProgress: opts.json ? undefined : progressPrinter(io, opts),
-    onImage: opts.json ? undefined : imagePrinter(io),
+    onProgress: progress.onProgress,
+    onImage: progress.onImage,
   };
 }
 
@@ -105,7 +109,7 @@ async function stackForPlan(plan: Plan, opts: ApplyCommandOptions, io: Io): Prom
 }
 
 /** `dsl apply plan.json`: exactly the saved steps, if the engine still matches what the plan was made from. */
-async function applySavedPlan(file: string, opts: ApplyCommandOptions, io: Io, signal: AbortSignal): Promise<ConvergeOutcome> {
+async function applySavedPlan(file: string, opts: ApplyCommandOptions, io: Io, signal: AbortSignal, progress: Progress): Promise<ConvergeOutcome> {
   const where = path.resolve(io.cwd, file);
   let text: string;
   try {
@@ -115,7 +119,7 @@ async function applySavedPlan(file: string, opts: ApplyCommandOptions, io: Io, s
   }
   const plan = planFromJson(text, file);
   const stack = needsStack(plan) ? await stackForPlan(plan, opts, io) : undefined;
-  return apply(engineFor(opts, io), plan, { ...common(io, opts, signal, "saved plan"), ...(stack ? { stack } : {}) });
+  return apply(engineFor(opts, io), plan, { ...common(io, opts, signal, "saved plan", progress), ...(stack ? { stack } : {}) });
 }
 
 /** `dsl apply [stack.ts | plan.json] [service…]` / `dsl up`: the named services and what they depend on (all without names). */
@@ -123,14 +127,17 @@ export async function applyCommand(args: string[], opts: ApplyCommandOptions, io
   const started = Date.now();
   const { file, plan, services } = positionals(args);
   const interrupt = interruptible(io);
+  const progress = progressFor(io, opts);
+  const done = (outcome: ConvergeOutcome) => {
+    progress.dispose();
+    report(io, opts, outcome, started, "Apply");
+    return 0;
+  };
   try {
-    if (plan) {
-      report(io, opts, await applySavedPlan(plan, opts, io, interrupt.signal), started, "Apply");
-      return 0;
-    }
+    if (plan) return done(await applySavedPlan(plan, opts, io, interrupt.signal, progress));
     const prepared = await prepareStack(stackFile(file, opts), opts, io);
     const outcome = await apply(engineFor(opts, io), prepared, {
-      ...common(io, opts, interrupt.signal, "plan"),
+      ...common(io, opts, interrupt.signal, "plan", progress),
       target: targetOf(prepared, opts.target),
       services,
       deps: opts.deps,
@@ -144,9 +151,9 @@ export async function applyCommand(args: string[], opts: ApplyCommandOptions, io
         ? undefined
         : () => confirm(io, targetOf(prepared, opts.target) === "swarm" ? "Apply these changes to the swarm?" : "Apply these changes?", "apply"),
     });
-    report(io, opts, outcome, started, "Apply");
-    return 0;
+    return done(outcome);
   } finally {
+    progress.dispose();
     interrupt.dispose();
   }
 }
@@ -163,19 +170,22 @@ export async function destroyCommand(args: string[], opts: ApplyCommandOptions, 
   const noStack = opts.project !== undefined && file === undefined && !fs.existsSync(path.resolve(io.cwd, stackFile(undefined, opts)));
   const prepared = noStack ? undefined : await prepareStack(stackFile(file, opts), opts, io);
   const interrupt = interruptible(io);
+  const progress = progressFor(io, opts);
   try {
     const target = targetOf(prepared, opts.target);
     const outcome = await destroy(engineFor(opts, io), prepared ?? { project: opts.project as string }, {
-      ...common(io, opts, interrupt.signal, "destroy plan"),
+      ...common(io, opts, interrupt.signal, "destroy plan", progress),
       target,
       volumes: opts.volumes,
       services,
       confirm: opts.yes ? undefined : () => confirm(io, target === "swarm" ? "Destroy this stack?" : "Destroy these resources?", "destroy"),
     });
+    progress.dispose();
     report(io, opts, outcome, started, "Destroy");
     if (services.length && !opts.json && outcome.result === "applied") await reportDependents(opts, io, outcome.plan.project, services);
     return 0;
   } finally {
+    progress.dispose();
     interrupt.dispose();
   }
 }

@@ -2,7 +2,7 @@
 import { buildImages, pushImages } from "@berth/runtime";
 import { engineFor, type EngineOptions, prepareStack, stackFile } from "../engine";
 import { type Io, writeJson } from "../io";
-import { imagePrinter } from "../render";
+import { withImageProgress } from "../progress";
 
 export interface BuildCommandOptions extends EngineOptions {
   /** commander's `--no-cache` sets cache: false. */
@@ -13,12 +13,9 @@ export interface BuildCommandOptions extends EngineOptions {
 export async function buildCommand(services: string[], opts: BuildCommandOptions, io: Io): Promise<number> {
   const started = Date.now();
   const prepared = await prepareStack(stackFile(undefined, opts), opts, io);
-  const built = await buildImages(engineFor(opts, io), prepared.desired, {
-    services,
-    noCache: opts.cache === false,
-    pull: opts.pull,
-    onProgress: opts.json ? undefined : imagePrinter(io),
-  });
+  const built = await withImageProgress(io, opts, (onProgress) =>
+    buildImages(engineFor(opts, io), prepared.desired, { services, noCache: opts.cache === false, pull: opts.pull, onProgress }),
+  );
   if (opts.json) writeJson(io, { project: prepared.desired.project, built: built.map((s) => ({ service: s, image: prepared.desired.services[s].image })) });
   else if (!built.length) io.stdout.write(`Nothing to build: no service of "${prepared.desired.project}" has a build.\n`);
   else
@@ -32,7 +29,7 @@ export async function buildCommand(services: string[], opts: BuildCommandOptions
 export async function pushCommand(services: string[], opts: EngineOptions, io: Io): Promise<number> {
   const started = Date.now();
   const prepared = await prepareStack(stackFile(undefined, opts), opts, io);
-  const pushed = await pushImages(engineFor(opts, io), prepared.desired, { services, onProgress: opts.json ? undefined : imagePrinter(io) });
+  const pushed = await withImageProgress(io, opts, (onProgress) => pushImages(engineFor(opts, io), prepared.desired, { services, onProgress }));
   if (opts.json) writeJson(io, { project: prepared.desired.project, pushed });
   else if (!pushed.length)
     io.stdout.write(`Nothing to push: no service of "${prepared.desired.project}" has a build (name the services to push their images).\n`);

@@ -2,13 +2,13 @@
 import { pullImages } from "@berth/runtime";
 import { engineFor, type EngineOptions, positionals, prepareStack, stackFile } from "../engine";
 import { type Io, writeJson } from "../io";
-import { imagePrinter } from "../render";
+import { withImageProgress } from "../progress";
 
 export async function pullCommand(args: string[], opts: EngineOptions, io: Io): Promise<number> {
   const started = Date.now();
   const { file, services } = positionals(args);
   const { desired } = await prepareStack(stackFile(file, opts), opts, io);
-  const { pulled, buildable } = await pullImages(engineFor(opts, io), desired, { services, onProgress: opts.json ? undefined : imagePrinter(io) });
+  const { pulled, buildable } = await withImageProgress(io, opts, (onProgress) => pullImages(engineFor(opts, io), desired, { services, onProgress }));
   const images = pulled.map((s) => desired.services[s].image);
   if (opts.json) {
     writeJson(io, { project: desired.project, pulled: pulled.map((s, i) => ({ service: s, image: images[i] })), buildable });

@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import { BUSYBOX, describeEngine, dsl, useE2E, writeStack } from "./helpers";
-import { TMUX_AVAILABLE, terminal, type Terminal } from "./tmux";
+import { terminal, type Terminal } from "./tmux";
 
 describeEngine("interactive dsl exec and dsl run", () => {
   const fx = useE2E();
@@ -29,9 +29,7 @@ export default stack;
   }, 60_000);
   afterAll(() => terminals.forEach((t) => t.kill()));
 
-  const tmuxTest = TMUX_AVAILABLE ? test : test.skip;
-
-  tmuxTest("a shell typed into through a terminal answers on the screen, follows a window resize, and its exit code is dsl's", async () => {
+  test("a shell typed into through a terminal answers on the screen, follows a window resize, and its exit code is dsl's", async () => {
     const t = open(["exec", "-it", "web", "--", "sh"], { cols: 100, rows: 30 });
     await t.waitFor(/^\/ #$/m);
     t.keys("echo $((6*7))", true);
@@ -50,7 +48,7 @@ export default stack;
     await t.waitFor(/^EXIT=5$/m);
   });
 
-  tmuxTest("Ctrl-C reaches the command, not dsl: it ends with 130 and the container keeps running", async () => {
+  test("Ctrl-C reaches the command, not dsl: it ends with 130 and the container keeps running", async () => {
     const t = open(["exec", "-it", "web", "--", "sleep", "100"]);
     // sleep prints nothing: wait until the exec is there before pressing Ctrl-C
     const deadline = Date.now() + 15_000;
@@ -63,7 +61,7 @@ export default stack;
     expect(await fx.docker(["inspect", "-f", "{{.State.Running}}", `${project}-web-1`])).toBe("true");
   });
 
-  tmuxTest("dsl run -it gives a one-off container a terminal; --rm removes it afterwards", async () => {
+  test("dsl run -it gives a one-off container a terminal; --rm removes it afterwards", async () => {
     const t = open(["run", "--rm", "-it", "web", "--", "sh"]);
     await t.waitFor(/^\/ #$/m);
     t.keys("tty; echo $((6*7))", true);

@@ -9,7 +9,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DSL } from "../helpers";
 
-export const TMUX_AVAILABLE = spawnSync("tmux", ["-V"]).status === 0;
+/** The oracle must be there: without tmux the terminal tests fail, loudly (they never skip). */
+function requireTmux(): void {
+  if (spawnSync("tmux", ["-V"]).status !== 0) throw new Error("tmux, the terminal these tests type into, is missing: apt-get install -y tmux (npm test does)");
+}
 
 export interface Terminal {
   /** Types keys (tmux key names: `Enter`, `C-c`), or literal text with `literal`. */
@@ -26,7 +29,8 @@ export interface Terminal {
  * Runs `dsl args…` in a `cols`×`rows` terminal in `cwd`. When it exits the pane prints
  * `EXIT=<code>` and stays open, so that its last screen and exit code can be read.
  */
-export function terminal(args: readonly string[], opts: { cwd: string; cols?: number; rows?: number }): Terminal {
+export function terminal(args: readonly string[], opts: { cwd: string; cols?: number; rows?: number; env?: Readonly<Record<string, string>> }): Terminal {
+  requireTmux();
   // A socket of its own, removed again by kill(): tmux leaves the file behind when its server ends.
   const socket = path.join(os.tmpdir(), `berth-e2e-tmux-${randomBytes(4).toString("hex")}`);
   const tmux = (...a: string[]) => {
@@ -35,7 +39,10 @@ export function terminal(args: readonly string[], opts: { cwd: string; cols?: nu
     return r.stdout;
   };
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const line = `${[process.execPath, DSL, ...args].map(quote).join(" ")}; echo EXIT=$?; sleep 600`;
+  const env = Object.entries(opts.env ?? {})
+    .map(([k, v]) => `${k}=${quote(v)} `)
+    .join("");
+  const line = `${env}${[process.execPath, DSL, ...args].map(quote).join(" ")}; echo EXIT=$?; sleep 600`;
   tmux("new-session", "-d", "-s", "t", "-x", String(opts.cols ?? 100), "-y", String(opts.rows ?? 30), "-c", opts.cwd, line);
   const screen = () => tmux("capture-pane", "-p", "-t", "t").replace(/\n+$/, "");
   return {
