@@ -82,6 +82,19 @@ export function buildReport({ opts, machine, started, finished, samples, plan, i
       target: null,
       met: null,
     });
+  if (watch?.sync?.length)
+    rows.push({
+      row: "dsl watch: save of a file under a develop.watch sync path → in the container (debounce 200 ms included)",
+      n: 1,
+      berth: timing(watch.sync),
+      berthRssKb: null,
+      anchorName: "`docker cp` of the file by hand",
+      anchor: timing(watch.cp),
+      anchorRssKb: null,
+      ratio: timing(watch.sync).median / timing(watch.cp).median,
+      target: null,
+      met: null,
+    });
   return {
     version: 1,
     started: started.toISOString(),
