@@ -1,4 +1,4 @@
-// Wall time: ~40 s (one `dsl` child process per case, class 2 through synth, synth --target swarm and validate, ~0.3–0.5 s each on a loaded 2-core machine; one docker-compose config; one 1 s load timeout).
+// Wall time: ~45 s (one `dsl` child process per case, class 2 through synth, synth --target swarm and validate, ~0.3–0.5 s each on a loaded 2-core machine; one docker-compose config; one 1 s and three 2 s load timeouts).
 /**
  * Bad input as new users write it: every case exits 1 with a message at the user's
  * file:line, never exit 2 ("internal error"), never YAML on stdout.
@@ -150,6 +150,50 @@ describe("loading is bounded, and what a stack throws is one located line", () =
     expect(res.stderr).toBe(
       `error: loop.ts: did not finish loading within 1 s (--load-timeout): an endless loop? (the last construct it made: service "web" at loop.ts:2:1)\n`,
     );
+  });
+
+  // The asynchronous part of a load is bounded too: what the top level left running (timers, an exported promise).
+  test.each([
+    [
+      "a setInterval never cleared",
+      `import { Service } from "@berth/dsl";\nnew Service("web", { image: "nginx" });\nsetInterval(() => {}, 1000);\n`,
+      `a timer it started is still running (setInterval at FILE:3:1); clear it, or unref() it (the last construct it made: service "web" at FILE:2:1)`,
+    ],
+    [
+      "a default export awaiting a promise that never settles",
+      `import { Service, Stack } from "@berth/dsl";\nconst s = new Stack("p");\nnew Service("web", { image: "nginx" });\nexport default (async () => {\n  await new Promise(() => {});\n  return s;\n})();\n`,
+      `its default export is a promise that did not settle (the last construct it made: service "web" at FILE:3:1)`,
+    ],
+    [
+      "an endless loop in a timer's callback",
+      `import { Service } from "@berth/dsl";\nnew Service("web", { image: "nginx" });\nsetTimeout(() => {\n  while (true) {}\n}, 10);\n`,
+      `an endless loop? (the last construct it made: service "web" at FILE:2:1)`,
+    ],
+  ])("GIVEN %s WHEN synth runs with --load-timeout 2s THEN it ends within it, with a located message", (_what, source, expected) => {
+    const file = `async${++counter}.ts`;
+    fs.writeFileSync(path.join(dir, file), source);
+    const started = Date.now();
+    const res = dsl(["--load-timeout", "2s", "-f", file, "synth"], { cwd: dir });
+    expect(Date.now() - started).toBeLessThan(9000);
+    expect({ code: res.code, stdout: res.stdout }).toEqual({ code: 1, stdout: "" });
+    expect(res.stderr).toBe(`error: ${file}: did not finish loading within 2 s (--load-timeout): ${expected.replace(/FILE/g, file)}\n`);
+  });
+
+  test("what the top level left running is waited for: a promise export settled by a timer, an error thrown in a callback at its line, an unref()'d timer ignored", () => {
+    fs.writeFileSync(
+      path.join(dir, "late.ts"),
+      `import { Service, Stack } from "@berth/dsl";\nconst s = new Stack("late");\nnew Service("web", { image: "nginx" });\nsetInterval(() => {}, 1000).unref();\nexport default new Promise((resolve) => setTimeout(() => {\n  new Service("api", { image: "redis" });\n  resolve(s);\n}, 100));\n`,
+    );
+    const late = dsl(["--load-timeout", "2s", "-f", "late.ts", "synth"], { cwd: dir });
+    expect({ code: late.code, stderr: late.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(late.stdout).toContain("  api:\n    image: redis\n");
+    fs.writeFileSync(
+      path.join(dir, "boom.ts"),
+      `import { Service } from "@berth/dsl";\nnew Service("web", { image: "nginx" });\nsetTimeout(() => {\n  throw new Error("late boom");\n}, 10);\n`,
+    );
+    const boom = dsl(["-f", "boom.ts", "synth"], { cwd: dir });
+    expect({ code: boom.code, stdout: boom.stdout }).toEqual({ code: 1, stdout: "" });
+    expect(boom.stderr).toMatch(/^error: boom\.ts:4:9: Error: late boom\n/);
   });
 
   test("a thrown string is reported at the line that threw it", () => {
