@@ -5,7 +5,7 @@
  * the ratio Berth / anchor per row and whether its target is met, and writes the same as JSON to
  * bench/results/<date>.json. See bench/README.md.
  *
- *   pnpm bench                 N = 10, 50, 200; 5 runs; plan() on 1,000 and 10,000 services; import of 4,000; install footprint
+ *   pnpm bench                 N = 10, 50, 200; 5 runs; plan() on 1,000 and 10,000 services; import of 4,000 and of 10 MB; install footprint
  *   pnpm bench --quick         N = 5; 2 runs; plan() on 100 and 1,000 (a smoke test, not timed; no install rows)
  *   pnpm bench --runs 7 --sizes 50 --only synth,engine,plan,install
  *
@@ -46,6 +46,8 @@ function parseArgs(argv) {
     planSizes: [1000, 10000],
     loadSize: 1000,
     importSize: 4000,
+    /** The size of the large compose file `dsl import` reads (issue 14: 10 MB); 0 leaves the row out. */
+    importMb: 10,
     only: new Set(["synth", "engine", "plan", "import", "install", "rollout", "watch"]),
     keep: false,
   };
@@ -56,17 +58,18 @@ function parseArgs(argv) {
       if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
       return argv[++i];
     };
-    if (a === "--quick") Object.assign(opts, { quick: true, runs: 2, sizes: [5], planSizes: [100, 1000], loadSize: 100, importSize: 100 });
+    if (a === "--quick") Object.assign(opts, { quick: true, runs: 2, sizes: [5], planSizes: [100, 1000], loadSize: 100, importSize: 100, importMb: 0.2 });
     else if (a === "--runs") opts.runs = Number(value());
     else if (a === "--sizes") opts.sizes = value().split(",").map(Number);
     else if (a === "--plan-sizes") opts.planSizes = value().split(",").map(Number);
+    else if (a === "--import-mb") opts.importMb = Number(value());
     else if (a === "--only") {
       opts.only = new Set(value().split(","));
       onlyGiven = true;
     } else if (a === "--keep") opts.keep = true;
     else if (a === "-h" || a === "--help") {
       process.stdout.write(
-        "usage: pnpm bench [--quick] [--runs n] [--sizes 10,50,200] [--plan-sizes 1000,10000] [--only synth,engine,plan,import,install,rollout,watch] [--keep]\n",
+        "usage: pnpm bench [--quick] [--runs n] [--sizes 10,50,200] [--plan-sizes 1000,10000] [--import-mb 10] [--only synth,engine,plan,import,install,rollout,watch] [--keep]\n",
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
@@ -284,17 +287,39 @@ async function synthRows(rec, n, ctx, runs, cacheDir) {
   }
 }
 
+/** Writes the compose file `dsl synth` makes of a generated n-service stack into `dir` (untimed); returns its size in bytes. */
+async function composeFileOf(dir, n, cacheDir) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, "stack.ts"), stackSource(benchProject("i", n), n, { basePort: 10000 }));
+  // A stack of tens of thousands of services takes longer to load than the default --load-timeout on a busy machine.
+  const res = await dsl(["--load-timeout", "3600s", "synth", "stack.ts", "-o", "compose.yml"], { cwd: dir, cacheDir });
+  if (!existsSync(path.join(dir, "compose.yml"))) throw new Error(`dsl synth of ${n} services wrote no compose.yml:\n${res.stderr}`);
+  return statSync(path.join(dir, "compose.yml")).size;
+}
+
 /** `dsl import` of the compose file `dsl synth` makes of a generated n-service stack, against `docker-compose config` of the same file. */
 async function importRows(rec, n, runs, cacheDir) {
   const dir = path.join(WORK, `import-${n}`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, "stack.ts"), stackSource(benchProject("i", n), n, { basePort: BASE_PORT.c }));
-  await dsl(["synth", "stack.ts", "-o", "compose.yml"], { cwd: dir, cacheDir });
+  const bytes = await composeFileOf(dir, n, cacheDir);
   for (let r = 0; r < runs; r++) {
     rec.add(`import@${n}`, await dsl(["import", "compose.yml", "-o", "imported.ts", "--force"], { cwd: dir, cacheDir }));
     if (HAS_COMPOSE)
       rec.add(`compose.import@${n}`, await measure("docker-compose", ["-p", benchProject("i", n), "-f", "compose.yml", "config", "-q"], { cwd: dir }));
   }
+  return { n, bytes };
+}
+
+/**
+ * `dsl import` of a compose file of `mb` MB (the same generated services, as many as it takes),
+ * against the import of the `base` file scaled by size: linear growth is the size ratio.
+ * docker-compose is no anchor here: it reads 4,000 services in about a minute already.
+ */
+async function largeImportRows(rec, mb, base, runs, cacheDir) {
+  const n = Math.ceil((mb * 1e6) / (base.bytes / base.n));
+  const dir = path.join(WORK, `import-${mb}mb`);
+  const bytes = await composeFileOf(dir, n, cacheDir);
+  for (let r = 0; r < runs; r++) rec.add(`import.large@${n}`, await dsl(["import", "compose.yml", "-o", "imported.ts", "--force"], { cwd: dir, cacheDir }));
+  return { n, bytes, mb, base };
 }
 
 async function berthCycle(rec, n, ctx, r, cacheDir) {
@@ -506,8 +531,12 @@ async function main() {
   if (opts.only.has("import")) {
     log(`dsl import of ${opts.importSize} services`);
     defaults.timeoutMs = 600_000;
-    await importRows(rec, opts.importSize, Math.min(opts.runs, 3), cacheDir);
+    const base = await importRows(rec, opts.importSize, Math.min(opts.runs, 3), cacheDir);
     opts.sizes = [...new Set([...opts.sizes, opts.importSize])]; // the report pairs rows by size
+    if (opts.importMb > 0) {
+      log(`dsl import of a ${opts.importMb} MB compose file`);
+      state.largeImport = await largeImportRows(rec, opts.importMb, base, Math.min(opts.runs, 2), cacheDir);
+    }
   }
   if (opts.only.has("install")) {
     state.cliBeforePack = cliStamp(); // packing rebuilds the bundle: the CLI rows were all measured before
@@ -520,14 +549,14 @@ async function main() {
 
 /** Prints the table and writes the JSON of whatever was measured; `error` marks a run that failed. */
 function writeResults(error) {
-  const { opts, mach, started, rec, plan, install, rollout, watch, cliAtStart } = state;
+  const { opts, mach, started, rec, plan, install, rollout, watch, cliAtStart, largeImport } = state;
   if (state.written || !rec || (!Object.keys(rec.samples).length && !plan && !install && !rollout && !watch)) return;
   state.written = true;
 
   mach.loadavgAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
   mach.cliRebuiltDuringRun = (state.cliBeforePack ?? cliStamp()) !== cliAtStart;
   if (mach.cliRebuiltDuringRun) log("warning: packages/cli/dist/cli.js changed during the run (rebuilt by someone else): CLI rows may mix two builds");
-  const report = buildReport({ opts, machine: mach, started, finished: new Date(), samples: rec.samples, plan, install, rollout, watch });
+  const report = buildReport({ opts, machine: mach, started, finished: new Date(), samples: rec.samples, plan, install, rollout, watch, largeImport });
   if (error) report.error = error;
   printTable(report, process.stdout);
   if (install) printBreakdown(install, process.stdout);

@@ -41,7 +41,36 @@ function peak(values) {
   return v.length ? Math.max(...v) : null;
 }
 
-export function buildReport({ opts, machine, started, finished, samples, plan, install, rollout, watch }) {
+/** `dsl import` of the large file may grow at most this much faster than its size (issue 14: linear). */
+export const IMPORT_SLACK = 1.5;
+
+/** The large import against the base one, scaled by size. */
+function largeImportRow(large, samples) {
+  const b = samples[`import.large@${large.n}`];
+  const a = samples[`import@${large.base.n}`];
+  if (!b || !a) return [];
+  const berth = timing(b.ms);
+  const anchor = timing(a.ms);
+  const linear = large.bytes / large.base.bytes;
+  const growth = berth.median / anchor.median;
+  const mb = (x) => `${(x / 1e6).toFixed(1)} MB`;
+  return [
+    {
+      row: `dsl import of a ${mb(large.bytes)} compose file`,
+      n: large.n,
+      berth,
+      berthRssKb: peak(b.rssKb),
+      anchorName: `dsl import at N=${large.base.n} (${mb(large.base.bytes)}; linear: ${linear.toFixed(1)}×)`,
+      anchor,
+      anchorRssKb: peak(a.rssKb),
+      ratio: growth,
+      target: `≤ ${(linear * IMPORT_SLACK).toFixed(1)}×`,
+      met: growth <= linear * IMPORT_SLACK,
+    },
+  ];
+}
+
+export function buildReport({ opts, machine, started, finished, samples, plan, install, rollout, watch, largeImport }) {
   const rows = [];
   for (const n of opts.sizes) {
     for (const p of PAIRS) {
@@ -66,6 +95,7 @@ export function buildReport({ opts, machine, started, finished, samples, plan, i
       });
     }
   }
+  if (largeImport) rows.push(...largeImportRow(largeImport, samples));
   if (plan) rows.push(...planTableRows(plan));
   if (install) rows.push(...installTableRows(install));
   if (rollout) rows.push(...rolloutTableRows(rollout));

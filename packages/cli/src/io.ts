@@ -1,4 +1,5 @@
 import type { Redactor } from "@berth/runtime";
+import { writeUnredacted } from "./redact";
 
 /** Everything a command touches outside itself, injected so that tests can run the CLI in-process. */
 export interface Io {
@@ -36,6 +37,8 @@ export function paint(on: boolean) {
   };
 }
 
+/** `value` as JSON on stdout, its sensitive values masked in its values, never in its keys (see {@link Redactor.redactValue}). */
 export function writeJson(io: Io, value: unknown): void {
-  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  const shown = io.redactor ? io.redactor.redactValue(value) : value;
+  writeUnredacted(io, io.stdout, `${JSON.stringify(shown, null, 2)}\n`);
 }

@@ -1,4 +1,4 @@
-// Wall time: ~25 s (one `dsl` child process per case, ~0.3–0.5 s each on a loaded 2-core machine; one docker-compose config; one 1 s load timeout).
+// Wall time: ~45 s (one `dsl` child process per case, class 2 through synth, synth --target swarm and validate, ~0.3–0.5 s each on a loaded 2-core machine; one docker-compose config; one 1 s and three 2 s load timeouts).
 /**
  * Bad input as new users write it: every case exits 1 with a message at the user's
  * file:line, never exit 2 ("internal error"), never YAML on stdout.
@@ -16,11 +16,11 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 let counter = 0;
-/** Writes a stack file (`line2` and on follow `import … from "@berth/dsl"` on line 1) and runs `dsl synth` on it. */
-function synth(body: string) {
+/** Writes a stack file (`line2` and on follow `import … from "@berth/dsl"` on line 1) and runs `dsl synth` (or `command`) on it. */
+function synth(body: string, command: readonly string[] = ["synth"]) {
   const file = `case${++counter}.ts`;
   fs.writeFileSync(path.join(dir, file), `import { Stack, Service, Volume, Secret, Config } from "@berth/dsl";\n${body}\n`);
-  return { file, ...dsl(["-f", file, "synth"], { cwd: dir }) };
+  return { file, ...dsl(["-f", file, ...command], { cwd: dir }) };
 }
 
 /** GIVEN a stack whose line `line` is wrong THEN synth exits 1, prints no YAML and says `file:line:…: <expected>`. */
@@ -71,40 +71,53 @@ describe("class 1: wrong shapes are located problems, not crashes", () => {
   });
 });
 
+/** Class 2: a stack compose (or the engine) would refuse, and what synth says about it. */
+const REFUSED: readonly (readonly [string, string])[] = [
+  [`new Stack("empty");`, 'stack "empty": defines no services'],
+  [`new Service("web", { image: "nginx", volumes: ["./a:/data", "./b:/data"] });`, 'volumes[1].target "/data": mounts on the same target as volumes[0]'],
+  [
+    `new Service("a", { image: "nginx", containerName: "x" });\nnew Service("b", { image: "nginx", containerName: "x" });`,
+    'service "b": containerName "x": service "a"',
+  ],
+  [`new Service("web", { image: "nginx", ports: ["localhost:80:80"] });`, 'ports[0].hostIp "localhost": host address must be an IPv4 or IPv6 address'],
+  [`new Service("web", { image: "nginx", ports: ["80:80:80"] });`, 'ports[0].hostIp "80"'],
+  [`new Service("web", { image: "nginx", ports: ["1.2.3.999:80:80"] });`, 'ports[0].hostIp "1.2.3.999"'],
+  [
+    `const v = new Volume("v");\nnew Service("web", { image: "nginx", volumes: [{ source: v, target: "data" }] });`,
+    'volumes[0].target "data": the container path must be absolute',
+  ],
+  [`new Service("web", { image: "nginx", volumes: ["data:data"] });`, '"data" is not a host path'],
+  [`new Service("web", { image: "Nginx:Latest Version" });`, "invalid image reference (repository names are lowercase)"],
+  [
+    `const s = new Secret("pw", { file: "./nope.txt" });\nnew Service("web", { image: "nginx", secrets: [s] });`,
+    'secret "pw": file "./nope.txt": file does not exist',
+  ],
+  [
+    `const c = new Config("cf", { file: "./nope.conf" });\nnew Service("web", { image: "nginx", configs: [c] });`,
+    'config "cf": file "./nope.conf": file does not exist',
+  ],
+  [`new Service("web", { image: "nginx", command: ["sleep", 10] } as never);`, "command[1] 10: expected a string"],
+  [`new Service("web", { image: "nginx", environment: { "": "y" } });`, 'environment[""]: a key may not be empty'],
+  [`new Service("web", { image: "nginx", extra: { logging: 5 } });`, "services.web.logging: compose would reject the file: must be object"],
+];
+
+/** The line of the construct at fault in a {@link REFUSED} case: the first line that mentions it. */
+function faultLine(body: string, expected: string): number {
+  const name = /"(empty|web|b|pw|cf)"/.exec(expected)?.[1] ?? "web";
+  const line = body.split("\n").findIndex((l) => l.includes(`"${name}"`)) + 2;
+  return line > 1 ? line : 2;
+}
+
 describe("class 2: synth never prints what compose would reject", () => {
-  test.each([
-    [`new Stack("empty");`, 'stack "empty": defines no services'],
-    [`new Service("web", { image: "nginx", volumes: ["./a:/data", "./b:/data"] });`, 'volumes[1].target "/data": mounts on the same target as volumes[0]'],
-    [
-      `new Service("a", { image: "nginx", containerName: "x" });\nnew Service("b", { image: "nginx", containerName: "x" });`,
-      'service "b": containerName "x": service "a"',
-    ],
-    [`new Service("web", { image: "nginx", ports: ["localhost:80:80"] });`, 'ports[0].hostIp "localhost": host address must be an IPv4 or IPv6 address'],
-    [`new Service("web", { image: "nginx", ports: ["80:80:80"] });`, 'ports[0].hostIp "80"'],
-    [`new Service("web", { image: "nginx", ports: ["1.2.3.999:80:80"] });`, 'ports[0].hostIp "1.2.3.999"'],
-    [
-      `const v = new Volume("v");\nnew Service("web", { image: "nginx", volumes: [{ source: v, target: "data" }] });`,
-      'volumes[0].target "data": the container path must be absolute',
-    ],
-    [`new Service("web", { image: "nginx", volumes: ["data:data"] });`, '"data" is not a host path'],
-    [`new Service("web", { image: "Nginx:Latest Version" });`, "invalid image reference (repository names are lowercase)"],
-    [
-      `const s = new Secret("pw", { file: "./nope.txt" });\nnew Service("web", { image: "nginx", secrets: [s] });`,
-      'secret "pw": file "./nope.txt": file does not exist',
-    ],
-    [
-      `const c = new Config("cf", { file: "./nope.conf" });\nnew Service("web", { image: "nginx", configs: [c] });`,
-      'config "cf": file "./nope.conf": file does not exist',
-    ],
-    [`new Service("web", { image: "nginx", command: ["sleep", 10] } as never);`, "command[1] 10: expected a string"],
-    [`new Service("web", { image: "nginx", environment: { "": "y" } });`, 'environment[""]: a key may not be empty'],
-    [`new Service("web", { image: "nginx", extra: { logging: 5 } });`, "services.web.logging: compose would reject the file: must be object"],
-  ])("%s", (body, expected) => {
-    const res = synth(body);
-    // The line of the construct at fault: the first line that mentions it.
-    const name = /"(empty|web|b|pw|cf)"/.exec(expected)?.[1] ?? "web";
-    const line = body.split("\n").findIndex((l) => l.includes(`"${name}"`)) + 2;
-    expectLocated(res, line > 1 ? line : 2, expected);
+  test.each(REFUSED)("%s", (body, expected) => {
+    expectLocated(synth(body), faultLine(body, expected), expected);
+  });
+
+  // `synth --target swarm` and `validate` make the same checks as `synth`, with the same messages.
+  describe.each([[["synth", "--target", "swarm"]], [["validate"]]])("%j", (command) => {
+    test.each(REFUSED)("%s", (body, expected) => {
+      expectLocated(synth(body, command), faultLine(body, expected), expected);
+    });
   });
 
   test("GIVEN tricky but valid forms WHEN synthesized THEN docker-compose config accepts the file", () => {
@@ -137,6 +150,50 @@ describe("loading is bounded, and what a stack throws is one located line", () =
     expect(res.stderr).toBe(
       `error: loop.ts: did not finish loading within 1 s (--load-timeout): an endless loop? (the last construct it made: service "web" at loop.ts:2:1)\n`,
     );
+  });
+
+  // The asynchronous part of a load is bounded too: what the top level left running (timers, an exported promise).
+  test.each([
+    [
+      "a setInterval never cleared",
+      `import { Service } from "@berth/dsl";\nnew Service("web", { image: "nginx" });\nsetInterval(() => {}, 1000);\n`,
+      `a timer it started is still running (setInterval at FILE:3:1); clear it, or unref() it (the last construct it made: service "web" at FILE:2:1)`,
+    ],
+    [
+      "a default export awaiting a promise that never settles",
+      `import { Service, Stack } from "@berth/dsl";\nconst s = new Stack("p");\nnew Service("web", { image: "nginx" });\nexport default (async () => {\n  await new Promise(() => {});\n  return s;\n})();\n`,
+      `its default export is a promise that did not settle (the last construct it made: service "web" at FILE:3:1)`,
+    ],
+    [
+      "an endless loop in a timer's callback",
+      `import { Service } from "@berth/dsl";\nnew Service("web", { image: "nginx" });\nsetTimeout(() => {\n  while (true) {}\n}, 10);\n`,
+      `an endless loop? (the last construct it made: service "web" at FILE:2:1)`,
+    ],
+  ])("GIVEN %s WHEN synth runs with --load-timeout 2s THEN it ends within it, with a located message", (_what, source, expected) => {
+    const file = `async${++counter}.ts`;
+    fs.writeFileSync(path.join(dir, file), source);
+    const started = Date.now();
+    const res = dsl(["--load-timeout", "2s", "-f", file, "synth"], { cwd: dir });
+    expect(Date.now() - started).toBeLessThan(9000);
+    expect({ code: res.code, stdout: res.stdout }).toEqual({ code: 1, stdout: "" });
+    expect(res.stderr).toBe(`error: ${file}: did not finish loading within 2 s (--load-timeout): ${expected.replace(/FILE/g, file)}\n`);
+  });
+
+  test("what the top level left running is waited for: a promise export settled by a timer, an error thrown in a callback at its line, an unref()'d timer ignored", () => {
+    fs.writeFileSync(
+      path.join(dir, "late.ts"),
+      `import { Service, Stack } from "@berth/dsl";\nconst s = new Stack("late");\nnew Service("web", { image: "nginx" });\nsetInterval(() => {}, 1000).unref();\nexport default new Promise((resolve) => setTimeout(() => {\n  new Service("api", { image: "redis" });\n  resolve(s);\n}, 100));\n`,
+    );
+    const late = dsl(["--load-timeout", "2s", "-f", "late.ts", "synth"], { cwd: dir });
+    expect({ code: late.code, stderr: late.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(late.stdout).toContain("  api:\n    image: redis\n");
+    fs.writeFileSync(
+      path.join(dir, "boom.ts"),
+      `import { Service } from "@berth/dsl";\nnew Service("web", { image: "nginx" });\nsetTimeout(() => {\n  throw new Error("late boom");\n}, 10);\n`,
+    );
+    const boom = dsl(["-f", "boom.ts", "synth"], { cwd: dir });
+    expect({ code: boom.code, stdout: boom.stdout }).toEqual({ code: 1, stdout: "" });
+    expect(boom.stderr).toMatch(/^error: boom\.ts:4:9: Error: late boom\n/);
   });
 
   test("a thrown string is reported at the line that threw it", () => {

@@ -2,6 +2,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import YAML from "yaml";
+import { composeConfig } from "../../runtime/test/helpers/compose-oracle";
 import { dsl } from "./helpers";
 
 const STACK = `import { Service, Stack, env, sensitive } from "@berth/dsl";
@@ -48,3 +50,59 @@ test("a stack without sensitive values writes no env file, and says so", () => {
   expect(res.stderr).toBe("the stack has no sensitive values: none.env not written\n");
   expect(fs.existsSync(path.join(dir, "none.env"))).toBe(false);
 });
+
+describe("the redactor masks values, never a compose file's keys or references", () => {
+  /** Synthesizes a stack whose secret "token" holds `content`, to stdout and to a file (not redacted). */
+  function synthBoth(content: string) {
+    const sub = fs.mkdtempSync(path.join(dir, "words-"));
+    fs.writeFileSync(path.join(sub, "token.txt"), content);
+    fs.writeFileSync(
+      path.join(sub, "stack.ts"),
+      `import { Secret, Service, Stack } from "@berth/dsl";
+const stack = new Stack("words");
+const token = new Secret("token", { file: "./token.txt" });
+new Service("web", { image: "nginx:1.27", secrets: [token], environment: { LEAK: ${JSON.stringify(content)}, INSIDE: ${JSON.stringify(`x-${content}-y`)} } });
+export default stack;
+`,
+    );
+    const printed = dsl(["synth"], { cwd: sub });
+    expect(printed.stderr).toBe("");
+    expect(printed.code).toBe(0);
+    expect(dsl(["synth", "-o", "compose.yml"], { cwd: sub }).code).toBe(0);
+    const clear = YAML.parse(fs.readFileSync(path.join(sub, "compose.yml"), "utf8")) as unknown;
+    const shown = YAML.parse(printed.stdout) as unknown;
+    // The same document: the same keys in the same places.
+    expect(shape(shown)).toEqual(shape(clear));
+    const read = composeConfig(printed.stdout, { project: "words", cwd: sub }) as { services: Record<string, { secrets: unknown[] }> };
+    expect(Object.keys(read.services)).toEqual(["web"]);
+    expect(JSON.stringify(read.services.web.secrets)).toContain('"token"');
+    return { shown, clear };
+  }
+
+  // A secret's content that is also a word of the compose format (`secrets:`, `services:`), or one letter.
+  test.each(["secret", "a", "services"])("a secret whose content is %j: compose accepts the printed file, and no value is the content", (content) => {
+    const { shown } = synthBoth(content);
+    expect(scalars(shown)).not.toContain(content);
+    if (content.length >= 4) expect(scalars(shown).filter((v) => v.includes(content))).toEqual([]);
+    expect(shown).toMatchObject({ services: { web: { environment: { LEAK: "(sensitive)" } } } });
+  });
+
+  test("a secret whose content is its own name: the reference to it stays (the name is a key of the file anyway)", () => {
+    const { shown } = synthBoth("token");
+    expect(shown).toMatchObject({ services: { web: { secrets: ["token"], environment: { LEAK: "token", INSIDE: "x-(sensitive)-y" } } } });
+  });
+});
+
+/** The keys of a document, and where they are, with every value a placeholder. */
+function shape(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(shape);
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x)]));
+  return typeof v;
+}
+
+/** Every scalar value (not key) of a document, as text. */
+function scalars(v: unknown): string[] {
+  if (Array.isArray(v)) return v.flatMap(scalars);
+  if (v !== null && typeof v === "object") return Object.values(v).flatMap(scalars);
+  return [String(v)];
+}

@@ -14,3 +14,5 @@ export * from "./units";
 export * from "./env";
 export * from "./context";
 export * from "./suggest";
+/** What a bind mount's `source` must look like (import writes every path compose reads in a form that passes it). */
+export { isHostPath } from "./internal/mounts";

@@ -107,3 +107,4 @@ export { importCompose, composeToModel, ImportError, type ImportOptions, type Im
 export { dslPackageDir, dslTypes, type DslTypes } from "./check/dsl-types";
 export { typecheck, formatDiagnostic, findTsconfig, type CheckOptions, type CheckResult, type CheckDiagnostic } from "./check";
 export * from "./swarm";
+export { synthChecks, type SynthChecks } from "./synth-checks";

@@ -1,5 +1,5 @@
 // Wall time: ~30–40 s in all (budget ≤ 60 s): 400 in-process prop objects, 12 stacks through load(),
-// 8 graphs through docker-compose 1.29 config (~1 s each), 300 compose files through import.
+// 8 graphs through docker-compose 1.29 config (~1 s each; the values it reads back compared), 300 compose files through import.
 /**
  * Fuzzing the input boundary with fast-check: whatever a user writes, Berth answers with a
  * located user error or a correct result, never an internal error (exit 2), a hang, or a file
@@ -11,7 +11,7 @@ import * as path from "node:path";
 import fc from "fast-check";
 import { BerthError, Service, Stack, ValidationError, errorKind, openSession, validateGraph } from "@berth/dsl";
 import { checkComposeFile, importCompose, load, synth, toComposeModel } from "@berth/runtime";
-import { composeConfig, scaffoldProjectDir } from "./helpers/compose-oracle";
+import { composeConfig, expectReadBackAsWritten, scaffoldProjectDir } from "./helpers/compose-oracle";
 import { graph } from "./fixtures/synth/arbitraries";
 import SCHEMA from "../../dsl/src/internal/props-schema.json";
 
@@ -79,7 +79,7 @@ test("stacks with props of any shape, through load() and synth, give a user erro
   );
 });
 
-test("GIVEN random graphs WHEN Berth finds no problem THEN docker-compose config accepts the synthesized file", () => {
+test("GIVEN random graphs WHEN Berth finds no problem THEN docker-compose config accepts the synthesized file, and reads back the values written", () => {
   let n = 0;
   let accepted = 0;
   fc.assert(
@@ -92,7 +92,9 @@ test("GIVEN random graphs WHEN Berth finds no problem THEN docker-compose config
       const problems = [...validateGraph(g), ...checkComposeFile(g, toComposeModel(g), { dir: cwd })];
       fc.pre(problems.length === 0);
       accepted++;
-      expect(() => composeConfig(synth(g), { project: g.project, cwd })).not.toThrow();
+      const printed = composeConfig(synth(g), { project: g.project, cwd });
+      // Accepted is not enough: what compose understood is what Berth meant, value for value.
+      expectReadBackAsWritten(g, toComposeModel(g), printed, cwd);
     }),
     { numRuns: 8 },
   );

@@ -86,3 +86,34 @@ test("an unset variable inside .env is an error at its line", () => {
   const file = compose("services:\n  web:\n    image: nginx:${REF}\n", { ".env": "REF=${NOPE}-ref\n" });
   expect(() => importCompose(file, { cwd: dir, env: {} })).toThrow(/^\.env: variable \$\{NOPE\} is not set .*\(line 1\)$/);
 });
+
+test("a relative bind source in Windows form is what compose makes of it on Linux: a folder so named in the project folder", async () => {
+  // docker-compose 1.29 on Linux: `.\data` starts with ".", so it is a path, `<project>/.\data`; `..\up` is
+  // `<project>/..\up` (no parent: the backslash is part of the name). `data\sub` is a volume's name.
+  const file = compose(
+    [
+      "services:",
+      "  app:",
+      "    image: x",
+      "    volumes:",
+      "      - '.\\data:/data'",
+      "      - '..\\up:/up:ro'",
+      "      - '.cache:/cache'",
+      "      - type: bind",
+      "        source: '.\\rel\\deep'",
+      "        target: /deep",
+    ].join("\n"),
+  );
+  const { code } = importCompose(file, { cwd: dir, env: {}, project: "t" });
+  expect(code).toContain(`{ type: "bind", source: "./.\\\\data", target: "/data" }`);
+  expect(code).toContain(`{ type: "bind", source: "./..\\\\up", target: "/up", readOnly: true }`);
+  expect(code).toContain(`{ type: "bind", source: "./.cache", target: "/cache" }`);
+  expect(code).toContain(`{ type: "bind", source: "./.\\\\rel\\\\deep", target: "/deep" }`);
+  const trip = await roundTrip(file);
+  try {
+    expect(trip.roundTripped).toEqual(trip.original);
+    expect(JSON.stringify(trip.original)).toContain(".\\\\data");
+  } finally {
+    cleanUp(trip);
+  }
+});

@@ -37,6 +37,63 @@ describe("Redactor", () => {
   });
 });
 
+describe("Redactor.redactDocument and redactValue: values only, never keys", () => {
+  const doc = `# project: p (hunter2 in a comment)
+services:
+  web:
+    image: nginx
+    command: ["run", "--pw=hunter2"]
+    environment:
+      A: a
+      B: "hunter2"
+      C: |
+        first hunter2
+        second
+    secrets:
+      - a
+secrets:
+  a:
+    file: ./hunter2.txt
+`;
+
+  test("a value that is a secret whole, however short, is masked; a longer one inside a value is replaced; keys, names and comments' structure stay", () => {
+    const r = new Redactor();
+    r.add(["hunter2", "a", "secrets"]);
+    const out = r.redactDocument(doc);
+    expect(out).toBe(`# project: p ((sensitive) in a comment)
+services:
+  web:
+    image: nginx
+    command: ["run", "--pw=(sensitive)"]
+    environment:
+      A: a
+      B: "(sensitive)"
+      C: "first (sensitive)\\nsecond\\n"
+    secrets:
+      - a
+secrets:
+  a:
+    file: "./(sensitive).txt"
+`);
+  });
+
+  test("a JSON value: strings masked, keys and the names of the objects kept", () => {
+    const r = new Redactor();
+    r.add(["secret", "x"]);
+    expect(r.redactValue({ secrets: { x: { file: "secret" } }, services: { web: { secrets: ["x"], env: { K: "x", L: "a-secret-b" } } } })).toEqual({
+      secrets: { x: { file: "(sensitive)" } },
+      services: { web: { secrets: ["x"], env: { K: "x", L: "a-(sensitive)-b" } } },
+    });
+    expect(r.redactValue({ v: "x", n: 1 })).toEqual({ v: "(sensitive)", n: 1 });
+  });
+
+  test("a text that is not a document is redacted as text", () => {
+    const r = new Redactor();
+    r.add(["hunter2"]);
+    expect(r.redactDocument("a: [hunter2\n")).toBe("a: [(sensitive)\n");
+  });
+});
+
 describe("stackSecrets and maskGraph", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-redact-"));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

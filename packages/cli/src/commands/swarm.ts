@@ -1,13 +1,14 @@
 /** What only the Swarm target has in the CLI: its stack file (`dsl synth --target swarm`) and its `ps` tree. */
 import * as path from "node:path";
-import { BerthError, contentHashes, relocate, synthSwarm, toSwarmModel, type SwarmStackStatus } from "@berth/runtime";
+import { ValidationError } from "@berth/dsl";
+import { BerthError, checkComposeFile, contentHashes, relocate, synthSwarm, toSwarmModel, type SwarmStackStatus } from "@berth/runtime";
 import { emit, sensitiveMode, synthTarget, type SynthOptions } from "./synth-output";
 import { loadStack, stackFile } from "../engine";
 import type { Io } from "../io";
 import { table } from "../render";
 
 /** Diagnostics that are errors stop synth, after every one has been printed. */
-class SwarmSynthError extends BerthError {
+export class SwarmSynthError extends BerthError {
   constructor(readonly problems: readonly string[]) {
     super(`${problems.length} problem${problems.length === 1 ? "" : "s"} for a Swarm stack:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   }
@@ -24,6 +25,9 @@ export async function swarmSynthCommand(file: string | undefined, opts: SynthOpt
   const { model, diagnostics } = toSwarmModel(graph, { contentHash, sensitive });
   const errors = diagnostics.filter((d) => d.level === "error").map((d) => d.message);
   if (errors.length) throw new SwarmSynthError(errors);
+  // The same checks as the compose target's synth: never print a file the engine would refuse.
+  const problems = checkComposeFile(graph, model, { dir: where.dir });
+  if (problems.length > 0) throw new ValidationError(problems, `stack "${graph.project}"`);
   for (const d of diagnostics) io.stderr.write(`warning: ${d.message}\n`);
   const text = opts.json ? `${JSON.stringify(model, null, 2)}\n` : synthSwarm(graph, { contentHash, sensitive }).yaml;
   emit(graph, text, sensitive, "docker", opts.json ? { dir: where.dir } : where, io);

@@ -59,8 +59,9 @@ export function emit(graph: Graph, text: string, mode: SensitiveMode, syntax: En
     }
   }
   if (!target.out) {
-    if (mode === "inline") writeUnredacted(io, io.stdout, text);
-    else io.stdout.write(text);
+    // The values are masked inside the document's values (never its keys: a secret `secret` must not
+    // turn `secrets:` into `(sensitive)s:`), and the document then passes the text redactor as is.
+    writeUnredacted(io, io.stdout, mode === "inline" || !io.redactor ? text : io.redactor.redactDocument(text));
     return;
   }
   fs.writeFileSync(target.out, text);

@@ -1,7 +1,8 @@
-import { drawGraph, maskGraph, type PictureFormat } from "@berth/runtime";
-import type { Graph } from "@berth/dsl";
+import { drawGraph, maskGraph, synthChecks, targetOf, type PictureFormat } from "@berth/runtime";
+import { ValidationError, type Graph } from "@berth/dsl";
 import { type Io, writeJson } from "../io";
 import { type EngineOptions, loadStack, stackFile } from "../engine";
+import { SwarmSynthError } from "./swarm";
 
 export interface GraphOptions extends EngineOptions {
   readonly cache?: boolean;
@@ -17,9 +18,13 @@ function summary(graph: Graph): string {
   return [count(graph.services, "service"), count(graph.networks, "network"), count(graph.volumes, "volume")].join(", ");
 }
 
-/** `dsl validate`: load and validate; print a one-line summary, or the problems (exit 1). */
+/** `dsl validate`: load and validate, with the checks `dsl synth` makes for the stack's target; print a one-line summary, or the problems (exit 1). */
 export async function validateCommand(file: string | undefined, opts: GraphOptions, io: Io): Promise<void> {
-  const { graph } = await loadStack(stackFile(file, opts), io, opts);
+  const loaded = await loadStack(stackFile(file, opts), io, opts);
+  const { graph } = loaded;
+  const checks = synthChecks(loaded, { target: targetOf(loaded, opts.target), env: io.env });
+  if (checks.swarmErrors.length > 0) throw new SwarmSynthError(checks.swarmErrors);
+  if (checks.problems.length > 0) throw new ValidationError(checks.problems, `stack "${graph.project}"`);
   if (opts.json) {
     writeJson(io, { valid: true, project: graph.project, services: Object.keys(graph.services) });
     return;

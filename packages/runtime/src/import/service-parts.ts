@@ -1,4 +1,5 @@
 /** Compose's short and long forms of ports, mounts, networks, dependencies and grants → DSL props. */
+import { isHostPath as isDslHostPath } from "@berth/dsl";
 import type { MapContext } from "./context";
 import { listOrDict } from "./extends";
 import { isObj } from "./keys";
@@ -70,20 +71,26 @@ export function expose(v: unknown): Mapped {
   return out.includes(UNMODELED) ? UNMODELED : (out as Expr[]);
 }
 
-const isHostPath = (s: string) => /^(?:\/|\.|~)/.test(s);
-/** The DSL wants bind sources that look like paths; `db/conf` and `./db/conf` are the same path. */
-const hostPath = (s: string) => (isHostPath(s) ? s : `./${s}`);
+/** Compose's rule (1.29) for a short mount's source: one starting with "/", "." or "~" is a host path, anything else a volume's name. */
+const isComposePath = (s: string) => /^(?:\/|\.|~)/.test(s);
+/**
+ * A host path as the DSL wants it written, the same folder: `db/conf` is `./db/conf`, and so is
+ * a source compose reads as a path that does not start with "./" or "../" (`.cache`, or the
+ * Windows form `.\data`, which on Linux compose resolves to a folder named `.\data` in the
+ * project folder: `./.\data`).
+ */
+const hostPath = (s: string) => (isDslHostPath(s) ? s : `./${s}`);
 
 function shortMount(text: string, ctx: MapContext, path: Path): Mapped {
   const parts = text.split(":");
   if (parts.length < 2 || parts.length > 3) return UNMODELED; // anonymous volume (or a Windows path)
   const [source, target, mode = "rw"] = parts;
   const options = mode.split(",");
-  if (isHostPath(source)) {
+  if (isComposePath(source)) {
     if (!options.every((o) => o === "ro" || o === "rw")) return UNMODELED;
     return object([
       ["type", "bind"],
-      ["source", source],
+      ["source", hostPath(source)],
       ["target", target],
       ["readOnly", options.includes("ro") ? true : undefined],
     ]);

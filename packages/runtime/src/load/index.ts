@@ -8,7 +8,8 @@ import { closeSession, formatLocation, openSession, sensitiveValues, Stack, Vali
 import { parseDotEnv } from "../import/interpolate";
 import { LoadError } from "../errors";
 import { compileStack } from "./compile";
-import { DEFAULT_LOAD_TIMEOUT_MS, LoadTimeoutError, locateThrow, locationMapper, NonErrorThrow, runBundle } from "./run";
+import { DEFAULT_LOAD_TIMEOUT_MS, LoadTimeoutError, locateThrow, locationMapper, locator, NonErrorThrow, runBundle, runError } from "./run";
+import { describeUnfinished, StackTimers } from "./timers";
 import { readStage } from "./stage";
 
 export interface LoadOptions {
@@ -76,6 +77,20 @@ function pickStack(exported: unknown, stacks: readonly Stack[], shown: string): 
   }
   const names = stacks.map((s) => `"${s.name}"`).join(", ");
   throw new LoadError(`${shown}: defines ${stacks.length} stacks (${names}); export default the one to deploy`);
+}
+
+/**
+ * The stack's exports once what its top level left running has finished: its default export
+ * when that is a promise (settled), and its timers. Bounded by the load's deadline: what is
+ * still going then is a located timeout, not a hang.
+ */
+async function settleExports(exported: unknown, timers: StackTimers, shown: string, timeoutMs: number): Promise<unknown> {
+  const exportedDefault = (exported as { default?: unknown } | undefined)?.default;
+  const settled = await timers.settle(exportedDefault);
+  if ("unfinished" in settled) {
+    throw new LoadTimeoutError(`${shown}: did not finish loading within ${timeoutMs / 1000} s (--load-timeout): ${describeUnfinished(settled.unfinished)}`);
+  }
+  return settled.value === exportedDefault ? exported : { default: settled.value };
 }
 
 /** The error a failed run is reported as: a timeout says how far the stack got, a thrown non-Error where it was thrown. */
@@ -173,10 +188,15 @@ export async function load(file: string, options: LoadOptions = {}): Promise<Loa
   openSession(session);
   let exported: unknown;
   let failure: { readonly err: unknown } | undefined;
+  // One deadline for the top level and what it left running (timers, an exported promise).
+  const timers = new StackTimers(Date.now() + timeoutMs, locator(compiled, mapLocation));
   try {
-    exported = runBundle(compiled, mapLocation, { timeoutMs, shown });
+    exported = runBundle(compiled, mapLocation, { timeoutMs, shown, timers });
+    exported = await settleExports(exported, timers, shown, timeoutMs);
   } catch (err) {
-    failure = { err };
+    failure = { err: runError(err, compiled, mapLocation, { timeoutMs, shown }) };
+  } finally {
+    timers.stop();
   }
   options.onSensitive?.(sensitiveValues());
   const stacks = closeSession();

@@ -12,6 +12,7 @@ import * as dsl from "@berth/dsl";
 import type { SourceLocation } from "@berth/dsl";
 import { LoadError } from "../errors";
 import type { CompiledStack } from "./compile";
+import { StackTimers, TIMER_PARAMS } from "./timers";
 
 export type LocationMapper = (loc: SourceLocation) => SourceLocation;
 
@@ -65,6 +66,8 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** The stack file as messages name it. */
   readonly shown: string;
+  /** The timers the stack starts (see timers.ts); the caller waits for them and stops them. */
+  readonly timers: StackTimers;
 }
 
 /** The default of `--load-timeout`. */
@@ -94,19 +97,20 @@ function describeThrown(x: unknown): string {
 
 function compile(compiled: CompiledStack): (...args: unknown[]) => void {
   // Same line as the code: keeps the bundle's line numbers, so its source map applies as is.
-  const wrapper = `(function (exports, require, module, __filename, __dirname) {${compiled.code}\n})`;
+  // The timer functions are the loader's (see timers.ts): they shadow the globals in the bundle.
+  const wrapper = `(function (exports, require, module, __filename, __dirname, ${TIMER_PARAMS.join(", ")}) {${compiled.code}\n})`;
   return vm.runInThisContext(wrapper, { filename: compiled.filename }) as (...args: unknown[]) => void;
 }
 
 /** Runs the bundle's top level under V8's watchdog: a stack that loops forever is stopped, not waited for. */
-function execute(compiled: CompiledStack, timeoutMs: number): unknown {
+function execute(compiled: CompiledStack, timeoutMs: number, timers: StackTimers): unknown {
   const userRequire = createRequire(compiled.filename);
   const requireForStack = (id: string): unknown => (id === "@berth/dsl" ? dsl : userRequire(id));
   const module = { exports: {} as unknown };
   const fn = compile(compiled);
   // The global of the context the scripts run in (under jest, not the test's own globalThis).
   const slot = vm.runInThisContext("globalThis") as Record<symbol, (() => void) | undefined>;
-  slot[RUN] = () => fn(module.exports, requireForStack, module, compiled.filename, path.dirname(compiled.filename));
+  slot[RUN] = () => fn(module.exports, requireForStack, module, compiled.filename, path.dirname(compiled.filename), ...timers.bindings());
   try {
     vm.runInThisContext(`globalThis[Symbol.for("@berth/runtime.runStack")]()`, { timeout: timeoutMs, filename: "berth:load" });
   } finally {
@@ -119,30 +123,41 @@ function execute(compiled: CompiledStack, timeoutMs: number): unknown {
 export function runBundle(compiled: CompiledStack, mapLocation: LocationMapper, options: RunOptions): unknown {
   const timeoutMs = options.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
   try {
-    return execute(compiled, timeoutMs);
+    return execute(compiled, timeoutMs, options.timers);
   } catch (err) {
-    // The DSL's own errors (a validation error, an unset env()) already say where and what.
-    if (dsl.BerthError.isBerthError(err)) throw err;
-    const code = (err as { code?: unknown } | null)?.code;
-    if (code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
-      throw new LoadTimeoutError(`${options.shown}: did not finish loading within ${timeoutMs / 1000} s (--load-timeout): an endless loop?`, { cause: err });
-    }
-    // Duck-typed: the bundle may run in another realm than ours (e.g. under jest), where instanceof fails.
-    if (typeof err !== "object" || err === null || !("message" in err)) {
-      throw new NonErrorThrow(`${options.shown}: threw ${describeThrown(err)}, not an Error (throw new Error(…) to get a stack trace)`, err);
-    }
-    const e = err as Error;
-    const where = firstUserFrame(e.stack ?? "", compiled, mapLocation);
-    if (code === "MODULE_NOT_FOUND") {
-      // Node's message lists the require stack, temp bundle included: the package is what the user needs to know.
-      const name = /Cannot find module '([^']+)'/.exec(e.message)?.[1] ?? "?";
-      const hint = name.startsWith(".") ? "check the path" : `install it beside the stack (npm install ${name})`;
-      throw new LoadError(`${where ?? options.shown}: cannot find module "${name}": ${hint}`, { cause: err });
-    }
-    const frames = userFrames(e.stack ?? "", compiled, mapLocation);
-    const head = `${where ? `${where}: ` : ""}${e.name}: ${e.message}`;
-    throw new LoadError([head, ...frames].join("\n"), { cause: err });
+    throw runError(err, compiled, mapLocation, { ...options, timeoutMs });
   }
+}
+
+/** Where a bundle frame of a stack trace is, as `file:line:col` of the user's source. */
+export function locator(compiled: CompiledStack, mapLocation: LocationMapper): (stack: string) => string | undefined {
+  return (stack) => firstUserFrame(stack, compiled, mapLocation);
+}
+
+/** What the stack threw (at its top level, in a timer's callback, as its export's rejection), as the error the user sees, at the user's line. */
+export function runError(err: unknown, compiled: CompiledStack, mapLocation: LocationMapper, options: Omit<RunOptions, "timers">): unknown {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
+  // The DSL's own errors (a validation error, an unset env()) already say where and what.
+  if (dsl.BerthError.isBerthError(err)) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
+    return new LoadTimeoutError(`${options.shown}: did not finish loading within ${timeoutMs / 1000} s (--load-timeout): an endless loop?`, { cause: err });
+  }
+  // Duck-typed: the bundle may run in another realm than ours (e.g. under jest), where instanceof fails.
+  if (typeof err !== "object" || err === null || !("message" in err)) {
+    return new NonErrorThrow(`${options.shown}: threw ${describeThrown(err)}, not an Error (throw new Error(…) to get a stack trace)`, err);
+  }
+  const e = err as Error;
+  const where = firstUserFrame(e.stack ?? "", compiled, mapLocation);
+  if (code === "MODULE_NOT_FOUND") {
+    // Node's message lists the require stack, temp bundle included: the package is what the user needs to know.
+    const name = /Cannot find module '([^']+)'/.exec(e.message)?.[1] ?? "?";
+    const hint = name.startsWith(".") ? "check the path" : `install it beside the stack (npm install ${name})`;
+    return new LoadError(`${where ?? options.shown}: cannot find module "${name}": ${hint}`, { cause: err });
+  }
+  const frames = userFrames(e.stack ?? "", compiled, mapLocation);
+  const head = `${where ? `${where}: ` : ""}${e.name}: ${e.message}`;
+  return new LoadError([head, ...frames].join("\n"), { cause: err });
 }
 
 interface Paused {
@@ -171,11 +186,13 @@ export function locateThrow(compiled: CompiledStack, mapLocation: LocationMapper
   });
   session.post("Debugger.enable");
   session.post("Debugger.setPauseOnExceptions", { state: "all" });
+  const timers = new StackTimers(Date.now() + timeoutMs, () => undefined);
   try {
-    execute(compiled, timeoutMs);
+    execute(compiled, timeoutMs, timers);
   } catch {
     /* the throw we are locating */
   } finally {
+    timers.stop();
     session.post("Debugger.disable");
     session.disconnect();
   }

@@ -264,6 +264,23 @@ export function normalizeModel(model: unknown, cwd: string): Obj {
   return canonicalFile(mapStrings(JSON.parse(JSON.stringify(model)), unescapeDollars, false) as Obj, cwd);
 }
 
+/**
+ * Asserts that what docker-compose printed (`printed`, from {@link composeConfig}) is what
+ * Berth wrote for `graph` (`model`, its `toComposeModel`), value for value; and, for the
+ * free-text fields, straight against the graph. Returns the normalized readback.
+ */
+export function expectReadBackAsWritten(graph: Graph, model: unknown, printed: Obj, cwd: string): Obj {
+  const seen = normalizeReadback(printed, cwd);
+  expect(seen).toEqual(normalizeModel(model, cwd));
+  for (const [name, spec] of Object.entries(graph.services)) {
+    const s = (seen.services as Record<string, Record<string, unknown>>)[name];
+    expect(s.environment).toEqual(spec.environment && Object.keys(spec.environment).length ? spec.environment : undefined);
+    expect(s.labels).toEqual(spec.labels && Object.keys(spec.labels).length ? spec.labels : undefined);
+    expect(s.command).toEqual(spec.command);
+  }
+  return seen;
+}
+
 // ---------------------------------------------------------------------------------------
 // The compose-spec JSON schema.
 // ---------------------------------------------------------------------------------------
