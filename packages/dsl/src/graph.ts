@@ -100,7 +100,23 @@ export interface TmpfsMountSpec {
   /** Size in bytes. */
   readonly size?: number;
 }
-export type MountSpec = VolumeMountSpec | BindMountSpec | TmpfsMountSpec;
+/**
+ * A volume the engine makes for this container alone, with a random name (compose's anonymous
+ * volume). docker compose 1.29 gives a recreated container the old one's, and so does the compose target.
+ */
+export interface AnonymousVolumeMountSpec {
+  readonly type: "anonymous";
+  readonly target: string;
+  readonly readOnly?: boolean;
+  /** Do not copy the image's content at `target` into the new, empty volume. */
+  readonly noCopy?: boolean;
+  /**
+   * Written in compose's short form (`- /path`): compose 1.29 declares it in the container's
+   * `Config.Volumes`, where the long form (`{ type: volume, target }`) is a `HostConfig.Mounts` entry.
+   */
+  readonly short?: boolean;
+}
+export type MountSpec = VolumeMountSpec | AnonymousVolumeMountSpec | BindMountSpec | TmpfsMountSpec;
 
 export interface ServiceNetworkSpec {
   readonly aliases?: readonly string[];

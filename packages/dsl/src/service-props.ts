@@ -65,6 +65,23 @@ export interface VolumeMount {
   readonly noCopy?: boolean;
 }
 
+/**
+ * Mounts a volume the engine makes for this container alone, with a random name (compose's
+ * anonymous volume, `"/app/node_modules"`): it keeps what the container wrote at `target` apart
+ * from the image and from bind mounts above it. A recreated container gets the old one's volume;
+ * `dsl destroy --volumes` and `dsl rm -v` remove it.
+ */
+export interface AnonymousVolumeMount {
+  /** @default "volume" */
+  readonly type?: "volume";
+  /** Absolute path in the container. */
+  readonly target: string;
+  /** @default false */
+  readonly readOnly?: boolean;
+  /** Do not copy the image's content at `target` into the new, empty volume. @default false */
+  readonly noCopy?: boolean;
+}
+
 /** Mounts a host path. */
 export interface BindMount {
   /** Always `"bind"`: mounts a host path. */
@@ -90,10 +107,11 @@ export interface TmpfsMount {
 }
 
 /**
- * A mount: a {@link VolumeMount}, {@link BindMount}, {@link TmpfsMount}, or compose's short
- * string for a bind mount only (`"./src:/var/www/html:ro"`); named volumes are objects.
+ * A mount: a {@link VolumeMount}, {@link AnonymousVolumeMount}, {@link BindMount}, {@link TmpfsMount},
+ * or compose's short string for a bind mount (`"./src:/var/www/html:ro"`) or an anonymous volume
+ * (`"/app/node_modules"`); named volumes are objects.
  */
-export type MountProps = string | VolumeMount | BindMount | TmpfsMount;
+export type MountProps = string | VolumeMount | AnonymousVolumeMount | BindMount | TmpfsMount;
 
 /** Joins a network with options. */
 export interface NetworkAttachment {

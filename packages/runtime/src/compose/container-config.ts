@@ -7,6 +7,7 @@ import { formatLocation, type FileGrantSpec, type HealthcheckSpec, type MountSpe
 import { COMPOSE_VERSION_LABEL_VALUE, LABEL_FORMAT, Labels } from "../labels";
 import { contentGrants, type DesiredService, type DesiredState } from "../desired/resolve";
 import { EXTRA_KEYS, extraFields } from "./extra-keys";
+import { mount as synthMount } from "../synth/service-parts";
 import { containerName, scopedName } from "../internal/names";
 import { stableJson } from "../internal/sort";
 import { durationNs, durationSeconds } from "../internal/units";
@@ -22,6 +23,7 @@ export interface ContainerCreateBody {
   Env: string[];
   Labels: Record<string, string>;
   ExposedPorts?: Record<string, Record<string, never>>;
+  Volumes?: Record<string, Record<string, never>>;
   User?: string;
   WorkingDir?: string;
   Hostname?: string;
@@ -38,6 +40,8 @@ export interface ContainerPlanInput {
   readonly desired: DesiredState;
   readonly service: DesiredService;
   readonly number: number;
+  /** For a recreate: the anonymous volumes of the container it replaces, by container path. */
+  readonly keptVolumes?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -89,29 +93,44 @@ function healthcheck(h: HealthcheckSpec | undefined): ContainerCreateBody["Healt
   };
 }
 
-function mounts(desired: DesiredState, list: readonly MountSpec[] | undefined) {
+/**
+ * Mounts as docker compose 1.29 makes them from the file synth writes: an entry in the short form
+ * (`src:/target`, `/target`) is declared in `Config.Volumes` and, when it has a source, bound in
+ * `Binds` with its mode (`:rw`, `:ro`); the legacy Binds form also makes the engine create a missing
+ * host folder. An entry in the long form is a `HostConfig.Mounts` entry. `kept` (container path →
+ * volume name) gives a recreated container the anonymous volumes of the one it replaces, as
+ * compose does: a `Binds` entry (short form) or a `Mounts` source (long form).
+ */
+function mounts(desired: DesiredState, list: readonly MountSpec[] | undefined, kept: Readonly<Record<string, string>> = {}) {
   const binds: string[] = [];
   const mountList: Record<string, unknown>[] = [];
+  const volumes: Record<string, Record<string, never>> = {};
+  const volumeName = (logical: string) => desired.volumes[logical]?.engineName ?? scopedName(desired.project, logical);
   for (const m of list ?? []) {
-    if (m.type === "bind" && m.createHostPath !== false) {
-      // The legacy Binds form makes the engine create a missing host folder, as compose does.
-      binds.push(`${m.source}:${m.target}${m.readOnly ? ":ro" : ""}`);
-    } else if (m.type === "bind") {
-      mountList.push({ Type: "bind", Source: m.source, Target: m.target, ReadOnly: m.readOnly === true });
-    } else if (m.type === "volume") {
-      const engineName = desired.volumes[m.source]?.engineName ?? scopedName(desired.project, m.source);
-      mountList.push({
-        Type: "volume",
-        Source: engineName,
-        Target: m.target,
-        ReadOnly: m.readOnly === true,
-        VolumeOptions: m.noCopy ? { NoCopy: true } : undefined,
-      });
-    } else {
+    const short = typeof synthMount(m) === "string";
+    if (m.type === "tmpfs") {
       mountList.push({ Type: "tmpfs", Target: m.target, TmpfsOptions: m.size ? { SizeBytes: m.size } : undefined });
+      continue;
     }
+    const source = m.type === "bind" ? m.source : m.type === "volume" ? volumeName(m.source) : kept[m.target];
+    if (short) {
+      volumes[m.target] = {};
+      if (source !== undefined) binds.push(`${source}:${m.target}:${m.readOnly ? "ro" : "rw"}`);
+      continue;
+    }
+    mountList.push({
+      Type: m.type === "bind" ? "bind" : "volume",
+      Source: source,
+      Target: m.target,
+      ReadOnly: m.readOnly === true,
+      VolumeOptions: m.type !== "bind" && m.noCopy ? { NoCopy: true } : undefined,
+    });
   }
-  return { Binds: binds.length ? binds : undefined, Mounts: mountList.length ? mountList : undefined };
+  return {
+    Binds: binds.length ? binds : undefined,
+    Mounts: mountList.length ? mountList : undefined,
+    Volumes: Object.keys(volumes).length ? volumes : undefined,
+  };
 }
 
 /** Where a granted secret or config appears in the container: `/run/secrets/<target or name>`, `<target or /name>`. */
@@ -249,7 +268,7 @@ export function containerCreateBody(input: ContainerPlanInput): ContainerCreateB
   const spec = service.resolved;
   const nets = serviceNetworks(desired, service);
   const { ExposedPorts, PortBindings } = ports(spec);
-  const { Binds, Mounts } = mounts(desired, spec.volumes);
+  const { Binds, Mounts, Volumes } = mounts(desired, spec.volumes, input.keptVolumes);
   const allBinds = [...(Binds ?? []), ...fileGrants(desired, spec)];
   const body: ContainerCreateBody = {
     name: containerName(desired.project, service.name, number, spec.containerName),
@@ -259,6 +278,7 @@ export function containerCreateBody(input: ContainerPlanInput): ContainerCreateB
     Env: env(service),
     Labels: containerLabels(input),
     ExposedPorts,
+    Volumes,
     User: spec.user,
     WorkingDir: spec.workingDir,
     Hostname: spec.hostname,
