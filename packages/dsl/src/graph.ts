@@ -215,8 +215,10 @@ export interface ServiceSpec extends ResourceBase {
   /** Ports exposed to linked services only (compose `expose`). */
   readonly expose?: readonly number[];
   readonly volumes?: readonly MountSpec[];
-  /** Networks joined, by logical name. Absent: the stack's default network. */
+  /** Networks joined, by logical name. Absent: the stack's default network (unless `networkMode` is set). */
   readonly networks?: Readonly<Record<string, ServiceNetworkSpec>>;
+  /** Compose's `network_mode`: `host`, `none`, `bridge`, `service:<logical name>` or `container:<name or id>`. */
+  readonly networkMode?: string;
   readonly dependsOn?: Readonly<Record<string, DependsOnSpec>>;
   readonly healthcheck?: HealthcheckSpec;
   readonly restart?: RestartPolicy;
@@ -256,6 +258,11 @@ export interface ServiceSpec extends ResourceBase {
    * e.g. `{ "x-team": "web", "sysctls": {…} }`). Keys are compose's own spelling.
    */
   readonly extra?: Readonly<Record<string, JsonValue>>;
+}
+
+/** The service whose container's network `spec` joins (`networkMode: "service:db"` → `"db"`), if any: it starts first. */
+export function networkModeService(spec: Pick<ServiceSpec, "networkMode">): string | undefined {
+  return spec.networkMode?.startsWith("service:") ? spec.networkMode.slice("service:".length) : undefined;
 }
 
 export interface NetworkSpec extends ResourceBase {

@@ -125,6 +125,21 @@ export interface NetworkAttachment {
   readonly ipv6Address?: string;
 }
 
+/** Shares the network stack of another service's (first) container: compose's `network_mode: service:<name>`. */
+export interface ServiceNetworkMode {
+  /** The service whose container's network this one joins (the object, not its name); it starts first. */
+  readonly service: Service;
+}
+
+/**
+ * How the container is networked instead of joining the stack's networks: the host's network
+ * (`"host"`), none (`"none"`), the engine's default bridge (`"bridge"`), another service's
+ * container ({@link ServiceNetworkMode}, or `"service:<name>"`), or a container outside the stack
+ * (`"container:<name or id>"`). With any of them the service joins no network of the stack and
+ * publishes no ports; with a service or container it also sets no hostname, DNS or extra hosts.
+ */
+export type NetworkMode = "host" | "none" | "bridge" | `service:${string}` | `container:${string}` | ServiceNetworkMode;
+
 /** What a dependent waits for: the dependency `started`, `healthy` (its healthcheck passes) or `completed` (exited 0). */
 export type DependencyCondition = "started" | "healthy" | "completed";
 
@@ -282,6 +297,8 @@ export interface ServiceProps {
   readonly volumes?: readonly MountProps[];
   /** Networks joined. @default the stack's default network */
   readonly networks?: readonly (Network | NetworkAttachment)[];
+  /** Network mode instead of the stack's networks: `"host"`, `"none"`, `{ service: db }`, … (see {@link NetworkMode}). @default the stack's networks */
+  readonly networkMode?: NetworkMode;
   /** Services started first. Add more later with `service.addDependency(…)`. @default [] */
   readonly dependsOn?: readonly Dependency[];
   /** Container healthcheck. @default the image's HEALTHCHECK */

@@ -3,7 +3,7 @@
  * Plain Docker API shapes are written here (not dockerode types), so that this file, the
  * planner and their tests load without dockerode.
  */
-import { formatLocation, type FileGrantSpec, type HealthcheckSpec, type MountSpec, type ServiceSpec } from "@berth/dsl";
+import { formatLocation, networkModeService, type FileGrantSpec, type HealthcheckSpec, type MountSpec, type ServiceSpec } from "@berth/dsl";
 import { COMPOSE_VERSION_LABEL_VALUE, LABEL_FORMAT, Labels } from "../labels";
 import { contentGrants, type DesiredService, type DesiredState } from "../desired/resolve";
 import { EXTRA_KEYS, extraFields } from "./extra-keys";
@@ -239,6 +239,17 @@ export function serviceNetworks(desired: DesiredState, service: DesiredService) 
   }));
 }
 
+/**
+ * The engine's network mode for compose's `network_mode`: as written, but `service:x` is
+ * `container:<x's first container>`, as compose does (the engine stores that container's id).
+ */
+function networkMode(desired: DesiredState, spec: ServiceSpec): string | undefined {
+  const other = networkModeService(spec);
+  if (other === undefined) return spec.networkMode;
+  const target = desired.services[other];
+  return `container:${containerName(desired.project, other, 1, target?.resolved.containerName)}`;
+}
+
 /** The keys of the service's environment that hold sensitive values. */
 function sensitiveKeys(service: DesiredService): Set<string> {
   return new Set(service.sensitive.filter((p) => p.startsWith("environment.")).map((p) => p.slice("environment.".length)));
@@ -300,7 +311,7 @@ export function containerCreateBody(input: ContainerPlanInput): ContainerCreateB
       CapAdd: spec.capAdd?.length ? [...spec.capAdd] : undefined,
       CapDrop: spec.capDrop?.length ? [...spec.capDrop] : undefined,
       ...resources(spec),
-      NetworkMode: nets[0]?.engineName,
+      NetworkMode: networkMode(desired, spec) ?? nets[0]?.engineName,
     },
     NetworkingConfig: { EndpointsConfig: nets[0] ? { [nets[0].engineName]: nets[0].endpoint } : {} },
   };

@@ -236,3 +236,10 @@ export function environment(v: unknown): Mapped {
   }
   return out;
 }
+
+/** `network_mode`: as written, but `service:x` is `{ service: x }` (the object, so that x starts first and a rename follows). */
+export function networkMode(v: unknown, ctx: MapContext, path: Path): Mapped {
+  if (typeof v !== "string" || !/^(host|none|bridge)$|^(service|container):./.test(v)) return UNMODELED;
+  if (!v.startsWith("service:")) return v;
+  return object([["service", ctx.ref("service", v.slice("service:".length), path)]]);
+}
