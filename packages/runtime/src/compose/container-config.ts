@@ -3,6 +3,7 @@
  * Plain Docker API shapes are written here (not dockerode types), so that this file, the
  * planner and their tests load without dockerode.
  */
+import * as path from "node:path";
 import { formatLocation, networkModeService, type FileGrantSpec, type HealthcheckSpec, type MountSpec, type ServiceSpec } from "@berth/dsl";
 import { COMPOSE_VERSION_LABEL_VALUE, LABEL_FORMAT, Labels } from "../labels";
 import { contentGrants, type DesiredService, type DesiredState } from "../desired/resolve";
@@ -114,8 +115,9 @@ function mounts(desired: DesiredState, list: readonly MountSpec[] | undefined, k
     }
     const source = m.type === "bind" ? m.source : m.type === "volume" ? volumeName(m.source) : kept[m.target];
     if (short) {
-      volumes[m.target] = {};
-      if (source !== undefined) binds.push(`${source}:${m.target}:${m.readOnly ? "ro" : "rw"}`);
+      const target = path.posix.normalize(m.target).replace(/(.)\/$/, "$1"); // compose 1.29 reads `/var/www/html/` as `/var/www/html`
+      volumes[target] = {};
+      if (source !== undefined) binds.push(`${source}:${target}:${m.readOnly ? "ro" : "rw"}`);
       continue;
     }
     mountList.push({
@@ -139,16 +141,16 @@ function grantTarget(kind: "secrets" | "configs", g: FileGrantSpec): string {
   return g.target?.startsWith("/") ? g.target : `/run/secrets/${g.target ?? g.source}`;
 }
 
-/** File-based secrets and configs are bind-mounted read-only, as compose does without Swarm. */
-function fileGrants(desired: DesiredState, spec: ServiceSpec): string[] {
-  const binds: string[] = [];
+/** File-based secrets and configs are bind-mounted read-only, as compose 1.29 does without Swarm: `Mounts` entries, after the volumes'. */
+function fileGrants(desired: DesiredState, spec: ServiceSpec): Record<string, unknown>[] {
+  const mounts: Record<string, unknown>[] = [];
   for (const kind of ["secrets", "configs"] as const) {
     for (const g of spec[kind] ?? []) {
       const file = desired[kind][g.source]?.file;
-      if (file) binds.push(`${file}:${grantTarget(kind, g)}:ro`);
+      if (file) mounts.push({ Type: "bind", Source: file, Target: grantTarget(kind, g), ReadOnly: true });
     }
   }
-  return binds;
+  return mounts;
 }
 
 /**
@@ -280,7 +282,7 @@ export function containerCreateBody(input: ContainerPlanInput): ContainerCreateB
   const nets = serviceNetworks(desired, service);
   const { ExposedPorts, PortBindings } = ports(spec);
   const { Binds, Mounts, Volumes } = mounts(desired, spec.volumes, input.keptVolumes);
-  const allBinds = [...(Binds ?? []), ...fileGrants(desired, spec)];
+  const allMounts = [...(Mounts ?? []), ...fileGrants(desired, spec)];
   const body: ContainerCreateBody = {
     name: containerName(desired.project, service.name, number, spec.containerName),
     Image: service.image,
@@ -299,8 +301,8 @@ export function containerCreateBody(input: ContainerPlanInput): ContainerCreateB
     StopTimeout: spec.stopGracePeriod ? durationSeconds(spec.stopGracePeriod, 0) : undefined,
     Healthcheck: healthcheck(spec.healthcheck),
     HostConfig: {
-      Binds: allBinds.length ? allBinds : undefined,
-      Mounts,
+      Binds,
+      Mounts: allMounts.length ? allMounts : undefined,
       PortBindings,
       RestartPolicy: restartPolicy(spec.restart),
       Init: spec.init,
