@@ -4,7 +4,8 @@
  * must differ is normalized away: the project name in object names, compose's and Berth's own
  * labels, the random hostname and the container id among the aliases, the random names of anonymous
  * volumes (`<anonymous /path>`), the order of `Mounts` and `Binds` (sorted; each names its own path), compose 1.29's
- * `affinity:container==…` variable on a recreated container (a Swarm classic hint), and the
+ * `affinity:container==…` variable on a recreated container (a Swarm classic hint), the order of
+ * `Env` (sorted: an environment has no order), and the
  * empty forms the two write differently (`[]` and absent, restart policy `""` and `"no"`).
  */
 
@@ -45,7 +46,8 @@ export function containerView(c: Inspect, project: string): Record<string, Json>
   const labels = Object.fromEntries(Object.entries((c.Config.Labels ?? {}) as Record<string, Json>).filter(([k]) => !OWN_LABEL.test(k)));
   // compose 1.29 adds `affinity:container==<old id>` (a hint for the retired Swarm classic) to a
   // container that takes over its predecessor's volumes; Berth deliberately does not.
-  const env = Array.isArray(c.Config.Env) ? c.Config.Env.filter((e) => typeof e !== "string" || !e.startsWith("affinity:container==")) : c.Config.Env;
+  // An environment has no order, and the graph's keys are sorted (determinism): compared sorted.
+  const env = Array.isArray(c.Config.Env) ? c.Config.Env.filter((e) => typeof e !== "string" || !e.startsWith("affinity:container==")).sort() : c.Config.Env;
   const config = { ...c.Config, Env: env, Labels: labels, Hostname: c.Config.Hostname === short ? "<id>" : c.Config.Hostname };
   const host = { ...c.HostConfig };
   if (Array.isArray(host.Binds)) host.Binds = [...(host.Binds as string[])].sort();
