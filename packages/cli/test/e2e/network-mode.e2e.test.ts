@@ -2,7 +2,8 @@
  * `networkMode` on the compose target, against docker-compose 1.29 as the oracle: a compose file
  * with `network_mode: host / none / service:x`, imported (typed) and applied, makes the containers
  * compose makes (`service:x` is `container:<id of x's container>`, no network of the project
- * joined); Swarm refuses it at the service's line. Wall time ≈ 15 s.
+ * joined), and recreating x recreates the service on x's new container; Swarm refuses it at the
+ * service's line. Wall time ≈ 15 s.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -40,7 +41,7 @@ describeEngine("networkMode on the compose target: applied as docker compose app
     return JSON.parse(await fx.docker(["inspect", name]))[0];
   }
 
-  test("docker-compose up and dsl import + apply agree on every inspected field; service:x is x's container, started first", async () => {
+  test("docker-compose up and dsl import + apply agree on every inspected field; service:x is x's container, started first, and follows it when it is recreated", async () => {
     requireCompose();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-netmode-"));
     fs.writeFileSync(path.join(dir, "docker-compose.yml"), FIXTURE);
@@ -68,6 +69,17 @@ describeEngine("networkMode on the compose target: applied as docker compose app
     }
     expect(dsl(["apply", "--yes", "stack.ts"], { cwd: dir }).stdout).toContain("No changes");
     await fx.run("docker-compose", ["-p", compose, "-f", "docker-compose.yml", "down"], { cwd: dir });
+
+    // WHEN main is recreated, THEN sidecar is recreated after it, on the new container's network
+    fs.writeFileSync(path.join(dir, "docker-compose.yml"), FIXTURE.replace("  main:\n", "  main:\n    environment: { V: '2' }\n"));
+    expect(dsl(["import", "docker-compose.yml", "-o", "stack.ts", "--project", berth, "--force"], { cwd: dir }).code).toBe(0);
+    const again = dsl(["apply", "--yes", "stack.ts"], { cwd: dir });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("networkMode service:main");
+    const main = await inspect(`${berth}-main-1`);
+    const sidecar = await inspect(`${berth}-sidecar-1`);
+    expect(main.Id).not.toBe(ids.berth);
+    expect({ mode: sidecar.HostConfig.NetworkMode, running: sidecar.State.Running }).toEqual({ mode: `container:${main.Id}`, running: true });
   }, 120_000);
 
   test("--target swarm refuses networkMode at the service's line", async () => {

@@ -15,7 +15,7 @@ import { expandActions, type Draft } from "./expand";
 import { imageSource } from "./images";
 import { anonymousVolumes, fingerprintOf, queryOf } from "./observe";
 import type { Observed, ObservedContainer } from "./observed";
-import { jobServices, onContainer, restartDrafts, serviceDrafts, stopInfo, type ComposePlanOptions, type Ctx } from "./plan-service";
+import { jobServices, networkModeDrafts, onContainer, restartDrafts, serviceDrafts, stopInfo, type ComposePlanOptions, type Ctx } from "./plan-service";
 
 export type { ComposePlanOptions } from "./plan-service";
 export { describeChange } from "./plan-service";
@@ -122,6 +122,7 @@ export function planCompose(desired: DesiredState, observed: Observed, options: 
     if (only && !only.has(svc.name)) continue;
     serviceDrafts(ctx, svc, byService.get(svc.name) ?? []);
   }
+  networkModeDrafts(ctx, byService);
   restartDrafts(ctx, byService);
   const kept = only ? [] : keptVolumeDrafts(ctx);
   if (!only) orphanDrafts(ctx, byService);
