@@ -2,7 +2,8 @@
  * Anonymous volumes on the compose target, against docker-compose 1.29 as the oracle: a compose
  * file with `- /project/node_modules` and `{ type: volume, target }` imported and applied makes the
  * containers compose makes; a recreate hands the old container's anonymous volumes (and what is in
- * them) to the new one, as compose does; `dsl destroy` keeps them, `dsl destroy --volumes` removes them.
+ * them) to the new one, as compose does; `dsl destroy` keeps them, `dsl destroy --volumes` and
+ * `dsl rm -v` remove them.
  * Wall time ≈ 15 s.
  */
 import * as fs from "node:fs";
@@ -96,5 +97,24 @@ export default stack;
     expect(dsl(["destroy", "--yes", "stack.ts"], { cwd: dir }).code).toBe(0);
     expect((await fx.docker(["volume", "ls", "-q"])).split("\n")).toContain(name);
     await fx.docker(["volume", "rm", name]);
+  }, 60_000);
+
+  test("dsl rm -s -v removes a recreated container's anonymous volume, which the new container mounts by name", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-anon-"));
+    const project = fx.project("anonr");
+    const stack = (level: string) => `import { Service, Stack } from "@berth/dsl";
+const stack = new Stack(${JSON.stringify(project)});
+new Service("app", { image: ${JSON.stringify(BUSYBOX)}, command: ["sleep", "3600"], init: true, environment: { LEVEL: "${level}" }, volumes: ["/data"] });
+export default stack;
+`;
+    fs.writeFileSync(path.join(dir, "stack.ts"), stack("one"));
+    expect(dsl(["apply", "--yes", "stack.ts"], { cwd: dir }).code).toBe(0);
+    const [name] = Object.values(await volumesOf(`${project}-app-1`));
+    fs.writeFileSync(path.join(dir, "stack.ts"), stack("two"));
+    expect(dsl(["apply", "--yes", "stack.ts"], { cwd: dir }).code).toBe(0);
+    expect(Object.values(await volumesOf(`${project}-app-1`))).toEqual([name]);
+    const rm = dsl(["rm", "-s", "-v", "-y"], { cwd: dir });
+    expect(rm.code).toBe(0);
+    expect((await fx.docker(["volume", "ls", "-q"])).split("\n")).not.toContain(name);
   }, 60_000);
 });
