@@ -94,6 +94,11 @@ function healthcheck(h: HealthcheckSpec | undefined): ContainerCreateBody["Healt
   };
 }
 
+/** A container path as compose 1.29 and the engine read it: `/var/www/html/` is `/var/www/html`. */
+export function containerPath(target: string): string {
+  return path.posix.normalize(target).replace(/(.)\/$/, "$1");
+}
+
 /**
  * Mounts as docker compose 1.29 makes them from the file synth writes: an entry in the short form
  * (`src:/target`, `/target`) is declared in `Config.Volumes` and, when it has a source, bound in
@@ -113,9 +118,9 @@ function mounts(desired: DesiredState, list: readonly MountSpec[] | undefined, k
       mountList.push({ Type: "tmpfs", Target: m.target, TmpfsOptions: m.size ? { SizeBytes: m.size } : undefined });
       continue;
     }
-    const source = m.type === "bind" ? m.source : m.type === "volume" ? volumeName(m.source) : kept[m.target];
+    const source = m.type === "bind" ? m.source : m.type === "volume" ? volumeName(m.source) : kept[containerPath(m.target)];
     if (short) {
-      const target = path.posix.normalize(m.target).replace(/(.)\/$/, "$1"); // compose 1.29 reads `/var/www/html/` as `/var/www/html`
+      const target = containerPath(m.target);
       volumes[target] = {};
       if (source !== undefined) binds.push(`${source}:${target}:${m.readOnly ? "ro" : "rw"}`);
       continue;

@@ -14,7 +14,7 @@ import { parkedName } from "../internal/names";
 import { durationNs } from "../internal/units";
 import { expandChains, type Link } from "../target/chain";
 import type { Action, ComposeOp, Step } from "../target/types";
-import { containerCreateBody, contentFiles, hiddenEnv, serviceNetworks } from "./container-config";
+import { containerCreateBody, containerPath, contentFiles, hiddenEnv, serviceNetworks } from "./container-config";
 import type { ObservedContainer } from "./observed";
 
 /** An action as the planner decides it, with what its steps need from the observed state. */
@@ -95,7 +95,7 @@ function anonymousVolumesOf(desired: DesiredState, svc: DesiredService, old: Obs
   const named = new Set(Object.values(desired.volumes).map((v) => v.engineName));
   const kept = (svc.resolved.volumes ?? [])
     .filter((m) => m.type === "anonymous")
-    .map((m) => [m.target, old.volumeMounts?.[m.target]] as const)
+    .map((m) => [containerPath(m.target), old.volumeMounts?.[containerPath(m.target)]] as const)
     .filter((e): e is readonly [string, string] => e[1] !== undefined && !named.has(e[1]));
   return kept.length ? Object.fromEntries(kept) : undefined;
 }
