@@ -43,6 +43,7 @@ const NON_EMPTY = new Set([
   "BindMount.source",
   "BindMount.target",
   "VolumeMount.target",
+  "AnonymousVolumeMount.target",
   "TmpfsMount.target",
   "PortMapping.hostIp",
   "FromFile.file",

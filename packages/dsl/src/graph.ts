@@ -100,7 +100,23 @@ export interface TmpfsMountSpec {
   /** Size in bytes. */
   readonly size?: number;
 }
-export type MountSpec = VolumeMountSpec | BindMountSpec | TmpfsMountSpec;
+/**
+ * A volume the engine makes for this container alone, with a random name (compose's anonymous
+ * volume). docker compose 1.29 gives a recreated container the old one's, and so does the compose target.
+ */
+export interface AnonymousVolumeMountSpec {
+  readonly type: "anonymous";
+  readonly target: string;
+  readonly readOnly?: boolean;
+  /** Do not copy the image's content at `target` into the new, empty volume. */
+  readonly noCopy?: boolean;
+  /**
+   * Written in compose's short form (`- /path`): compose 1.29 declares it in the container's
+   * `Config.Volumes`, where the long form (`{ type: volume, target }`) is a `HostConfig.Mounts` entry.
+   */
+  readonly short?: boolean;
+}
+export type MountSpec = VolumeMountSpec | AnonymousVolumeMountSpec | BindMountSpec | TmpfsMountSpec;
 
 export interface ServiceNetworkSpec {
   readonly aliases?: readonly string[];
@@ -216,8 +232,10 @@ export interface ServiceSpec extends ResourceBase {
   /** Ports exposed to linked services only (compose `expose`). */
   readonly expose?: readonly number[];
   readonly volumes?: readonly MountSpec[];
-  /** Networks joined, by logical name. Absent: the stack's default network. */
+  /** Networks joined, by logical name. Absent: the stack's default network (unless `networkMode` is set). */
   readonly networks?: Readonly<Record<string, ServiceNetworkSpec>>;
+  /** Compose's `network_mode`: `host`, `none`, `bridge`, `service:<logical name>` or `container:<name or id>`. */
+  readonly networkMode?: string;
   readonly dependsOn?: Readonly<Record<string, DependsOnSpec>>;
   readonly healthcheck?: HealthcheckSpec;
   readonly restart?: RestartPolicy;
@@ -259,6 +277,11 @@ export interface ServiceSpec extends ResourceBase {
    * e.g. `{ "x-team": "web", "sysctls": {…} }`). Keys are compose's own spelling.
    */
   readonly extra?: Readonly<Record<string, JsonValue>>;
+}
+
+/** The service whose container's network `spec` joins (`networkMode: "service:db"` → `"db"`), if any: it starts first. */
+export function networkModeService(spec: Pick<ServiceSpec, "networkMode">): string | undefined {
+  return spec.networkMode?.startsWith("service:") ? spec.networkMode.slice("service:".length) : undefined;
 }
 
 export interface NetworkSpec extends ResourceBase {

@@ -65,6 +65,23 @@ export interface VolumeMount {
   readonly noCopy?: boolean;
 }
 
+/**
+ * Mounts a volume the engine makes for this container alone, with a random name (compose's
+ * anonymous volume, `"/app/node_modules"`): it keeps what the container wrote at `target` apart
+ * from the image and from bind mounts above it. A recreated container gets the old one's volume;
+ * `dsl destroy --volumes` and `dsl rm -v` remove it.
+ */
+export interface AnonymousVolumeMount {
+  /** @default "volume" */
+  readonly type?: "volume";
+  /** Absolute path in the container. */
+  readonly target: string;
+  /** @default false */
+  readonly readOnly?: boolean;
+  /** Do not copy the image's content at `target` into the new, empty volume. @default false */
+  readonly noCopy?: boolean;
+}
+
 /** Mounts a host path. */
 export interface BindMount {
   /** Always `"bind"`: mounts a host path. */
@@ -90,10 +107,11 @@ export interface TmpfsMount {
 }
 
 /**
- * A mount: a {@link VolumeMount}, {@link BindMount}, {@link TmpfsMount}, or compose's short
- * string for a bind mount only (`"./src:/var/www/html:ro"`); named volumes are objects.
+ * A mount: a {@link VolumeMount}, {@link AnonymousVolumeMount}, {@link BindMount}, {@link TmpfsMount},
+ * or compose's short string for a bind mount (`"./src:/var/www/html:ro"`) or an anonymous volume
+ * (`"/app/node_modules"`); named volumes are objects.
  */
-export type MountProps = string | VolumeMount | BindMount | TmpfsMount;
+export type MountProps = string | VolumeMount | AnonymousVolumeMount | BindMount | TmpfsMount;
 
 /** Joins a network with options. */
 export interface NetworkAttachment {
@@ -106,6 +124,21 @@ export interface NetworkAttachment {
   /** Static IPv6 address. @default assigned by the engine */
   readonly ipv6Address?: string;
 }
+
+/** Shares the network stack of another service's (first) container: compose's `network_mode: service:<name>`. */
+export interface ServiceNetworkMode {
+  /** The service whose container's network this one joins (the object, not its name); it starts first. */
+  readonly service: Service;
+}
+
+/**
+ * How the container is networked instead of joining the stack's networks: the host's network
+ * (`"host"`), none (`"none"`), the engine's default bridge (`"bridge"`), another service's
+ * container ({@link ServiceNetworkMode}, or `"service:<name>"`), or a container outside the stack
+ * (`"container:<name or id>"`). With any of them the service joins no network of the stack and
+ * publishes no ports; with a service or container it also sets no hostname, DNS or extra hosts.
+ */
+export type NetworkMode = "host" | "none" | "bridge" | `service:${string}` | `container:${string}` | ServiceNetworkMode;
 
 /** What a dependent waits for: the dependency `started`, `healthy` (its healthcheck passes) or `completed` (exited 0). */
 export type DependencyCondition = "started" | "healthy" | "completed";
@@ -310,6 +343,8 @@ export interface ServiceProps {
   readonly volumes?: readonly MountProps[];
   /** Networks joined. @default the stack's default network */
   readonly networks?: readonly (Network | NetworkAttachment)[];
+  /** Network mode instead of the stack's networks: `"host"`, `"none"`, `{ service: db }`, … (see {@link NetworkMode}). @default the stack's networks */
+  readonly networkMode?: NetworkMode;
   /** Services started first. Add more later with `service.addDependency(…)`. @default [] */
   readonly dependsOn?: readonly Dependency[];
   /** Container healthcheck. @default the image's HEALTHCHECK */

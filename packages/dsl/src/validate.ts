@@ -4,12 +4,14 @@ import type { Graph } from "./graph";
 import { checkComposeRules } from "./internal/rules-compose";
 import { checkEntries, checkNames } from "./internal/rules";
 import { checkCycles, checkPortConflicts, checkReferences } from "./internal/rules-links";
+import { checkNetworkModes } from "./internal/network-mode";
 
 /**
  * Every problem of `graph`: invalid names, services with neither image nor build, bind
  * sources that are not paths, malformed values, dangling references, dependsOn cycles,
  * host ports published twice, and what compose would refuse that its schema cannot say
- * (one mount per container path, unique container names, host IPs, image references).
+ * (one mount per container path, unique container names, host IPs, image references,
+ * networkMode with networks or ports).
  * An empty list means valid.
  */
 export function validateGraph(graph: Graph): Problem[] {
@@ -18,6 +20,7 @@ export function validateGraph(graph: Graph): Problem[] {
     ...checkEntries(graph),
     ...checkComposeRules(graph),
     ...checkReferences(graph),
+    ...checkNetworkModes(graph),
     ...checkCycles(graph),
     ...checkPortConflicts(graph),
   ];

@@ -15,7 +15,7 @@ test("lists where arrays belong are reported, not iterated", () => {
   const where = `${at(__filename, "not-arrays")}3: service "web"`;
   expect(problemLines(stack)).toEqual([
     `${where}: ports "80:80": expected an array of: a string, a number or a PortMapping object`,
-    `${where}: volumes "x:y": expected an array of: a string, a VolumeMount object, a BindMount object or a TmpfsMount object`,
+    `${where}: volumes "x:y": expected an array of: a string, a VolumeMount object, an AnonymousVolumeMount object, a BindMount object or a TmpfsMount object`,
     `${where}: dependsOn {"kind":"service","name":"db"}: expected an array of: a Service or a DependencyProps object`,
     `${where}: expose 80: expected an array of: a number`,
   ]);

@@ -115,6 +115,21 @@ describe("mounts", () => {
       { type: "bind", source: ".", target: "/app" },
     ]);
   });
+
+  test("a container path alone, or a mount without a source, is an anonymous volume that keeps the form it was written in", () => {
+    const spec = specOf(
+      () =>
+        new Service("web", {
+          image: "x",
+          volumes: ["/project/node_modules", { target: "/cache" }, { type: "volume", target: "/ro", readOnly: true, noCopy: true }],
+        }),
+    );
+    expect(spec.volumes).toEqual([
+      { type: "anonymous", target: "/project/node_modules", short: true },
+      { type: "anonymous", target: "/cache" },
+      { type: "anonymous", target: "/ro", readOnly: true, noCopy: true },
+    ]);
+  });
 });
 
 describe("networks, secrets and configs", () => {

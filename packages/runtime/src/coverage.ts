@@ -7,7 +7,7 @@
  */
 import type { ServiceSpec } from "@berth/dsl";
 import { EXTRA_KEYS } from "./compose/extra-keys";
-import { IGNORED_SERVICE_KEYS } from "./swarm/diagnostics";
+import { IGNORED_SERVICE_KEYS, REFUSED_SERVICE_KEYS } from "./swarm/diagnostics";
 
 /** Compose key → the DSL prop that types it. */
 export const TYPED_SERVICE_KEYS: Readonly<Record<string, keyof ServiceSpec>> = {
@@ -31,6 +31,7 @@ export const TYPED_SERVICE_KEYS: Readonly<Record<string, keyof ServiceSpec>> = {
   image: "image",
   init: "init",
   labels: "labels",
+  network_mode: "networkMode",
   networks: "networks",
   ports: "ports",
   privileged: "privileged",
@@ -61,7 +62,8 @@ export function serviceKeyCoverage(schemaKeys: readonly string[]): KeyCoverage[]
   const ignoredBySwarm = new Set(IGNORED_SERVICE_KEYS.map(([, compose]) => compose));
   return [...schemaKeys].sort().map((key): KeyCoverage => {
     const prop = TYPED_SERVICE_KEYS[key];
-    if (prop) return { key, prop, compose: "applied", swarm: ignoredBySwarm.has(key) ? "ignored, warned" : "applied" };
+    const swarm = REFUSED_SERVICE_KEYS.some(([, compose]) => compose === key) ? "refused" : ignoredBySwarm.has(key) ? "ignored, warned" : "applied";
+    if (prop) return { key, prop, compose: "applied", swarm };
     if (EXTRA_KEYS[key]) return { key, prop: "extra", compose: "applied from extra", swarm: "refused" };
     return { key, compose: "refused", swarm: "refused" };
   });

@@ -4,7 +4,7 @@
  * by docker compose as well. (`cp` is in `copy.ts`.)
  */
 import { BerthError } from "@berth/dsl";
-import { observe } from "./compose/observe";
+import { anonymousVolumes, observe } from "./compose/observe";
 import type { ObservedContainer } from "./compose/observed";
 import { projectContainers, serviceContainer } from "./day2";
 import type { Engine, EngineEvent, ProcessList, PublishedPort } from "./engine/types";
@@ -169,6 +169,8 @@ export async function removeStopped(
     targets.map(async (c) => {
       if (c.state === "running" || c.state === "paused") await engine.stopContainer(c.id);
       await engine.removeContainer(c.id, { force: true, volumes: options.volumes });
+      // One a recreate handed on is mounted by name, which `docker rm -v` leaves: removed by name (left when gone or still in use).
+      if (options.volumes) for (const name of anonymousVolumes(c)) await engine.removeVolume(name).catch(() => undefined);
     }),
   );
   return targets;

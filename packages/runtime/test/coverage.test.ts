@@ -141,6 +141,12 @@ test.each(rows.filter((r) => r.compose === "refused").map((r) => r.key))("extra.
   ]);
 });
 
+test.each(["post_start", "pre_stop"])("extra.%s is refused at the service's line with why: a lifecycle hook docker-compose 1.29 does not know", (key) => {
+  expect(planWith({ extra: { [key]: [{ command: "echo hi" }] } }).blockers.map((b) => b.message)).toEqual([
+    `stack.ts:3:1: service "web": extra.${key}: dsl apply does not apply this compose key on the compose target: it is a lifecycle hook, which docker-compose 1.29 refuses too ("Unsupported config option"; docker compose v2.30 or newer runs it); remove it, run the command from the container's entrypoint, or deploy the synthesized file with docker compose v2.30+`,
+  ]);
+});
+
 test("the README shows the table this data makes", () => {
   const readme = fs.readFileSync(README, "utf8");
   const table = `${START}\n${coverageMarkdown(rows)}${END}`;

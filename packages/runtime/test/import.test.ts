@@ -182,11 +182,13 @@ describe("the generated code", () => {
   });
 
   test("keys the DSL does not model go to extra, verbatim, with a comment naming them", () => {
-    const out = code("services:\n  web:\n    image: a\n    sysctls:\n      - net.core.somaxconn=1024\n    volumes:\n      - ./src:/src\n      - /cache\n");
+    const out = code(
+      "services:\n  web:\n    image: a\n    sysctls:\n      - net.core.somaxconn=1024\n    volumes:\n      - ./src:/src\n      - ./cache:/cache:z\n",
+    );
     expect(out).toContain(
       "// compose keys the DSL does not model (yet), carried verbatim in extra: sysctls; written in a form the DSL cannot say (yet), carried verbatim in extra: volumes",
     );
-    expect(out).toContain(`extra: { sysctls: ["net.core.somaxconn=1024"], volumes: ["./src:/src", "/cache"] }`);
+    expect(out).toContain(`extra: { sysctls: ["net.core.somaxconn=1024"], volumes: ["./src:/src", "./cache:/cache:z"] }`);
   });
 
   test("a literal $ in an extra value stays literal after synth (written $$)", () => {
@@ -358,6 +360,32 @@ describe("round trips beyond the corpus (docker-compose 1.29 as the oracle)", ()
     try {
       expect(trip.roundTripped).toEqual(trip.original);
       expect(trip.code).toContain(`extra: { tmpfs: "/run", logging: { driver: "json-file", options: { "max-size": "10m" } } }`);
+    } finally {
+      cleanUp(trip);
+    }
+  });
+
+  test("anonymous volumes are typed mounts in the form they were written in, with the service's other mounts; the meaning is the same", async () => {
+    const file = compose(
+      [
+        "services:",
+        "  web:",
+        "    image: a",
+        "    volumes:",
+        "      - ./src:/project",
+        "      - /project/node_modules",
+        "      - type: volume",
+        "        target: /cache",
+        "        read_only: true",
+        "        volume: { nocopy: true }",
+      ].join("\n"),
+    );
+    const trip = await roundTrip(file);
+    try {
+      expect(trip.code).toContain(`"/project/node_modules"`);
+      expect(trip.code).toContain(`{ type: "volume", target: "/cache", readOnly: true, noCopy: true }`);
+      expect(trip.code).not.toContain("extra");
+      expect(trip.roundTripped).toEqual(trip.original);
     } finally {
       cleanUp(trip);
     }

@@ -139,6 +139,29 @@ describe("dsl synth --target swarm", () => {
   });
 });
 
+test("an anonymous volume is a volume mount without a source, in the stack file and in the service spec, as docker stack deploy makes it", () => {
+  const g = graph({
+    web: {
+      image: BUSYBOX,
+      volumes: [
+        { type: "anonymous", target: "/cache", short: true },
+        { type: "anonymous", target: "/ro", readOnly: true, noCopy: true },
+      ],
+    },
+  });
+  const { yaml, diagnostics } = synthSwarm(g);
+  expect(diagnostics).toEqual([]);
+  expect(parse(yaml).services.web.volumes).toEqual(["/cache", { type: "volume", target: "/ro", read_only: true, volume: { nocopy: true } }]);
+  const o = { ...observed(), services: [], networks: [], secrets: [] };
+  const body = JSON.stringify(planSwarm(desiredOf(g), o).steps);
+  expect(body).toContain(
+    JSON.stringify([
+      { Type: "volume", Target: "/cache" },
+      { Type: "volume", Target: "/ro", ReadOnly: true, VolumeOptions: { NoCopy: true } },
+    ]),
+  );
+});
+
 describe("planSwarm", () => {
   const g = graph({ web: web() }, { secrets });
 

@@ -82,6 +82,26 @@ describe("synth", () => {
     ]);
   });
 
+  it("writes an anonymous volume in the form it was written in: a container path alone, or the long form without a source", () => {
+    const graph = graphOf("p", {
+      services: {
+        s: svc("s", {
+          image: "x",
+          volumes: [
+            { type: "anonymous", target: "/project/node_modules", short: true },
+            { type: "anonymous", target: "/cache" },
+            { type: "anonymous", target: "/ro", readOnly: true, noCopy: true },
+          ],
+        }),
+      },
+    });
+    expect(toComposeModel(graph).services.s.volumes).toEqual([
+      "/project/node_modules",
+      { type: "volume", target: "/cache" },
+      { type: "volume", target: "/ro", read_only: true, volume: { nocopy: true } },
+    ]);
+  });
+
   it("writes memory as a string with an exact binary unit, cpus as written", () => {
     const res = toComposeModel(compat).services.app.deploy?.resources;
     expect(res).toEqual({ limits: { cpus: "0.5", memory: "512m" }, reservations: { memory: "1000" } });

@@ -127,7 +127,7 @@ function words(schema: Schema): string[] {
 export function describe(schema: Schema): string {
   const s = resolve(schema);
   const name = refName(schema);
-  if (name) return `a ${name} object`;
+  if (name) return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name} object`;
   const brand = s["x-berth"];
   if (brand === "Sensitive") return "sensitive(…)";
   if (brand === "json") return "a JSON value";
@@ -272,7 +272,7 @@ function checkDiscriminant(candidates: readonly Schema[], value: Record<string, 
   for (const key of Object.keys(value)) {
     const tags = variants.map((v) => v.properties?.[key]).map((t) => (t ? resolve(t) : undefined));
     if (!tags.every((t) => t && t.const !== undefined)) continue;
-    const allowed = tags.map((t) => String(t?.const));
+    const allowed = [...new Set(tags.map((t) => String(t?.const)))]; // two variants may share a tag (named and anonymous volumes)
     if (allowed.includes(String(value[key]))) return undefined;
     const near = typeof value[key] === "string" ? suggest(value[key] as string, allowed) : undefined;
     const words = alternatives(allowed.map((a) => JSON.stringify(a)));

@@ -1,4 +1,4 @@
-/** Mount forms (volume objects, bind and tmpfs objects, compose's bind short string) → MountSpec[]. */
+/** Mount forms (volume objects, anonymous volumes, bind and tmpfs objects, compose's short strings) → MountSpec[]. */
 import type { MountSpec } from "../graph";
 import type { MountProps } from "../service-props";
 import type { SynthContext } from "./member";
@@ -14,8 +14,14 @@ export const HOST_PATH_EXPECTED = `a host path starting with "/", "./", "../" or
 
 function parseShortMount(text: string, ctx: SynthContext, path: string): MountSpec | undefined {
   const parts = text.split(":");
+  // A lone container path is compose's anonymous volume (compose 1.29 reads no options on it).
+  if (parts.length === 1 && text.startsWith("/")) return { type: "anonymous", target: text, short: true };
   if (parts.length < 2 || parts.length > 3) {
-    ctx.report(`expected "host-path:container-path[:ro|rw]"; anonymous volumes are not supported, pass a Volume object`, path, text);
+    ctx.report(
+      `expected "host-path:container-path[:ro|rw]", or an absolute container path alone for an anonymous volume; named volumes are Volume objects`,
+      path,
+      text,
+    );
     return undefined;
   }
   const [source, target, mode] = parts;
@@ -56,6 +62,9 @@ function normalizeMount(mount: MountProps, ctx: SynthContext, path: string): Mou
       return { type: "tmpfs", target: mount.target, size };
     }
     default: {
+      if (!("source" in mount) || mount.source === undefined) {
+        return { type: "anonymous", target: mount.target, readOnly: mount.readOnly, noCopy: mount.noCopy };
+      }
       const source = mount.source as unknown;
       if (typeof source === "string" || typeof source !== "object" || source === null) {
         ctx.report(`expected a Volume object as source (references are objects, not names), or type "bind" for a host path`, path, toJson(mount));

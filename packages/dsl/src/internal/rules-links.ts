@@ -1,6 +1,6 @@
 /** Graph rules across entries: dangling references, dependsOn cycles, host ports published twice. */
 import type { Problem } from "../errors";
-import { formatLocation, type Graph, type PortSpec, type ServiceSpec } from "../graph";
+import { formatLocation, networkModeService, type Graph, type PortSpec, type ServiceSpec } from "../graph";
 import { problem, type Section } from "./rules";
 
 export function checkReferences(graph: Graph): Problem[] {
@@ -20,7 +20,7 @@ export function checkReferences(graph: Graph): Problem[] {
   return out;
 }
 
-/** Every dependsOn cycle once, rotated to start at its smallest name: `a → b → c → a`. */
+/** Every dependsOn (or networkMode service) cycle once, rotated to start at its smallest name: `a → b → c → a`. */
 export function findCycles(graph: Graph): string[][] {
   const cycles = new Map<string, string[]>();
   const state = new Map<string, "active" | "done">();
@@ -28,7 +28,9 @@ export function findCycles(graph: Graph): string[][] {
   const visit = (name: string) => {
     state.set(name, "active");
     stack.push(name);
-    for (const dep of Object.keys(graph.services[name]?.dependsOn ?? {}).sort()) {
+    const s = graph.services[name];
+    const viaNetwork = s ? networkModeService(s) : undefined; // `networkMode: service:x` starts x first, as a dependency does
+    for (const dep of [...new Set([...Object.keys(s?.dependsOn ?? {}), ...(viaNetwork ? [viaNetwork] : [])])].sort()) {
       if (!(dep in graph.services)) continue;
       if (state.get(dep) === "active") {
         const cycle = stack.slice(stack.indexOf(dep));

@@ -11,6 +11,7 @@ import type {
   EnvironmentValue,
   HealthcheckProps,
   NetworkAttachment,
+  NetworkMode,
   SecretGrant,
   ServiceProps,
 } from "../service-props";
@@ -127,6 +128,19 @@ function networks(nets: readonly (Network | NetworkAttachment)[] | undefined, ct
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** `"host"`, `"service:db"`, … as written; `{ service: db }` → `"service:db"`. Whether the named service exists is a graph rule. */
+function networkMode(mode: NetworkMode | undefined, ctx: SynthContext): string | undefined {
+  if (mode === undefined) return undefined;
+  if (typeof mode !== "string") {
+    if (!expectConstruct(mode.service, BRANDS.service, "Service", ctx, "networkMode.service")) return undefined;
+    const name = ctx.ref("networkMode.service", mode.service);
+    return name === undefined ? undefined : `service:${name}`;
+  }
+  if (/^(host|none|bridge)$|^(service|container):./.test(mode)) return mode;
+  ctx.report(`expected "host", "none", "bridge", "service:<name>", "container:<name or id>" or { service: <Service> }`, "networkMode", mode);
+  return undefined;
+}
+
 type Grant = SecretGrant | ConfigGrant;
 
 function grants(items: readonly (Secret | Config | Grant)[] | undefined, field: "secret" | "config", ctx: SynthContext): FileGrantSpec[] | undefined {
@@ -175,6 +189,7 @@ export function serviceSpec(
     expose: normalizeExpose(props.expose, ctx),
     volumes: normalizeMounts(props.volumes, ctx),
     networks: networks(props.networks, ctx),
+    networkMode: networkMode(props.networkMode, ctx),
     dependsOn: dependencies(
       [
         ...(props.dependsOn ?? []).map((dep, i) => ({ dep, path: `dependsOn[${i}]` })),

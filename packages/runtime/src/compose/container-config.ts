@@ -3,10 +3,12 @@
  * Plain Docker API shapes are written here (not dockerode types), so that this file, the
  * planner and their tests load without dockerode.
  */
-import { formatLocation, type FileGrantSpec, type HealthcheckSpec, type MountSpec, type ServiceSpec } from "@berth/dsl";
+import * as path from "node:path";
+import { formatLocation, networkModeService, type FileGrantSpec, type HealthcheckSpec, type MountSpec, type ServiceSpec } from "@berth/dsl";
 import { COMPOSE_VERSION_LABEL_VALUE, LABEL_FORMAT, Labels } from "../labels";
 import { contentGrants, type DesiredService, type DesiredState } from "../desired/resolve";
 import { EXTRA_KEYS, extraFields } from "./extra-keys";
+import { mount as synthMount } from "../synth/service-parts";
 import { containerName, scopedName } from "../internal/names";
 import { stableJson } from "../internal/sort";
 import { durationNs, durationSeconds } from "../internal/units";
@@ -22,6 +24,7 @@ export interface ContainerCreateBody {
   Env: string[];
   Labels: Record<string, string>;
   ExposedPorts?: Record<string, Record<string, never>>;
+  Volumes?: Record<string, Record<string, never>>;
   User?: string;
   WorkingDir?: string;
   Hostname?: string;
@@ -38,6 +41,8 @@ export interface ContainerPlanInput {
   readonly desired: DesiredState;
   readonly service: DesiredService;
   readonly number: number;
+  /** For a recreate: the anonymous volumes of the container it replaces, by container path. */
+  readonly keptVolumes?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -89,29 +94,50 @@ function healthcheck(h: HealthcheckSpec | undefined): ContainerCreateBody["Healt
   };
 }
 
-function mounts(desired: DesiredState, list: readonly MountSpec[] | undefined) {
+/** A container path as compose 1.29 and the engine read it: `/var/www/html/` is `/var/www/html`. */
+export function containerPath(target: string): string {
+  return path.posix.normalize(target).replace(/(.)\/$/, "$1");
+}
+
+/**
+ * Mounts as docker compose 1.29 makes them from the file synth writes: an entry in the short form
+ * (`src:/target`, `/target`) is declared in `Config.Volumes` and, when it has a source, bound in
+ * `Binds` with its mode (`:rw`, `:ro`); the legacy Binds form also makes the engine create a missing
+ * host folder. An entry in the long form is a `HostConfig.Mounts` entry. `kept` (container path →
+ * volume name) gives a recreated container the anonymous volumes of the one it replaces, as
+ * compose does: a `Binds` entry (short form) or a `Mounts` source (long form).
+ */
+function mounts(desired: DesiredState, list: readonly MountSpec[] | undefined, kept: Readonly<Record<string, string>> = {}) {
   const binds: string[] = [];
   const mountList: Record<string, unknown>[] = [];
+  const volumes: Record<string, Record<string, never>> = {};
+  const volumeName = (logical: string) => desired.volumes[logical]?.engineName ?? scopedName(desired.project, logical);
   for (const m of list ?? []) {
-    if (m.type === "bind" && m.createHostPath !== false) {
-      // The legacy Binds form makes the engine create a missing host folder, as compose does.
-      binds.push(`${m.source}:${m.target}${m.readOnly ? ":ro" : ""}`);
-    } else if (m.type === "bind") {
-      mountList.push({ Type: "bind", Source: m.source, Target: m.target, ReadOnly: m.readOnly === true });
-    } else if (m.type === "volume") {
-      const engineName = desired.volumes[m.source]?.engineName ?? scopedName(desired.project, m.source);
-      mountList.push({
-        Type: "volume",
-        Source: engineName,
-        Target: m.target,
-        ReadOnly: m.readOnly === true,
-        VolumeOptions: m.noCopy ? { NoCopy: true } : undefined,
-      });
-    } else {
+    const short = typeof synthMount(m) === "string";
+    if (m.type === "tmpfs") {
       mountList.push({ Type: "tmpfs", Target: m.target, TmpfsOptions: m.size ? { SizeBytes: m.size } : undefined });
+      continue;
     }
+    const source = m.type === "bind" ? m.source : m.type === "volume" ? volumeName(m.source) : kept[containerPath(m.target)];
+    if (short) {
+      const target = containerPath(m.target);
+      volumes[target] = {};
+      if (source !== undefined) binds.push(`${source}:${target}:${m.readOnly ? "ro" : "rw"}`);
+      continue;
+    }
+    mountList.push({
+      Type: m.type === "bind" ? "bind" : "volume",
+      Source: source,
+      Target: m.target,
+      ReadOnly: m.readOnly === true,
+      VolumeOptions: m.type !== "bind" && m.noCopy ? { NoCopy: true } : undefined,
+    });
   }
-  return { Binds: binds.length ? binds : undefined, Mounts: mountList.length ? mountList : undefined };
+  return {
+    Binds: binds.length ? binds : undefined,
+    Mounts: mountList.length ? mountList : undefined,
+    Volumes: Object.keys(volumes).length ? volumes : undefined,
+  };
 }
 
 /** Where a granted secret or config appears in the container: `/run/secrets/<target or name>`, `<target or /name>`. */
@@ -120,16 +146,16 @@ function grantTarget(kind: "secrets" | "configs", g: FileGrantSpec): string {
   return g.target?.startsWith("/") ? g.target : `/run/secrets/${g.target ?? g.source}`;
 }
 
-/** File-based secrets and configs are bind-mounted read-only, as compose does without Swarm. */
-function fileGrants(desired: DesiredState, spec: ServiceSpec): string[] {
-  const binds: string[] = [];
+/** File-based secrets and configs are bind-mounted read-only, as compose 1.29 does without Swarm: `Mounts` entries, after the volumes'. */
+function fileGrants(desired: DesiredState, spec: ServiceSpec): Record<string, unknown>[] {
+  const mounts: Record<string, unknown>[] = [];
   for (const kind of ["secrets", "configs"] as const) {
     for (const g of spec[kind] ?? []) {
       const file = desired[kind][g.source]?.file;
-      if (file) binds.push(`${file}:${grantTarget(kind, g)}:ro`);
+      if (file) mounts.push({ Type: "bind", Source: file, Target: grantTarget(kind, g), ReadOnly: true });
     }
   }
-  return binds;
+  return mounts;
 }
 
 /**
@@ -220,6 +246,17 @@ export function serviceNetworks(desired: DesiredState, service: DesiredService) 
   }));
 }
 
+/**
+ * The engine's network mode for compose's `network_mode`: as written, but `service:x` is
+ * `container:<x's first container>`, as compose does (the engine stores that container's id).
+ */
+function networkMode(desired: DesiredState, spec: ServiceSpec): string | undefined {
+  const other = networkModeService(spec);
+  if (other === undefined) return spec.networkMode;
+  const target = desired.services[other];
+  return `container:${containerName(desired.project, other, 1, target?.resolved.containerName)}`;
+}
+
 /** The keys of the service's environment that hold sensitive values. */
 function sensitiveKeys(service: DesiredService): Set<string> {
   return new Set(service.sensitive.filter((p) => p.startsWith("environment.")).map((p) => p.slice("environment.".length)));
@@ -249,8 +286,8 @@ export function containerCreateBody(input: ContainerPlanInput): ContainerCreateB
   const spec = service.resolved;
   const nets = serviceNetworks(desired, service);
   const { ExposedPorts, PortBindings } = ports(spec);
-  const { Binds, Mounts } = mounts(desired, spec.volumes);
-  const allBinds = [...(Binds ?? []), ...fileGrants(desired, spec)];
+  const { Binds, Mounts, Volumes } = mounts(desired, spec.volumes, input.keptVolumes);
+  const allMounts = [...(Mounts ?? []), ...fileGrants(desired, spec)];
   const body: ContainerCreateBody = {
     name: containerName(desired.project, service.name, number, spec.containerName),
     Image: service.image,
@@ -259,6 +296,7 @@ export function containerCreateBody(input: ContainerPlanInput): ContainerCreateB
     Env: env(service),
     Labels: containerLabels(input),
     ExposedPorts,
+    Volumes,
     User: spec.user,
     WorkingDir: spec.workingDir,
     Hostname: spec.hostname,
@@ -268,8 +306,8 @@ export function containerCreateBody(input: ContainerPlanInput): ContainerCreateB
     StopTimeout: spec.stopGracePeriod ? durationSeconds(spec.stopGracePeriod, 0) : undefined,
     Healthcheck: healthcheck(spec.healthcheck),
     HostConfig: {
-      Binds: allBinds.length ? allBinds : undefined,
-      Mounts,
+      Binds,
+      Mounts: allMounts.length ? allMounts : undefined,
       PortBindings,
       RestartPolicy: restartPolicy(spec.restart),
       Init: spec.init,
@@ -280,7 +318,7 @@ export function containerCreateBody(input: ContainerPlanInput): ContainerCreateB
       CapAdd: spec.capAdd?.length ? [...spec.capAdd] : undefined,
       CapDrop: spec.capDrop?.length ? [...spec.capDrop] : undefined,
       ...resources(spec),
-      NetworkMode: nets[0]?.engineName,
+      NetworkMode: networkMode(desired, spec) ?? nets[0]?.engineName,
     },
     NetworkingConfig: { EndpointsConfig: nets[0] ? { [nets[0].engineName]: nets[0].endpoint } : {} },
   };

@@ -14,7 +14,7 @@ import { parkedName } from "../internal/names";
 import { durationNs } from "../internal/units";
 import { expandChains, type Link } from "../target/chain";
 import type { Action, ComposeOp, Step } from "../target/types";
-import { containerCreateBody, contentFiles, hiddenEnv, serviceNetworks } from "./container-config";
+import { containerCreateBody, containerPath, contentFiles, hiddenEnv, serviceNetworks } from "./container-config";
 import type { ObservedContainer } from "./observed";
 
 /** An action as the planner decides it, with what its steps need from the observed state. */
@@ -80,10 +80,24 @@ function volumeBody(desired: DesiredState, name: string): Record<string, unknown
 }
 
 /** create → connect to the other networks → write content files: the container made, not started. */
-function makeContainer(desired: DesiredState, d: Draft, createIndex: number): Chain {
+function makeContainer(desired: DesiredState, d: Draft, createIndex: number, old?: ObservedContainer): Chain {
   const svc = desired.services[d.resource];
-  const body = containerCreateBody({ desired, service: svc, number: d.number ?? 1 }) as unknown as Readonly<Record<string, unknown>>;
+  const keptVolumes = old ? anonymousVolumesOf(desired, svc, old) : undefined;
+  const body = containerCreateBody({ desired, service: svc, number: d.number ?? 1, keptVolumes }) as unknown as Readonly<Record<string, unknown>>;
   return containerChain(desired, svc, body, `${d.id}/${createIndex}`);
+}
+
+/**
+ * What a recreated container takes over from `old`, as docker compose 1.29 does: the volume at each
+ * anonymous volume's path (compose would take a named volume of the stack there too; not Berth).
+ */
+function anonymousVolumesOf(desired: DesiredState, svc: DesiredService, old: ObservedContainer): Record<string, string> | undefined {
+  const named = new Set(Object.values(desired.volumes).map((v) => v.engineName));
+  const kept = (svc.resolved.volumes ?? [])
+    .filter((m) => m.type === "anonymous")
+    .map((m) => [containerPath(m.target), old.volumeMounts?.[containerPath(m.target)]] as const)
+    .filter((e): e is readonly [string, string] => e[1] !== undefined && !named.has(e[1]));
+  return kept.length ? Object.fromEntries(kept) : undefined;
 }
 
 /**
@@ -126,7 +140,7 @@ function recreateChain(desired: DesiredState, d: Draft): Chain {
       undo: { op: "container.rename", container: old.id, to: original },
     });
   const created = chain.length + 1;
-  const make = makeContainer(desired, d, created);
+  const make = makeContainer(desired, d, created, old);
   if (d.rolling?.order === "start-first") {
     // A new container that never gets ready was in the service's DNS name: it leaves it before it is removed.
     const leaveNetworks = serviceNetworks(desired, desired.services[d.resource]).map((n) => n.engineName);

@@ -8,6 +8,7 @@
  * shadowed by `extra` (the DSL refuses that), so a typed key here is left to the typed prop.
  */
 import { parseBytes, type JsonValue } from "@berth/dsl";
+import { refusedKey } from "./refused-keys";
 
 /** What a key adds to the create body: fields of the container config and of its HostConfig. */
 export interface ExtraFields {
@@ -187,9 +188,7 @@ export function extraFields(extra: Readonly<Record<string, JsonValue>> | undefin
     if (key.startsWith("x-")) continue;
     const known = EXTRA_KEYS[key];
     if (!known) {
-      problems.push(
-        `extra.${key}: dsl apply does not apply this compose key on the compose target (synth writes it, docker compose would honour it); remove it, or deploy the synthesized file with docker compose`,
-      );
+      problems.push(refusedKey(key));
       continue;
     }
     const out = known.parse(value);

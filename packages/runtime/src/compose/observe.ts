@@ -131,6 +131,11 @@ export function imageIds(references: readonly string[], images: readonly ImageSu
   return out;
 }
 
+/** The engine-named (anonymous) volumes the container mounts: the engine names them with 64 hex digits. */
+export function anonymousVolumes(c: ObservedContainer): string[] {
+  return Object.values(c.volumeMounts ?? {}).filter((name) => /^[0-9a-f]{64}$/.test(name));
+}
+
 export function toObservedContainer(c: ContainerSummary): ObservedContainer {
   const number = Number.parseInt(c.labels[Labels.containerNumber] ?? "", 10);
   return {
@@ -146,6 +151,7 @@ export function toObservedContainer(c: ContainerSummary): ObservedContainer {
     imageId: c.imageId,
     labels: c.labels,
     networks: c.networks,
+    ...(c.volumeMounts ? { volumeMounts: c.volumeMounts } : {}),
   };
 }
 

@@ -29,6 +29,8 @@ export interface ObservedContainer {
   readonly labels: Readonly<Record<string, string>>;
   /** Engine network names the container is attached to, sorted. */
   readonly networks: readonly string[];
+  /** Its volume mounts, container path → volume name: a recreate hands the anonymous ones on. Absent when none. */
+  readonly volumeMounts?: Readonly<Record<string, string>>;
 }
 
 export interface ObservedNetwork {

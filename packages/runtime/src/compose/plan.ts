@@ -13,9 +13,9 @@ import { compareStrings } from "../internal/sort";
 import { PLAN_FORMAT, type Action, type Blocker, type ImageSource, type Plan } from "../target/types";
 import { expandActions, type Draft } from "./expand";
 import { imageSource } from "./images";
-import { fingerprintOf, queryOf } from "./observe";
+import { anonymousVolumes, fingerprintOf, queryOf } from "./observe";
 import type { Observed, ObservedContainer } from "./observed";
-import { jobServices, onContainer, restartDrafts, serviceDrafts, stopInfo, type ComposePlanOptions, type Ctx } from "./plan-service";
+import { jobServices, networkModeDrafts, onContainer, restartDrafts, serviceDrafts, stopInfo, type ComposePlanOptions, type Ctx } from "./plan-service";
 
 export type { ComposePlanOptions } from "./plan-service";
 export { describeChange } from "./plan-service";
@@ -122,6 +122,7 @@ export function planCompose(desired: DesiredState, observed: Observed, options: 
     if (only && !only.has(svc.name)) continue;
     serviceDrafts(ctx, svc, byService.get(svc.name) ?? []);
   }
+  networkModeDrafts(ctx, byService);
   restartDrafts(ctx, byService);
   const kept = only ? [] : keptVolumeDrafts(ctx);
   if (!only) orphanDrafts(ctx, byService);
@@ -272,7 +273,19 @@ export function planComposeDestroy(observed: Observed, options: { readonly volum
         after,
       }))
     : [];
-  return composePlan("destroy", undefined, observed, [...containers, ...networks, ...volumes], {
+  // The containers' anonymous volumes go too, by name: one a recreate handed on is mounted by name, which `docker rm -v` leaves.
+  const anonymous: Draft[] = options.volumes
+    ? [...new Set(observed.containers.flatMap(anonymousVolumes))].sort().map((name) => ({
+        id: `volume:${name}`,
+        verb: "remove",
+        kind: "volume",
+        resource: name,
+        engineName: name,
+        cause: "destroy (--volumes): an anonymous volume of the project's containers",
+        after,
+      }))
+    : [];
+  return composePlan("destroy", undefined, observed, [...containers, ...networks, ...volumes, ...anonymous], {
     keptVolumes: options.volumes ? [] : observed.volumes.map((v) => v.name),
   });
 }

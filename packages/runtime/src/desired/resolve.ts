@@ -12,7 +12,7 @@ import { BerthError } from "@berth/dsl";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { BuildSpec, ConfigSpec, DependsOnSpec, FileGrantSpec, Graph, MountSpec, PullPolicy, ServiceSpec, SourceLocation } from "@berth/dsl";
-import { formatLocation } from "@berth/dsl";
+import { formatLocation, networkModeService } from "@berth/dsl";
 import { LoadError } from "../errors";
 import { parseEnvFile } from "./envfile";
 import { canonicalSpec, type CanonicalSpec, maskValue, specHash } from "./spec";
@@ -177,6 +177,13 @@ function contentDigests(svc: ServiceSpec, files: StackFiles): Record<string, Rec
   return Object.keys(out).length ? out : undefined;
 }
 
+/** `networkMode: "service:x"` makes x a dependency (started first), as compose does, unless it already is one. */
+function withNetworkModeDependency(svc: ServiceSpec): Readonly<Record<string, DependsOnSpec>> {
+  const other = networkModeService(svc);
+  if (other === undefined || svc.dependsOn?.[other]) return svc.dependsOn ?? {};
+  return { ...svc.dependsOn, [other]: { condition: "service_started" } };
+}
+
 function resolveService(graph: Graph, svc: ServiceSpec, opts: Required<Omit<ResolveOptions, "file">>, files: StackFiles): DesiredService {
   const environment = resolveEnvironment(svc, opts);
   const build = svc.build && { ...svc.build, context: /^[a-z]+:\/\//i.test(svc.build.context) ? svc.build.context : absolute(opts.dir, svc.build.context) };
@@ -188,7 +195,8 @@ function resolveService(graph: Graph, svc: ServiceSpec, opts: Required<Omit<Reso
     environment,
     envFiles: undefined,
     volumes: svc.volumes?.map((m) => resolveMount(opts.dir, m)),
-    networks: svc.networks ?? { [DEFAULT_NETWORK]: {} },
+    // A network mode replaces the stack's networks (compose joins none).
+    networks: svc.networkMode !== undefined ? {} : (svc.networks ?? { [DEFAULT_NETWORK]: {} }),
   };
   const contents = contentDigests(svc, files);
   const spec = contents ? (sortKeys({ ...canonicalSpec(resolved), contents }) as CanonicalSpec) : canonicalSpec(resolved);
@@ -199,7 +207,7 @@ function resolveService(graph: Graph, svc: ServiceSpec, opts: Required<Omit<Reso
     build,
     pullPolicy: svc.pullPolicy ?? (svc.build ? "build" : "missing"),
     replicas: profilesEnabled(svc, opts.profiles) ? (svc.deploy?.replicas ?? 1) : 0,
-    dependsOn: svc.dependsOn ?? {},
+    dependsOn: withNetworkModeDependency(svc),
     resolved,
     spec,
     hash: specHash(spec),

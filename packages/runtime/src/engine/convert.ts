@@ -57,8 +57,18 @@ export function toContainerSummary(c: Dockerode.ContainerInfo): ContainerSummary
     ...(health ? { health } : {}),
     labels: { ...(c.Labels ?? {}) },
     networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort(cmp),
+    ...volumeMounts(c.Mounts),
     created: c.Created,
   };
+}
+
+/** The container's volume mounts, container path → volume name (absent when there are none). */
+function volumeMounts(mounts: Dockerode.ContainerInfo["Mounts"] | undefined): { volumeMounts?: Record<string, string> } {
+  const found = (mounts ?? [])
+    .filter((m) => m.Type === "volume" && m.Name)
+    .sort((a, b) => cmp(a.Destination, b.Destination))
+    .map((m) => [m.Destination, m.Name as string]);
+  return found.length ? { volumeMounts: Object.fromEntries(found) } : {};
 }
 
 function asArray(v: string | string[] | undefined | null): string[] {

@@ -67,6 +67,8 @@ export interface ContainerSummary {
   readonly labels: Readonly<Record<string, string>>;
   /** Engine network names, sorted. */
   readonly networks: readonly string[];
+  /** Volume mounts (named and anonymous), container path → volume name; absent when none. */
+  readonly volumeMounts?: Readonly<Record<string, string>>;
   /** Unix seconds. */
   readonly created: number;
 }

@@ -83,7 +83,8 @@ const hostPath = (s: string) => (isDslHostPath(s) ? s : `./${s}`);
 
 function shortMount(text: string, ctx: MapContext, path: Path): Mapped {
   const parts = text.split(":");
-  if (parts.length < 2 || parts.length > 3) return UNMODELED; // anonymous volume (or a Windows path)
+  if (parts.length === 1 && text.startsWith("/")) return text; // an anonymous volume: the DSL's short form is compose's
+  if (parts.length < 2 || parts.length > 3) return UNMODELED; // a relative container path, or a Windows path
   const [source, target, mode = "rw"] = parts;
   const options = mode.split(",");
   if (isComposePath(source)) {
@@ -109,8 +110,15 @@ function longMount(m: Record<string, unknown>, ctx: MapContext, path: Path): Map
   if (typeof m.target !== "string") return UNMODELED;
   switch (m.type) {
     case "volume":
-      if (typeof m.source !== "string" || !onlyKeys(m, [...common, "volume"])) return UNMODELED;
+      if ((m.source !== undefined && typeof m.source !== "string") || !onlyKeys(m, [...common, "volume"])) return UNMODELED;
       if (m.volume !== undefined && !onlyKeys(m.volume, ["nocopy"])) return UNMODELED;
+      if (m.source === undefined || m.source === "")
+        return object([
+          ["type", "volume"],
+          ["target", m.target],
+          ["readOnly", opt(m.read_only, bool)],
+          ["noCopy", opt(isObj(m.volume) ? m.volume.nocopy : undefined, bool)],
+        ]);
       return object([
         ["source", ctx.ref("volume", m.source, [...path, "source"])],
         ["target", m.target],
@@ -234,4 +242,11 @@ export function environment(v: unknown): Mapped {
     out[k] = val === undefined ? null : (val as string | number | null);
   }
   return out;
+}
+
+/** `network_mode`: as written, but `service:x` is `{ service: x }` (the object, so that x starts first and a rename follows). */
+export function networkMode(v: unknown, ctx: MapContext, path: Path): Mapped {
+  if (typeof v !== "string" || !/^(host|none|bridge)$|^(service|container):./.test(v)) return UNMODELED;
+  if (!v.startsWith("service:")) return v;
+  return object([["service", ctx.ref("service", v.slice("service:".length), path)]]);
 }

@@ -7,7 +7,7 @@ import type { MapContext } from "./context";
 import { listOrDict } from "./extends";
 import { isObj } from "./keys";
 import type { Expr } from "./model";
-import { dependsOn, environment, expose, grants, mounts, networks, ports } from "./service-parts";
+import { dependsOn, environment, expose, grants, mounts, networkMode, networks, ports } from "./service-parts";
 import type { Path } from "./source";
 import { bool, duration, escapedJson, int, type Mapped, object, onlyKeys, opt, str, stringList, stringRecord, UNMODELED } from "./values";
 
@@ -180,6 +180,7 @@ const MAPPERS: Readonly<Record<string, readonly [string, Mapper]>> = {
   expose: ["expose", expose],
   volumes: ["volumes", mounts],
   networks: ["networks", networks],
+  network_mode: ["networkMode", networkMode],
   depends_on: ["dependsOn", dependsOn],
   healthcheck: ["healthcheck", healthcheck],
   restart: ["restart", (v) => (typeof v === "string" && RESTART.test(v) ? v : UNMODELED)],

@@ -28,6 +28,11 @@ export const IGNORED_SERVICE_KEYS: readonly (readonly [keyof ServiceSpec, string
   ["profiles", "profiles", "docker stack deploy deploys every service; an apply to the swarm by Berth honours the profiles enabled"],
 ];
 
+/** Typed service keys Swarm has no equivalent of: an error at the service's line, with what to do instead. */
+export const REFUSED_SERVICE_KEYS: readonly (readonly [keyof ServiceSpec, string, string])[] = [
+  ["networkMode", "network_mode", "a Swarm service joins overlay networks (use networks), or deploy this service with the compose target"],
+];
+
 function serviceDiagnostics(s: ServiceSpec, out: SwarmDiagnostic[]): void {
   const at = `${formatLocation(s.location)}: service "${s.name}"`;
   const warn = (message: string, stackFileOnly = false) =>
@@ -45,6 +50,7 @@ function serviceDiagnostics(s: ServiceSpec, out: SwarmDiagnostic[]): void {
     if (v === undefined || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && Object.keys(v).length === 0)) continue;
     warn(`${compose} is ignored by Swarm and left out: ${why}`, key === "profiles");
   }
+  for (const [key, compose, instead] of REFUSED_SERVICE_KEYS) if (s[key] !== undefined) error(`${compose} is not supported by Swarm: ${instead}`);
   s.ports?.forEach((p, i) => {
     if (p.hostIp !== undefined && !ANY_ADDRESS.has(p.hostIp)) {
       error(

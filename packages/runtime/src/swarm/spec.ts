@@ -64,6 +64,9 @@ function mount(m: MountSpec, ctx: SpecContext): Body {
       return compact({ Type: "tmpfs", Target: m.target, TmpfsOptions: m.size === undefined ? undefined : { SizeBytes: m.size } });
     case "bind":
       return compact({ Type: "bind", Source: m.source, Target: m.target, ReadOnly: m.readOnly });
+    case "anonymous":
+      // As docker stack deploy: a volume mount without a source, which each task's engine makes.
+      return compact({ Type: "volume", Target: m.target, ReadOnly: m.readOnly, VolumeOptions: m.noCopy === undefined ? undefined : { NoCopy: m.noCopy } });
     case "volume": {
       const v = ctx.volumes[m.source];
       const external = v?.external === true;

@@ -37,7 +37,10 @@ function shortMountable(...parts: string[]): boolean {
   return parts.every((p) => !p.includes(":") && p.length > 0);
 }
 
-/** `source:target[:ro]` when the short syntax says it all; the long form otherwise (and always for tmpfs). */
+/**
+ * `source:target[:ro]` when the short syntax says it all; the long form otherwise (and always for
+ * tmpfs). An anonymous volume keeps the form it was written in: compose 1.29 makes the two differently.
+ */
 export function mount(spec: MountSpec): ComposeMount {
   switch (spec.type) {
     case "tmpfs":
@@ -45,6 +48,14 @@ export function mount(spec: MountSpec): ComposeMount {
         type: spec.type,
         target: spec.target,
         tmpfs: spec.size === undefined ? undefined : { size: spec.size },
+      });
+    case "anonymous":
+      if (spec.short && !spec.readOnly && !spec.noCopy) return spec.target;
+      return compact({
+        type: "volume" as const,
+        target: spec.target,
+        read_only: spec.readOnly,
+        volume: spec.noCopy === undefined ? undefined : { nocopy: spec.noCopy },
       });
     case "volume": {
       if (!spec.noCopy && shortMountable(spec.source, spec.target)) {

@@ -71,6 +71,7 @@ function wiringKeys(s: ServiceSpec): ComposeServiceKeys {
     expose: list(s.expose, same),
     volumes: list(s.volumes, mount),
     networks: nonEmpty(sortedRecord(s.networks, serviceNetwork)),
+    network_mode: s.networkMode,
     depends_on: dependsOn(s.dependsOn),
     healthcheck: s.healthcheck && healthcheck(s.healthcheck),
     restart: s.restart,

@@ -129,6 +129,7 @@ export interface ComposeServiceKeys {
   readonly expose?: readonly number[];
   readonly volumes?: readonly ComposeMount[];
   readonly networks?: Readonly<Record<string, ComposeServiceNetwork>>;
+  readonly network_mode?: string;
   readonly depends_on?: Readonly<Record<string, ComposeDependsOn>>;
   readonly healthcheck?: ComposeHealthcheck;
   readonly restart?: string;
