@@ -18,6 +18,10 @@ import { sharedDir } from "./helpers/compose-oracle";
 const schema = JSON.parse(fs.readFileSync(path.join(sharedDir(), "compose-spec/compose-spec.json"), "utf8")) as {
   definitions: { service: { properties: Record<string, unknown> } };
 };
+/** The DSL's own props schema (generated from ServiceProps): a typed key's prop must be one of them. */
+const propsSchema = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../dsl/src/internal/props-schema.json"), "utf8")) as {
+  $defs: { ServiceProps: { properties: Record<string, unknown> } };
+};
 const schemaKeys = Object.keys(schema.definitions.service.properties);
 const rows = serviceKeyCoverage(schemaKeys);
 const here = { file: "stack.ts", line: 3, column: 1 };
@@ -92,6 +96,7 @@ test("every service key of the schema has exactly one row, and every typed key n
   expect(rows.map((r) => r.key)).toEqual([...schemaKeys].sort());
   for (const [key, prop] of Object.entries(TYPED_SERVICE_KEYS)) {
     expect(schemaKeys).toContain(key);
+    expect(Object.keys(propsSchema.$defs.ServiceProps.properties)).toContain(prop);
     // A spec where only this prop is set writes (at least) this key.
     const probe: Partial<Record<keyof ServiceSpec, unknown>> = {
       build: { context: "." },
@@ -128,12 +133,24 @@ test("every service key of the schema has exactly one row, and every typed key n
 });
 
 test.each(Object.keys(EXTRA_KEYS))("extra.%s reaches the engine field it names, and the plan has no blocker", (key) => {
-  const { fields, problems } = extraFields({ [key]: SAMPLES[key] });
+  const { fields, problems } = extraFields({ extra: { [key]: SAMPLES[key] } });
   expect(problems).toEqual([]);
   const [where, field] = EXTRA_KEYS[key].engine.split(".");
   expect((where === "HostConfig" ? fields.host : fields.config)?.[field]).toBeDefined();
   expect(planWith({ extra: { [key]: SAMPLES[key] } }).blockers).toEqual([]);
 });
+
+test.each(Object.keys(EXTRA_KEYS))(
+  "the typed prop of %s reaches the same engine field with the same value as extra does, and the plan has no blocker",
+  (key) => {
+    const { prop } = EXTRA_KEYS[key];
+    const typed = extraFields({ [prop]: SAMPLES[key] });
+    expect(typed.problems).toEqual([]);
+    expect(typed.fields).toEqual(extraFields({ extra: { [key]: SAMPLES[key] } }).fields);
+    expect(planWith({ [prop]: SAMPLES[key] }).blockers).toEqual([]);
+    expect((synthService({ name: "web", location: here, [prop]: SAMPLES[key] } as ServiceSpec) as Record<string, unknown>)[key]).toEqual(SAMPLES[key]);
+  },
+);
 
 test.each(rows.filter((r) => r.compose === "refused").map((r) => r.key))("extra.%s is refused at the service's line on the compose target", (key) => {
   expect(planWith({ extra: { [key]: "x" } }).blockers.map((b) => b.message)).toEqual([
@@ -153,7 +170,6 @@ test("the README shows the table this data makes", () => {
   // The first screen's count is the table's.
   const typed = rows.filter((r) => r.compose === "applied").length;
   const fromExtra = rows.filter((r) => r.compose === "applied from extra").length;
-  expect(readme).toMatch(
-    new RegExp(`Berth models ${typed} of the compose\\s+specification's ${rows.length} service keys as typed props, applies ${fromExtra} more from \`extra\``),
-  );
+  const alsoFromExtra = fromExtra ? `, applies ${fromExtra} more from \`extra\`` : "";
+  expect(readme).toMatch(new RegExp(`Berth models ${typed} of the compose\\s+specification's ${rows.length} service keys as typed props${alsoFromExtra},`));
 });
