@@ -164,18 +164,26 @@ describe("host settings on the Swarm target", () => {
     return spec;
   }
 
-  test("sysctls, ulimits, groupAdd, dnsSearch, dnsOpt and logging reach the stack file; what Swarm has no field for is left out with a warning at the user's line", () => {
+  test("sysctls, ulimits, dnsSearch and logging reach the stack file; groupAdd and dnsOpt (not keys of its format) and what Swarm has no field for are left out with a warning at the user's line", () => {
     const g = graph({ web: web({ ...host, shmSize: "64m", pid: "host", memLimit: "256m" }) }, { secrets });
     const { yaml, diagnostics } = synthSwarm(g, { contentHash: () => "1ec1c26b" });
     const svc = parse(yaml).services.web;
     // Written as compose writes them (each key's spelling is the coverage test's business).
-    expect(Object.keys(hostKeys(host)).sort()).toEqual(["dns_opt", "dns_search", "group_add", "logging", "sysctls", "ulimits"]);
-    for (const [key, value] of Object.entries(hostKeys(host))) expect({ key, value: svc[key] }).toEqual({ key, value });
-    for (const key of ["shm_size", "pid", "mem_limit"]) expect(svc).not.toHaveProperty(key);
+    const { group_add: _groupAdd, dns_opt: _dnsOpt, ...inFile } = hostKeys(host);
+    expect(Object.keys(inFile).sort()).toEqual(["dns_search", "logging", "sysctls", "ulimits"]);
+    for (const [key, value] of Object.entries(inFile)) expect({ key, value: svc[key] }).toEqual({ key, value });
+    for (const key of ["group_add", "dns_opt", "shm_size", "pid", "mem_limit"]) expect(svc).not.toHaveProperty(key);
     expect(diagnostics.map((d) => `${d.level} ${d.message}`)).toEqual([
       'warning stack.ts:3:1: service "web": shm_size is ignored by Swarm and left out: mount a tmpfs at /dev/shm (volumes: { type: "tmpfs", target: "/dev/shm", size })',
       'warning stack.ts:3:1: service "web": pid is ignored by Swarm and left out: Swarm tasks have their own PID namespace',
       'warning stack.ts:3:1: service "web": mem_limit is ignored by Swarm and left out: use deploy.resources.limits.memory',
+      `warning stack.ts:3:1: service "web": group_add is not a key of docker stack deploy's file format and is left out of the stack file (an apply to the swarm by Berth sets it)`,
+      `warning stack.ts:3:1: service "web": dns_opt is not a key of docker stack deploy's file format and is left out of the stack file (an apply to the swarm by Berth sets it)`,
+    ]);
+    // Both are stack-file-only: an apply by Berth sets them, so its plan does not warn.
+    expect(diagnostics.filter((d) => d.stackFileOnly).map((d) => d.message)).toEqual([
+      expect.stringContaining("group_add is not a key"),
+      expect.stringContaining("dns_opt is not a key"),
     ]);
   });
 

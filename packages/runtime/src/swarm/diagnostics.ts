@@ -56,6 +56,12 @@ export const IGNORED_SERVICE_KEYS: readonly (readonly [keyof ServiceSpec, string
   ["macAddress", "mac_address", "Swarm assigns the addresses of its tasks"],
 ];
 
+/** Keys Swarm honours but docker stack deploy's file format cannot say: left out of the stack file only (an apply by Berth sets them). */
+export const STACK_FILE_UNSUPPORTED_KEYS: readonly (readonly [keyof ServiceSpec, string])[] = [
+  ["groupAdd", "group_add"],
+  ["dnsOpt", "dns_opt"],
+];
+
 function serviceDiagnostics(s: ServiceSpec, out: SwarmDiagnostic[]): void {
   const at = `${formatLocation(s.location)}: service "${s.name}"`;
   const warn = (message: string, stackFileOnly = false) =>
@@ -72,6 +78,10 @@ function serviceDiagnostics(s: ServiceSpec, out: SwarmDiagnostic[]): void {
     const v = s[key];
     if (v === undefined || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && Object.keys(v).length === 0)) continue;
     warn(`${compose} is ignored by Swarm and left out: ${why}`, key === "profiles");
+  }
+  for (const [key, compose] of STACK_FILE_UNSUPPORTED_KEYS) {
+    if (s[key] !== undefined)
+      warn(`${compose} is not a key of docker stack deploy's file format and is left out of the stack file (an apply to the swarm by Berth sets it)`, true);
   }
   s.ports?.forEach((p, i) => {
     if (p.hostIp !== undefined && !ANY_ADDRESS.has(p.hostIp)) {
