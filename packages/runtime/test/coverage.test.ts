@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Graph, JsonValue, ServiceSpec } from "@berth/dsl";
+import type { Graph, ServiceSpec } from "@berth/dsl";
 import { EXTRA_KEYS, extraFields } from "../src/compose/extra-keys";
 import type { Observed } from "../src/compose/observed";
 import { planCompose } from "../src/compose/plan";
@@ -14,6 +14,7 @@ import { coverageMarkdown, serviceKeyCoverage, TYPED_SERVICE_KEYS } from "../src
 import { resolveDesired } from "../src/desired/resolve";
 import { service as synthService } from "../src/synth/service";
 import { sharedDir } from "./helpers/compose-oracle";
+import { SAMPLES } from "./helpers/host-samples";
 
 const schema = JSON.parse(fs.readFileSync(path.join(sharedDir(), "compose-spec/compose-spec.json"), "utf8")) as {
   definitions: { service: { properties: Record<string, unknown> } };
@@ -28,44 +29,6 @@ const here = { file: "stack.ts", line: 3, column: 1 };
 const README = path.resolve(__dirname, "../../../README.md");
 const START = "<!-- key-coverage:start -->";
 const END = "<!-- key-coverage:end -->";
-
-/** A value of the right shape for each key the compose target applies from extra. */
-const SAMPLES: Record<string, JsonValue> = {
-  sysctls: { "net.core.somaxconn": 1024 },
-  shm_size: "64m",
-  security_opt: ["no-new-privileges:true"],
-  tmpfs: "/run",
-  ulimits: { nofile: { soft: 1024, hard: 2048 } },
-  devices: ["/dev/fuse"],
-  device_cgroup_rules: ["c 1:3 mr"],
-  pid: "host",
-  ipc: "shareable",
-  uts: "host",
-  userns_mode: "host",
-  cgroup: "private",
-  cgroup_parent: "berth.slice",
-  group_add: ["100"],
-  mem_limit: "256m",
-  memswap_limit: "512m",
-  mem_reservation: "128m",
-  mem_swappiness: 10,
-  oom_kill_disable: true,
-  oom_score_adj: 100,
-  pids_limit: 64,
-  cpus: 0.5,
-  cpu_shares: 512,
-  cpu_quota: 50000,
-  cpu_period: 100000,
-  cpuset: "0",
-  storage_opt: { size: "1G" },
-  runtime: "runc",
-  isolation: "default",
-  dns_search: ["example.test"],
-  dns_opt: ["ndots:2"],
-  logging: { driver: "json-file", options: { "max-size": "1m" } },
-  domainname: "example.test",
-  mac_address: "02:42:ac:11:00:02",
-};
 
 function planWith(spec: Partial<ServiceSpec>) {
   const graph: Graph = {
