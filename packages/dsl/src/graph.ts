@@ -11,6 +11,7 @@
  *
  * Bump {@link GRAPH_VERSION} on any incompatible change.
  */
+import type { HostSettings } from "./host-props";
 
 /** The version of the graph format this package builds and reads. */
 export const GRAPH_VERSION = 1 as const;
@@ -217,7 +218,8 @@ export interface DevelopWatchSpec {
   readonly initialSync?: boolean;
 }
 
-export interface ServiceSpec extends ResourceBase {
+/** A service as the graph holds it; its {@link HostSettings} are kept as written. */
+export interface ServiceSpec extends ResourceBase, HostSettings {
   readonly image?: string;
   readonly build?: BuildSpec;
   readonly pullPolicy?: PullPolicy;

@@ -6,6 +6,7 @@ export * from "./construct";
 export * from "./stack";
 export * from "./service";
 export * from "./service-props";
+export * from "./host-props";
 export * from "./network";
 export * from "./volume";
 export * from "./file-resources";

@@ -4,6 +4,7 @@
  */
 import type { JsonValue, Protocol, PullPolicy, RestartPolicy } from "./graph";
 import type { Config, Secret } from "./file-resources";
+import type { HostSettings } from "./host-props";
 import type { Network } from "./network";
 import type { Sensitive } from "./sensitive";
 import type { Service } from "./service";
@@ -273,7 +274,6 @@ export interface DeployProps {
   };
 }
 
-/** Everything a service can say. Each field maps to the compose key of the same meaning. */
 /** What `dsl watch` does when a file under a rule's `path` changes (compose's `develop.watch` actions). */
 export type DevelopAction = "sync" | "rebuild" | "restart" | "sync+restart" | "sync+exec";
 
@@ -320,7 +320,8 @@ export interface DevelopProps {
   readonly watch?: readonly DevelopWatchRule[];
 }
 
-export interface ServiceProps {
+/** Everything a service can say. Each field maps to the compose key of the same meaning ({@link HostSettings} has the kernel, resource and logging ones). */
+export interface ServiceProps extends HostSettings {
   /** Image to run, e.g. `"postgres:16"`. A service needs `image`, `build`, or both (then `image` names the built image). @default none */
   readonly image?: string;
   /** Build the image from a Dockerfile. @default none */

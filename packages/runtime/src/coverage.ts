@@ -47,6 +47,8 @@ export const TYPED_SERVICE_KEYS: Readonly<Record<string, keyof ServiceSpec>> = {
   user: "user",
   volumes: "volumes",
   working_dir: "workingDir",
+  // The host settings (sysctls, shm_size, ulimits, …): one table for synth, apply and import.
+  ...Object.fromEntries(Object.entries(EXTRA_KEYS).map(([key, { prop }]) => [key, prop])),
 };
 
 export interface KeyCoverage {
@@ -74,8 +76,9 @@ export function coverageMarkdown(rows: readonly KeyCoverage[]): string {
   const typed = rows.filter((r) => r.compose === "applied").length;
   const fromExtra = rows.filter((r) => r.compose === "applied from extra").length;
   const lines = [
-    `Berth models ${typed} of ${rows.length} service keys as typed props and applies ${fromExtra} more from \`extra\` on the compose target; ` +
-      `\`dsl apply\` refuses the other ${rows.length - typed - fromExtra} at the service's line (synth writes every key).`,
+    `Berth models ${typed} of ${rows.length} service keys as typed props` +
+      (fromExtra ? ` and applies ${fromExtra} more from \`extra\` on the compose target` : "") +
+      `; \`dsl apply\` refuses the other ${rows.length - typed - fromExtra} at the service's line (synth writes every key).`,
     "",
     "| compose key | DSL | `dsl apply` (compose) | `--target swarm` |",
     "| --- | --- | --- | --- |",

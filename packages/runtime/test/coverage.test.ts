@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Graph, JsonValue, ServiceSpec } from "@berth/dsl";
+import type { Graph, ServiceSpec } from "@berth/dsl";
 import { EXTRA_KEYS, extraFields } from "../src/compose/extra-keys";
 import type { Observed } from "../src/compose/observed";
 import { planCompose } from "../src/compose/plan";
@@ -14,9 +14,14 @@ import { coverageMarkdown, serviceKeyCoverage, TYPED_SERVICE_KEYS } from "../src
 import { resolveDesired } from "../src/desired/resolve";
 import { service as synthService } from "../src/synth/service";
 import { sharedDir } from "./helpers/compose-oracle";
+import { SAMPLES } from "./helpers/host-samples";
 
 const schema = JSON.parse(fs.readFileSync(path.join(sharedDir(), "compose-spec/compose-spec.json"), "utf8")) as {
   definitions: { service: { properties: Record<string, unknown> } };
+};
+/** The DSL's own props schema (generated from ServiceProps): a typed key's prop must be one of them. */
+const propsSchema = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../dsl/src/internal/props-schema.json"), "utf8")) as {
+  $defs: { ServiceProps: { properties: Record<string, unknown> } };
 };
 const schemaKeys = Object.keys(schema.definitions.service.properties);
 const rows = serviceKeyCoverage(schemaKeys);
@@ -24,44 +29,6 @@ const here = { file: "stack.ts", line: 3, column: 1 };
 const README = path.resolve(__dirname, "../../../README.md");
 const START = "<!-- key-coverage:start -->";
 const END = "<!-- key-coverage:end -->";
-
-/** A value of the right shape for each key the compose target applies from extra. */
-const SAMPLES: Record<string, JsonValue> = {
-  sysctls: { "net.core.somaxconn": 1024 },
-  shm_size: "64m",
-  security_opt: ["no-new-privileges:true"],
-  tmpfs: "/run",
-  ulimits: { nofile: { soft: 1024, hard: 2048 } },
-  devices: ["/dev/fuse"],
-  device_cgroup_rules: ["c 1:3 mr"],
-  pid: "host",
-  ipc: "shareable",
-  uts: "host",
-  userns_mode: "host",
-  cgroup: "private",
-  cgroup_parent: "berth.slice",
-  group_add: ["100"],
-  mem_limit: "256m",
-  memswap_limit: "512m",
-  mem_reservation: "128m",
-  mem_swappiness: 10,
-  oom_kill_disable: true,
-  oom_score_adj: 100,
-  pids_limit: 64,
-  cpus: 0.5,
-  cpu_shares: 512,
-  cpu_quota: 50000,
-  cpu_period: 100000,
-  cpuset: "0",
-  storage_opt: { size: "1G" },
-  runtime: "runc",
-  isolation: "default",
-  dns_search: ["example.test"],
-  dns_opt: ["ndots:2"],
-  logging: { driver: "json-file", options: { "max-size": "1m" } },
-  domainname: "example.test",
-  mac_address: "02:42:ac:11:00:02",
-};
 
 function planWith(spec: Partial<ServiceSpec>) {
   const graph: Graph = {
@@ -92,6 +59,7 @@ test("every service key of the schema has exactly one row, and every typed key n
   expect(rows.map((r) => r.key)).toEqual([...schemaKeys].sort());
   for (const [key, prop] of Object.entries(TYPED_SERVICE_KEYS)) {
     expect(schemaKeys).toContain(key);
+    expect(Object.keys(propsSchema.$defs.ServiceProps.properties)).toContain(prop);
     // A spec where only this prop is set writes (at least) this key.
     const probe: Partial<Record<keyof ServiceSpec, unknown>> = {
       build: { context: "." },
@@ -128,12 +96,24 @@ test("every service key of the schema has exactly one row, and every typed key n
 });
 
 test.each(Object.keys(EXTRA_KEYS))("extra.%s reaches the engine field it names, and the plan has no blocker", (key) => {
-  const { fields, problems } = extraFields({ [key]: SAMPLES[key] });
+  const { fields, problems } = extraFields({ extra: { [key]: SAMPLES[key] } });
   expect(problems).toEqual([]);
   const [where, field] = EXTRA_KEYS[key].engine.split(".");
   expect((where === "HostConfig" ? fields.host : fields.config)?.[field]).toBeDefined();
   expect(planWith({ extra: { [key]: SAMPLES[key] } }).blockers).toEqual([]);
 });
+
+test.each(Object.keys(EXTRA_KEYS))(
+  "the typed prop of %s reaches the same engine field with the same value as extra does, and the plan has no blocker",
+  (key) => {
+    const { prop } = EXTRA_KEYS[key];
+    const typed = extraFields({ [prop]: SAMPLES[key] });
+    expect(typed.problems).toEqual([]);
+    expect(typed.fields).toEqual(extraFields({ extra: { [key]: SAMPLES[key] } }).fields);
+    expect(planWith({ [prop]: SAMPLES[key] }).blockers).toEqual([]);
+    expect((synthService({ name: "web", location: here, [prop]: SAMPLES[key] } as ServiceSpec) as Record<string, unknown>)[key]).toEqual(SAMPLES[key]);
+  },
+);
 
 test.each(rows.filter((r) => r.compose === "refused").map((r) => r.key))("extra.%s is refused at the service's line on the compose target", (key) => {
   expect(planWith({ extra: { [key]: "x" } }).blockers.map((b) => b.message)).toEqual([
@@ -159,7 +139,6 @@ test("the README shows the table this data makes", () => {
   // The first screen's count is the table's.
   const typed = rows.filter((r) => r.compose === "applied").length;
   const fromExtra = rows.filter((r) => r.compose === "applied from extra").length;
-  expect(readme).toMatch(
-    new RegExp(`Berth models ${typed} of the compose\\s+specification's ${rows.length} service keys as typed props, applies ${fromExtra} more from \`extra\``),
-  );
+  const alsoFromExtra = fromExtra ? `, applies ${fromExtra} more from \`extra\`` : "";
+  expect(readme).toMatch(new RegExp(`Berth models ${typed} of the compose\\s+specification's ${rows.length} service keys as typed props${alsoFromExtra},`));
 });

@@ -7,6 +7,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { composeToModel, importCompose, load, synth, typecheck } from "@berth/runtime";
+import { EXTRA_KEYS } from "../src/compose/extra-keys";
+import { SAMPLES } from "./helpers/host-samples";
 import { cleanUp, roundTrip } from "./helpers/roundtrip";
 
 let dir: string;
@@ -182,17 +184,48 @@ describe("the generated code", () => {
   });
 
   test("keys the DSL does not model go to extra, verbatim, with a comment naming them", () => {
-    const out = code(
-      "services:\n  web:\n    image: a\n    sysctls:\n      - net.core.somaxconn=1024\n    volumes:\n      - ./src:/src\n      - ./cache:/cache:z\n",
-    );
+    const out = code("services:\n  web:\n    image: a\n    cpu_count: 2\n    volumes:\n      - ./src:/src\n      - ./cache:/cache:z\n");
     expect(out).toContain(
-      "// compose keys the DSL does not model (yet), carried verbatim in extra: sysctls; written in a form the DSL cannot say (yet), carried verbatim in extra: volumes",
+      "// compose keys the DSL does not model (yet), carried verbatim in extra: cpu_count; written in a form the DSL cannot say (yet), carried verbatim in extra: volumes",
     );
-    expect(out).toContain(`extra: { sysctls: ["net.core.somaxconn=1024"], volumes: ["./src:/src", "./cache:/cache:z"] }`);
+    expect(out).toContain(`extra: { cpu_count: 2, volumes: ["./src:/src", "./cache:/cache:z"] }`);
+  });
+
+  test("host settings (sysctls, shm_size, ulimits, logging, …) become their typed props in compose's shape, not extra", () => {
+    const out = code(
+      "services:\n  web:\n    image: a\n    sysctls:\n      - net.core.somaxconn=1024\n    shm_size: 64m\n    ulimits:\n      nofile: { soft: 1024, hard: 2048 }\n" +
+        "    pid: host\n    mem_limit: 256m\n    cpus: 0.5\n    dns_search: example.test\n    logging:\n      driver: local\n      options: { max-size: 1m }\n",
+    );
+    for (const prop of [
+      `sysctls: ["net.core.somaxconn=1024"],`,
+      `shmSize: "64m",`,
+      `ulimits: { nofile: { soft: 1024, hard: 2048 } },`,
+      `pid: "host",`,
+      `memLimit: "256m",`,
+      `cpus: 0.5,`,
+      `dnsSearch: "example.test",`,
+      `logging: { driver: "local", options: { "max-size": "1m" } },`,
+    ])
+      expect(out).toContain(`\n  ${prop}\n`);
+    expect(out).not.toContain("extra");
+  });
+
+  test.each(Object.keys(EXTRA_KEYS))("%s is imported into its typed prop, not extra", (key) => {
+    const out = code(`services:\n  web:\n    image: a\n    ${key}: ${JSON.stringify(SAMPLES[key])}\n`);
+    expect(out).toContain(`${EXTRA_KEYS[key].prop}: `);
+    expect(out).not.toContain("extra");
+  });
+
+  test("a host setting in a form its typed prop cannot say stays in extra, verbatim, with the comment", () => {
+    const out = code("services:\n  web:\n    image: a\n    shm_size: lots\n");
+    expect(out).toContain("written in a form the DSL cannot say (yet), carried verbatim in extra: shm_size");
+    expect(out).toContain(`extra: { shm_size: "lots" }`);
   });
 
   test("a literal $ in an extra value stays literal after synth (written $$)", () => {
-    expect(code("services:\n  web:\n    image: a\n    sysctls: ['x=$$y']\n")).toContain(`sysctls: ["x=$$y"]`);
+    expect(code("services:\n  web:\n    image: a\n    annotations: ['x=$$y']\n")).toContain(`annotations: ["x=$$y"]`);
+    // A typed prop holds the literal value; synth escapes it.
+    expect(code("services:\n  web:\n    image: a\n    sysctls: ['x=$$y']\n")).toContain(`sysctls: ["x=$y"]`);
   });
 
   test("extends within the file is merged as compose merges", () => {
@@ -325,6 +358,19 @@ describe("round trips beyond the corpus (docker-compose 1.29 as the oracle)", ()
     }
   });
 
+  test("every host setting, imported into its typed prop, means the same to docker-compose 1.29 after synth", async () => {
+    // docker-compose 1.29 predates `cgroup` and `uts` (it refuses the keys): the host settings the oracle cannot read.
+    const { cgroup: _cgroup, uts: _uts, ...known } = SAMPLES;
+    const file = compose(JSON.stringify({ services: { app: { image: "busybox", ...known } } }));
+    const trip = await roundTrip(file);
+    try {
+      expect(trip.roundTripped).toEqual(trip.original);
+      expect(trip.code).not.toContain("extra:");
+    } finally {
+      cleanUp(trip);
+    }
+  });
+
   test("deploy, logging, profiles, configs, labels and the other scalar keys mean the same after import", async () => {
     const file = compose(
       [
@@ -359,7 +405,9 @@ describe("round trips beyond the corpus (docker-compose 1.29 as the oracle)", ()
     const trip = await roundTrip(file, { files: { "app.conf": "x=1\n" } });
     try {
       expect(trip.roundTripped).toEqual(trip.original);
-      expect(trip.code).toContain(`extra: { tmpfs: "/run", logging: { driver: "json-file", options: { "max-size": "10m" } } }`);
+      expect(trip.code).toContain(`tmpfs: "/run",`);
+      expect(trip.code).toContain(`logging: { driver: "json-file", options: { "max-size": "10m" } },`);
+      expect(trip.code).not.toContain("extra:");
     } finally {
       cleanUp(trip);
     }

@@ -98,6 +98,14 @@ describe("plan", () => {
     expect(formatPlan(p)).toContain("No changes.");
   });
 
+  test("a changed host setting (a typed prop) recreates that service and names the prop, nested", () => {
+    const withHost = graph({ ...blog.services, web: { ...blog.services.web, shmSize: "64m", ulimits: { nofile: 1024 } } }, { volumes: blog.volumes });
+    const changed = graph({ ...blog.services, web: { ...blog.services.web, shmSize: "128m", ulimits: { nofile: 2048 } } }, { volumes: blog.volumes });
+    const p = plan(resolveDesired(changed, { dir: "/stack", env: {} }), converged(withHost));
+    expect(p.actions.map((s) => `${s.verb} ${s.id}`)).toEqual(["recreate service:web:1", "wait wait:db"]);
+    expect(formatPlan(p)).toContain('~ service  web      recreate: shmSize "64m" → "128m", ulimits.nofile 1024 → 2048');
+  });
+
   test("a changed environment value recreates exactly that service and names the field", () => {
     const before = converged(blog);
     const changed = graph(

@@ -231,6 +231,11 @@ describeEngine("Swarm target on a single-node swarm", () => {
           extraHosts: ["db.local:10.0.0.5"],
           init: true,
           volumes: [{ type: "tmpfs", target: "/scratch", size: 1 << 20 }],
+          // Host settings docker stack deploy's file can say (not groupAdd, dnsOpt: an apply by Berth sets those).
+          sysctls: { "net.core.somaxconn": 1024 },
+          ulimits: { nofile: { soft: 1024, hard: 2048 } },
+          dnsSearch: ["example.test"],
+          logging: { driver: "json-file", options: { "max-size": "1m" } },
           deploy: {
             replicas: 2,
             resources: { limits: { cpus: "0.5", memory: 64 << 20 } },
@@ -250,6 +255,38 @@ describeEngine("Swarm target on a single-node swarm", () => {
     expect(formatSwarmPlan(plan)).toContain("No changes.");
     expect(plan.actions).toEqual([]);
     expect(plan.steps).toEqual([]);
+  }, 120_000);
+
+  test("host settings Swarm supports (sysctls, ulimits, groupAdd, dnsSearch, dnsOpt, logging) reach docker service inspect; a second apply plans nothing", async () => {
+    const stack = stackName("host");
+    const web = sleeper({
+      sysctls: { "net.core.somaxconn": 1024 },
+      ulimits: { nofile: { soft: 1024, hard: 2048 } },
+      groupAdd: ["100"],
+      dnsSearch: ["example.test"],
+      dnsOpt: ["ndots:2"],
+      logging: { driver: "json-file", options: { "max-size": "1m" } },
+    });
+    const first = await apply(engine, prepared(stack, { web }), { target: "swarm", pollMs: 200 });
+    expect(first.result).toBe("applied");
+    expect(await running(stack, "web")).toHaveLength(1);
+    const [inspected] = JSON.parse((await docker(["service", "inspect", `${stack}_web`])).stdout);
+    const task = inspected.Spec.TaskTemplate;
+    expect({
+      sysctls: task.ContainerSpec.Sysctls,
+      ulimits: task.ContainerSpec.Ulimits,
+      groups: task.ContainerSpec.Groups,
+      dns: task.ContainerSpec.DNSConfig,
+      log: task.LogDriver,
+    }).toEqual({
+      sysctls: { "net.core.somaxconn": "1024" },
+      ulimits: [{ Name: "nofile", Soft: 1024, Hard: 2048 }],
+      groups: ["100"],
+      dns: { Search: ["example.test"], Options: ["ndots:2"] },
+      log: { Name: "json-file", Options: { "max-size": "1m" } },
+    });
+    const again = await apply(engine, prepared(stack, { web }), { target: "swarm" });
+    expect(again.result).toBe("no-changes");
   }, 120_000);
 
   test("secrets and sensitive values never appear in the preview, the progress or the --json plan", async () => {

@@ -5,6 +5,7 @@
  */
 import type { Graph, ServiceSpec } from "@berth/dsl";
 import { parse } from "yaml";
+import { hostKeys } from "../src/compose/extra-keys";
 import { resolveDesired } from "../src/desired/resolve";
 import type { SwarmService, SwarmServiceSpec } from "../src/engine/types";
 import { resolveSwarm, synthSwarm, type SwarmObserved } from "../src/swarm";
@@ -160,6 +161,63 @@ test("an anonymous volume is a volume mount without a source, in the stack file 
       { Type: "volume", Target: "/ro", ReadOnly: true, VolumeOptions: { NoCopy: true } },
     ]),
   );
+});
+
+describe("host settings on the Swarm target", () => {
+  const host: Partial<ServiceSpec> = {
+    sysctls: { "net.core.somaxconn": 1024 },
+    ulimits: { nofile: { soft: 1024, hard: 2048 } },
+    groupAdd: ["audio"],
+    dnsSearch: "example.test",
+    dnsOpt: ["ndots:2"],
+    logging: { driver: "json-file", options: { "max-size": "1m" } },
+  };
+
+  /** What docker stack deploy writes for `host` into the spec deployedByDockerStack() read back. */
+  function deployedWithHost(): SwarmServiceSpec {
+    const spec = deployedByDockerStack();
+    const t = spec.TaskTemplate as Record<string, Record<string, unknown>>;
+    Object.assign(t.ContainerSpec, {
+      Sysctls: { "net.core.somaxconn": "1024" },
+      Ulimits: [{ Name: "nofile", Hard: 2048, Soft: 1024 }],
+      Groups: ["audio"],
+      DNSConfig: { Search: ["example.test"], Options: ["ndots:2"] },
+    });
+    t.LogDriver = { Name: "json-file", Options: { "max-size": "1m" } };
+    return spec;
+  }
+
+  test("sysctls, ulimits, dnsSearch and logging reach the stack file; groupAdd and dnsOpt (not keys of its format) and what Swarm has no field for are left out with a warning at the user's line", () => {
+    const g = graph({ web: web({ ...host, shmSize: "64m", pid: "host", memLimit: "256m" }) }, { secrets });
+    const { yaml, diagnostics } = synthSwarm(g, { contentHash: () => "1ec1c26b" });
+    const svc = parse(yaml).services.web;
+    // Written as compose writes them (each key's spelling is the coverage test's business).
+    const { group_add: _groupAdd, dns_opt: _dnsOpt, ...inFile } = hostKeys(host);
+    expect(Object.keys(inFile).sort()).toEqual(["dns_search", "logging", "sysctls", "ulimits"]);
+    for (const [key, value] of Object.entries(inFile)) expect({ key, value: svc[key] }).toEqual({ key, value });
+    for (const key of ["group_add", "dns_opt", "shm_size", "pid", "mem_limit"]) expect(svc).not.toHaveProperty(key);
+    expect(diagnostics.map((d) => `${d.level} ${d.message}`)).toEqual([
+      'warning stack.ts:3:1: service "web": shm_size is ignored by Swarm and left out: mount a tmpfs at /dev/shm (volumes: { type: "tmpfs", target: "/dev/shm", size })',
+      'warning stack.ts:3:1: service "web": pid is ignored by Swarm and left out: Swarm tasks have their own PID namespace',
+      'warning stack.ts:3:1: service "web": mem_limit is ignored by Swarm and left out: use deploy.resources.limits.memory',
+      `warning stack.ts:3:1: service "web": group_add is not a key of docker stack deploy's file format and is left out of the stack file (an apply to the swarm by Berth sets it)`,
+      `warning stack.ts:3:1: service "web": dns_opt is not a key of docker stack deploy's file format and is left out of the stack file (an apply to the swarm by Berth sets it)`,
+    ]);
+    // Both are stack-file-only: an apply by Berth sets them, so its plan does not warn.
+    expect(diagnostics.filter((d) => d.stackFileOnly).map((d) => d.message)).toEqual([
+      expect.stringContaining("group_add is not a key"),
+      expect.stringContaining("dns_opt is not a key"),
+    ]);
+  });
+
+  test("a service deployed by docker stack deploy with them is adopted without changes; a changed ulimit is a rolling update naming it", () => {
+    const same = planSwarm(desiredOf(graph({ web: web(host) }, { secrets })), observed(deployedWithHost()));
+    expect(same.blockers).toEqual([]);
+    expect(same.actions).toEqual([]);
+    const changed = planSwarm(desiredOf(graph({ web: web({ ...host, ulimits: { nofile: 4096 } }) }, { secrets })), observed(deployedWithHost()));
+    expect(changed.actions).toHaveLength(1);
+    expect(formatSwarmPlan(changed)).toContain("ulimits[0].Hard 2048 → 4096");
+  });
 });
 
 describe("planSwarm", () => {

@@ -18,6 +18,7 @@ import type {
 import { BRANDS, hasBrand } from "./brand";
 import { duration, normalizeDeploy } from "./deploy";
 import { normalizeDevelop } from "./develop";
+import { hostSettings } from "./host";
 import type { MemberIdentity, SynthContext } from "./member";
 import { normalizeMounts } from "./mounts";
 import { normalizeExpose, normalizePorts } from "./ports";
@@ -215,6 +216,7 @@ export function serviceSpec(
     dns: list(props.dns),
     capAdd: list(props.capAdd),
     capDrop: list(props.capDrop),
+    ...hostSettings(props, ctx),
     secrets: grants(props.secrets, "secret", ctx),
     configs: grants(props.configs, "config", ctx),
     profiles: list(props.profiles),

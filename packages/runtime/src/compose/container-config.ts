@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { formatLocation, networkModeService, type FileGrantSpec, type HealthcheckSpec, type MountSpec, type ServiceSpec } from "@berth/dsl";
 import { COMPOSE_VERSION_LABEL_VALUE, LABEL_FORMAT, Labels } from "../labels";
 import { contentGrants, type DesiredService, type DesiredState } from "../desired/resolve";
-import { EXTRA_KEYS, extraFields } from "./extra-keys";
+import { EXTRA_KEYS, extraFields, hostKeys } from "./extra-keys";
 import { mount as synthMount } from "../synth/service-parts";
 import { containerName, scopedName } from "../internal/names";
 import { stableJson } from "../internal/sort";
@@ -322,32 +322,33 @@ export function containerCreateBody(input: ContainerPlanInput): ContainerCreateB
     },
     NetworkingConfig: { EndpointsConfig: nets[0] ? { [nets[0].engineName]: nets[0].endpoint } : {} },
   };
-  // `extra` fills what no typed prop set (extraProblems refuses a key that would override one).
-  const { fields } = extraFields(spec.extra);
+  // Host settings fill what no other prop set (extraProblems refuses a key that would override one).
+  const { fields } = extraFields(spec);
   const plain = JSON.parse(JSON.stringify(body)) as ContainerCreateBody; // drops undefined fields
   return { ...fields.config, ...plain, HostConfig: { ...fields.host, ...plain.HostConfig } } as ContainerCreateBody;
 }
 
 /**
- * Why the compose target cannot apply a service's `extra` as docker compose would: a key it does
- * not map, a malformed value, or a key whose engine field a typed prop already sets. Each message
- * starts with the service's location.
+ * Why the compose target cannot apply a service's host settings (typed or in `extra`) as docker
+ * compose would: a key it does not map, a malformed value, or a key whose engine field another
+ * prop already sets. Each message starts with the service's location.
  */
 export function extraProblems(desired: DesiredState, service: DesiredService): string[] {
-  const extra = service.resolved.extra;
-  if (!extra || !Object.keys(extra).length) return [];
+  const spec = service.resolved;
+  const { fields, problems } = extraFields(spec);
+  if (!problems.length && !Object.keys(fields.host ?? {}).length && !Object.keys(fields.config ?? {}).length) return [];
   const where = `${formatLocation(service.location)}: service "${service.name}"`;
-  const { fields, problems } = extraFields(extra);
-  const typed = JSON.parse(
-    JSON.stringify(containerCreateBody({ desired, service: { ...service, resolved: { ...service.resolved, extra: undefined } }, number: 1 })),
-  ) as ContainerCreateBody;
+  const typed = hostKeys(spec);
+  const bare: ServiceSpec = { ...spec, extra: undefined, ...Object.fromEntries(Object.values(EXTRA_KEYS).map((k) => [k.prop, undefined])) };
+  const others = JSON.parse(JSON.stringify(containerCreateBody({ desired, service: { ...service, resolved: bare }, number: 1 }))) as ContainerCreateBody;
   const out = problems.map((p) => `${where}: ${p}`);
-  const clash = (engine: string, typedValue: unknown) => {
-    if (typedValue === undefined) return;
-    const key = Object.entries(EXTRA_KEYS).find(([, k]) => k.engine === engine)?.[0];
-    out.push(`${where}: extra.${key} sets ${engine}, which a typed prop of the service already sets; keep one of them`);
+  const clash = (engine: string, otherValue: unknown) => {
+    if (otherValue === undefined) return;
+    const key = Object.keys(EXTRA_KEYS).find((k) => EXTRA_KEYS[k].engine === engine) ?? "";
+    const named = key in typed ? EXTRA_KEYS[key].prop : `extra.${key}`;
+    out.push(`${where}: ${named} sets ${engine}, which ${key in typed ? "another" : "a typed"} prop of the service already sets; keep one of them`);
   };
-  for (const f of Object.keys(fields.host ?? {})) clash(`HostConfig.${f}`, typed.HostConfig[f]);
-  for (const f of Object.keys(fields.config ?? {})) clash(`Config.${f}`, (typed as unknown as Record<string, unknown>)[f]);
+  for (const f of Object.keys(fields.host ?? {})) clash(`HostConfig.${f}`, others.HostConfig[f]);
+  for (const f of Object.keys(fields.config ?? {})) clash(`Config.${f}`, (others as unknown as Record<string, unknown>)[f]);
   return out;
 }

@@ -1,13 +1,15 @@
 /**
- * `extra` (compose keys the DSL does not type) on the compose target: each key is mapped into the
- * container-create body the way docker compose maps it, or refused at the service's line. Synth
- * writes `extra` verbatim, so without this `dsl synth | docker compose up` and `dsl apply` of one
- * stack would build different containers, without a word.
+ * Host settings (kernel, resources, namespaces, DNS, logging) on the compose target: each key,
+ * from its typed prop or from `extra`, is mapped into the container-create body the way docker
+ * compose maps it, or refused at the service's line. Synth writes these keys as compose spells
+ * them, so without this `dsl synth | docker compose up` and `dsl apply` of one stack would build
+ * different containers, without a word. One table ({@link EXTRA_KEYS}) serves synth, apply and
+ * import.
  *
- * Extension keys (`x-…`) are compose's own "ignore me" and pass through. Typed props cannot be
- * shadowed by `extra` (the DSL refuses that), so a typed key here is left to the typed prop.
+ * Extension keys (`x-…`) are compose's own "ignore me" and pass through. A typed prop cannot be
+ * shadowed by `extra` (the DSL refuses that).
  */
-import { parseBytes, type JsonValue } from "@berth/dsl";
+import { parseBytes, type HostSettings, type JsonValue, type ServiceSpec } from "@berth/dsl";
 import { refusedKey } from "./refused-keys";
 
 /** What a key adds to the create body: fields of the container config and of its HostConfig. */
@@ -138,8 +140,8 @@ function cpus(v: JsonValue): unknown {
   return typeof n === "number" && Number.isFinite(n) && n >= 0 ? Math.round(n * 1e9) : new Refused(`expected a number of CPUs, got ${JSON.stringify(v)}`);
 }
 
-/** The keys the compose target applies from `extra`, with the engine field each becomes (docker compose's mapping). */
-export const EXTRA_KEYS: Readonly<Record<string, { readonly engine: `${"Config" | "HostConfig"}.${string}`; readonly parse: Parse }>> = {
+/** The engine field each key becomes on the compose target (docker compose's mapping). */
+const ENGINE_FIELDS: Readonly<Record<string, { readonly engine: `${"Config" | "HostConfig"}.${string}`; readonly parse: Parse }>> = {
   sysctls: { engine: "HostConfig.Sysctls", parse: map("a mapping or a list of key=value") },
   shm_size: { engine: "HostConfig.ShmSize", parse: bytes },
   security_opt: { engine: "HostConfig.SecurityOpt", parse: list("a list of strings") },
@@ -155,7 +157,7 @@ export const EXTRA_KEYS: Readonly<Record<string, { readonly engine: `${"Config" 
   cgroup_parent: { engine: "HostConfig.CgroupParent", parse: text },
   group_add: { engine: "HostConfig.GroupAdd", parse: list("a list of group names or ids") },
   mem_limit: { engine: "HostConfig.Memory", parse: bytes },
-  memswap_limit: { engine: "HostConfig.MemorySwap", parse: bytes },
+  memswap_limit: { engine: "HostConfig.MemorySwap", parse: (v) => (v === -1 || v === "-1" ? -1 : bytes(v)) },
   mem_reservation: { engine: "HostConfig.MemoryReservation", parse: bytes },
   mem_swappiness: { engine: "HostConfig.MemorySwappiness", parse: integer },
   oom_kill_disable: { engine: "HostConfig.OomKillDisable", parse: bool },
@@ -177,14 +179,38 @@ export const EXTRA_KEYS: Readonly<Record<string, { readonly engine: `${"Config" 
 };
 
 /**
- * The create-body fields of a service's `extra`, or the problems (one per refused key, without the
- * location: the caller adds it). An `x-` key is an extension and maps to nothing.
+ * The compose keys typed as {@link HostSettings} props (and applied from `extra` too), each with
+ * its prop (the key in camelCase, as every typed prop is named) and its engine field.
  */
-export function extraFields(extra: Readonly<Record<string, JsonValue>> | undefined): { fields: ExtraFields; problems: string[] } {
+export const EXTRA_KEYS: Readonly<Record<string, (typeof ENGINE_FIELDS)[string] & { readonly prop: keyof HostSettings }>> = Object.fromEntries(
+  Object.entries(ENGINE_FIELDS).map(([key, field]) => [
+    key,
+    { ...field, prop: key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof HostSettings },
+  ]),
+);
+
+/**
+ * The service's host settings in compose's spelling, with where each came from: the typed prop
+ * or `extra` (the DSL refuses a key set both ways). Synth writes these keys; apply maps them.
+ */
+export function hostKeys(spec: Pick<ServiceSpec, keyof HostSettings>): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = {};
+  for (const [key, { prop }] of Object.entries(EXTRA_KEYS)) if (spec[prop] !== undefined) out[key] = spec[prop] as JsonValue;
+  return out;
+}
+
+/**
+ * The create-body fields of a service's host settings (typed props and `extra`), or the problems
+ * (one per refused key, named as the user wrote it, without the location: the caller adds it).
+ * An `x-` key is an extension and maps to nothing.
+ */
+export function extraFields(spec: Pick<ServiceSpec, keyof HostSettings | "extra">): { fields: ExtraFields; problems: string[] } {
   const config: Record<string, unknown> = {};
   const host: Record<string, unknown> = {};
   const problems: string[] = [];
-  for (const [key, value] of Object.entries(extra ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const typed = hostKeys(spec);
+  const all = { ...(spec.extra ?? {}), ...typed };
+  for (const [key, value] of Object.entries(all).sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (key.startsWith("x-")) continue;
     const known = EXTRA_KEYS[key];
     if (!known) {
@@ -193,11 +219,18 @@ export function extraFields(extra: Readonly<Record<string, JsonValue>> | undefin
     }
     const out = known.parse(value);
     if (out instanceof Refused) {
-      problems.push(`extra.${key}: ${out.why}`);
+      problems.push(`${key in typed ? known.prop : `extra.${key}`}: ${out.why}`);
       continue;
     }
     const [where, field] = known.engine.split(".");
     (where === "HostConfig" ? host : config)[field] = out;
   }
   return { fields: { config, host }, problems };
+}
+
+/** A host setting's value as its engine field holds it (`undefined` when unset or refused), for the targets that map a key one by one. */
+export function hostValue(spec: Pick<ServiceSpec, keyof HostSettings>, key: string): unknown {
+  const value = spec[EXTRA_KEYS[key].prop] as JsonValue | undefined;
+  const out = value === undefined ? undefined : EXTRA_KEYS[key].parse(value);
+  return out instanceof Refused ? undefined : out;
 }

@@ -5,6 +5,7 @@
  */
 import type { MapContext } from "./context";
 import { listOrDict } from "./extends";
+import { HOST_MAPPERS } from "./host";
 import { isObj } from "./keys";
 import type { Expr } from "./model";
 import { dependsOn, environment, expose, grants, mounts, networkMode, networks, ports } from "./service-parts";
@@ -205,6 +206,7 @@ const MAPPERS: Readonly<Record<string, readonly [string, Mapper]>> = {
   profiles: ["profiles", stringList],
   deploy: ["deploy", deploy],
   develop: ["develop", develop],
+  ...HOST_MAPPERS,
 };
 
 export interface MappedService {

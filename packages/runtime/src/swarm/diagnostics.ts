@@ -26,6 +26,40 @@ export const IGNORED_SERVICE_KEYS: readonly (readonly [keyof ServiceSpec, string
   ["expose", "expose", "services reach each other on every port of a shared overlay network"],
   ["develop", "develop", "dsl watch syncs files into the containers of a compose project only; watching a swarm stack re-applies it when the stack changes"],
   ["profiles", "profiles", "docker stack deploy deploys every service; an apply to the swarm by Berth honours the profiles enabled"],
+  // Host settings a Swarm service spec has no field for (swarm/host.ts maps the others).
+  ["shmSize", "shm_size", 'mount a tmpfs at /dev/shm (volumes: { type: "tmpfs", target: "/dev/shm", size })'],
+  ["securityOpt", "security_opt", "Swarm services take no security options"],
+  ["tmpfs", "tmpfs", 'use volumes: { type: "tmpfs", target }'],
+  ["devices", "devices", "Swarm services cannot map host devices"],
+  ["deviceCgroupRules", "device_cgroup_rules", "Swarm services cannot map host devices"],
+  ["pid", "pid", "Swarm tasks have their own PID namespace"],
+  ["ipc", "ipc", "Swarm tasks have their own IPC namespace"],
+  ["uts", "uts", "Swarm tasks have their own UTS namespace"],
+  ["usernsMode", "userns_mode", "Swarm tasks use the engine's user namespace setting"],
+  ["cgroup", "cgroup", "Swarm tasks use the engine's cgroup namespace setting"],
+  ["cgroupParent", "cgroup_parent", "Swarm tasks use the engine's cgroup parent"],
+  ["memLimit", "mem_limit", "use deploy.resources.limits.memory"],
+  ["memswapLimit", "memswap_limit", "Swarm sets no swap limit"],
+  ["memReservation", "mem_reservation", "use deploy.resources.reservations.memory"],
+  ["memSwappiness", "mem_swappiness", "Swarm sets no swappiness"],
+  ["oomKillDisable", "oom_kill_disable", "Swarm services cannot disable the OOM killer"],
+  ["oomScoreAdj", "oom_score_adj", "Swarm services take no OOM score on API 1.41"],
+  ["pidsLimit", "pids_limit", "the Swarm target sets no process limit (API 1.41)"],
+  ["cpus", "cpus", "use deploy.resources.limits.cpus"],
+  ["cpuShares", "cpu_shares", "use deploy.resources.reservations.cpus"],
+  ["cpuQuota", "cpu_quota", "use deploy.resources.limits.cpus"],
+  ["cpuPeriod", "cpu_period", "use deploy.resources.limits.cpus"],
+  ["cpuset", "cpuset", "Swarm services cannot pin CPUs"],
+  ["storageOpt", "storage_opt", "Swarm services take no storage options"],
+  ["runtime", "runtime", "Swarm tasks use the engine's default runtime"],
+  ["domainname", "domainname", "Swarm services set no NIS domain name"],
+  ["macAddress", "mac_address", "Swarm assigns the addresses of its tasks"],
+];
+
+/** Keys Swarm honours but docker stack deploy's file format cannot say: left out of the stack file only (an apply by Berth sets them). */
+export const STACK_FILE_UNSUPPORTED_KEYS: readonly (readonly [keyof ServiceSpec, string])[] = [
+  ["groupAdd", "group_add"],
+  ["dnsOpt", "dns_opt"],
 ];
 
 /** Typed service keys Swarm has no equivalent of: an error at the service's line, with what to do instead. */
@@ -51,6 +85,10 @@ function serviceDiagnostics(s: ServiceSpec, out: SwarmDiagnostic[]): void {
     warn(`${compose} is ignored by Swarm and left out: ${why}`, key === "profiles");
   }
   for (const [key, compose, instead] of REFUSED_SERVICE_KEYS) if (s[key] !== undefined) error(`${compose} is not supported by Swarm: ${instead}`);
+  for (const [key, compose] of STACK_FILE_UNSUPPORTED_KEYS) {
+    if (s[key] !== undefined)
+      warn(`${compose} is not a key of docker stack deploy's file format and is left out of the stack file (an apply to the swarm by Berth sets it)`, true);
+  }
   s.ports?.forEach((p, i) => {
     if (p.hostIp !== undefined && !ANY_ADDRESS.has(p.hostIp)) {
       error(

@@ -9,6 +9,7 @@ import { splitCommand } from "../compose/container-config";
 import { durationNs } from "../internal/units";
 import type { SwarmServiceSpec } from "../engine/types";
 import { compact } from "../synth/util";
+import { containerHost, logDriver } from "./host";
 import { scopedName as scoped } from "../internal/names";
 import { StackLabels } from "../labels";
 
@@ -142,11 +143,11 @@ function containerSpec(s: ServiceSpec, ctx: SpecContext): Body {
           })
       : undefined,
     Hosts: hosts(s.extraHosts),
-    DNSConfig: s.dns?.length ? { Nameservers: [...s.dns] } : undefined,
     Secrets: grants(s.secrets, ctx.secrets, ctx, "secret"),
     Configs: grants(s.configs, ctx.configs, ctx, "config"),
     CapabilityAdd: s.capAdd?.length ? [...s.capAdd] : undefined,
     CapabilityDrop: s.capDrop?.length ? [...s.capDrop] : undefined,
+    ...containerHost(s),
   });
 }
 
@@ -158,6 +159,7 @@ function taskTemplate(s: ServiceSpec, ctx: SpecContext): Body {
   return compact({
     ContainerSpec: containerSpec(s, ctx),
     Resources: resources(d),
+    LogDriver: logDriver(s),
     RestartPolicy: rp
       ? compact({ Condition: rp.condition, Delay: durationNs(rp.delay), MaxAttempts: rp.maxAttempts, Window: durationNs(rp.window) })
       : undefined,

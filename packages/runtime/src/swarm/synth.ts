@@ -16,7 +16,7 @@ import { compact, escapeDollars, nonEmpty, sortedRecord } from "../synth/util";
 import { toYaml } from "../synth/yaml";
 import { config, secret } from "../synth/resources";
 import { envFileOf, sensitiveService, sensitiveVariables, type SynthOptions } from "../synth/sensitive";
-import { IGNORED_SERVICE_KEYS, swarmDiagnostics, type SwarmDiagnostic } from "./diagnostics";
+import { IGNORED_SERVICE_KEYS, STACK_FILE_UNSUPPORTED_KEYS, swarmDiagnostics, type SwarmDiagnostic } from "./diagnostics";
 import { scopedName as scoped, versionedName as versioned } from "../internal/names";
 
 export interface SwarmSynthOptions extends SynthOptions {
@@ -56,7 +56,8 @@ export function swarmServiceSpec(graph: Graph, s: ServiceSpec): ServiceSpec {
 
 function swarmService(graph: Graph, s: ServiceSpec, opts: SwarmSynthOptions, envFile: string | undefined): ComposeService {
   const spec = swarmServiceSpec(graph, s);
-  const base = sensitiveService(service({ ...spec, ports: undefined }), spec, opts.sensitive ?? "reference", envFile);
+  const fileSpec: ServiceSpec = { ...spec, ports: undefined, ...Object.fromEntries(STACK_FILE_UNSUPPORTED_KEYS.map(([key]) => [key, undefined])) };
+  const base = sensitiveService(service(fileSpec), spec, opts.sensitive ?? "reference", envFile);
   const ports: ComposePortLong[] | undefined = spec.ports?.length
     ? spec.ports.map((p) => compact({ target: p.target, published: p.published, protocol: p.protocol, mode: p.mode ?? "ingress" }))
     : undefined;

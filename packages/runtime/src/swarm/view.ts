@@ -102,6 +102,14 @@ export function viewOf(spec: SwarmServiceSpec, networkName: (idOrName: string) =
   put(v, "healthcheck", c.Healthcheck ?? c.HealthCheck);
   put(v, "extraHosts", c.Hosts);
   put(v, "dns", obj(c.DNSConfig).Nameservers);
+  put(v, "dnsSearch", obj(c.DNSConfig).Search);
+  put(v, "dnsOpt", obj(c.DNSConfig).Options);
+  put(v, "sysctls", Object.keys(obj(c.Sysctls)).length ? c.Sysctls : undefined);
+  put(v, "ulimits", c.Ulimits);
+  put(v, "groupAdd", c.Groups);
+  put(v, "isolation", c.Isolation || undefined);
+  const log = obj(t.LogDriver);
+  put(v, "logging", log.Name ? { driver: log.Name, options: obj(log.Options) } : undefined);
   put(v, "capAdd", caps(c.CapabilityAdd));
   put(v, "capDrop", caps(c.CapabilityDrop));
   put(v, "labels", without(c.Labels, [StackLabels.namespace]));

@@ -8,7 +8,8 @@ import type { BuildSpec, DevelopWatchSpec, ServiceSpec } from "@berth/dsl";
 import { dependsOn, deploy, healthcheck } from "./deploy";
 import { grant, mount, port, serviceNetwork } from "./service-parts";
 import type { ComposeBuild, ComposeService, ComposeServiceKeys, ComposeWatchRule } from "./types";
-import { compact, escapeDollars, nonEmpty, sortedRecord, withExtra } from "./util";
+import { hostKeys } from "../compose/extra-keys";
+import { compact, escapeDollars, nonEmpty, sortedJson, sortedRecord, withExtra } from "./util";
 
 function build(spec: BuildSpec): ComposeBuild {
   return compact({
@@ -79,7 +80,7 @@ function wiringKeys(s: ServiceSpec): ComposeServiceKeys {
   };
 }
 
-/** Process flags, lifecycle, host and kernel settings, grants, deploy. */
+/** Process flags, lifecycle, host and kernel settings (the host settings sorted by key), grants, deploy. */
 function runtimeKeys(s: ServiceSpec): ComposeServiceKeys {
   return {
     init: s.init,
@@ -93,6 +94,7 @@ function runtimeKeys(s: ServiceSpec): ComposeServiceKeys {
     dns: list(s.dns, same),
     cap_add: list(s.capAdd, same),
     cap_drop: list(s.capDrop, same),
+    ...sortedRecord(hostKeys(s), sortedJson),
     secrets: list(s.secrets, grant),
     configs: list(s.configs, grant),
     profiles: list(s.profiles, same),
