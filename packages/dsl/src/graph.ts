@@ -261,6 +261,8 @@ export interface ServiceSpec extends ResourceBase, HostSettings {
   readonly configs?: readonly FileGrantSpec[];
   readonly profiles?: readonly string[];
   readonly deploy?: DeploySpec;
+  /** Compose's `scale`: the number of containers, as `deploy.replicas`. */
+  readonly scale?: number;
   /**
    * Paths (`environment.DB_PASSWORD`) whose values are sensitive: printed as
    * `(sensitive)` in previews, logs, JSON and errors.

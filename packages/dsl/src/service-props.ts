@@ -392,6 +392,8 @@ export interface ServiceProps extends HostSettings {
   readonly profiles?: readonly string[];
   /** Deployment settings. @default one replica, no limits */
   readonly deploy?: DeployProps;
+  /** Number of containers (compose's `scale`): the same as `deploy.replicas`, so set one of them (different values are an error, as in compose). @default 1 */
+  readonly scale?: number;
   /** The dev loop: files `dsl watch` syncs into the containers, or rebuilds or restarts on. @default none */
   readonly develop?: DevelopProps;
   /** Compose keys the DSL does not model, emitted verbatim (compose's own spelling). @default {} */

@@ -39,6 +39,7 @@ export const TYPED_SERVICE_KEYS: Readonly<Record<string, keyof ServiceSpec>> = {
   pull_policy: "pullPolicy",
   read_only: "readOnly",
   restart: "restart",
+  scale: "scale",
   secrets: "secrets",
   stdin_open: "stdinOpen",
   stop_grace_period: "stopGracePeriod",

@@ -2,7 +2,7 @@
  * Per-service commands: `dsl apply web` brings up web and what it depends on and touches nothing
  * else; `--no-deps` only the named; stop and destroy take down only the named services and say
  * which dependents they leave; positional arguments are sorted into stack file and services;
- * `logs --tail --since --timestamps`; `apply --scale`, `--wait`. Against the private test engine. Wall time ≈ 30 s.
+ * `logs --tail --since --timestamps`; `apply --scale`, `--wait`; the stack's own `scale`. Against the private test engine. Wall time ≈ 35 s.
  */
 import * as path from "node:path";
 import { BUSYBOX, describeEngine, dsl, snapshot, useE2E, writeStack } from "./helpers";
@@ -119,5 +119,24 @@ export default stack;
     const timeout = dsl(["apply", "--yes", "--wait", "--wait-timeout", "2s", file]);
     expect(timeout.code).toBe(1);
     expect(timeout.stderr).toMatch(/never.*not ready after 2s/);
+  });
+
+  test("the stack's own scale (compose's key) runs that many containers; lowering it removes the highest and recreates nothing", async () => {
+    const project = fx.project("svcs");
+    const source = (n: number) => `import { Service, Stack } from "@berth/dsl";
+const stack = new Stack(${JSON.stringify(project)});
+new Service("web", { image: ${JSON.stringify(BUSYBOX)}, init: true, command: ["sleep", "3600"], scale: ${n} });
+export default stack;
+`;
+    const file = writeStack(source(3));
+    expect(dsl(["apply", "--yes", file]).code).toBe(0);
+    const three = (await snapshot(fx.docker, project)).containers.filter((c) => c.service === "web");
+    expect(three.map((c) => c.name)).toEqual([1, 2, 3].map((n) => `${project}-web-${n}`));
+    writeStack(source(1), path.dirname(file));
+    const down = dsl(["apply", "--yes", file]);
+    expect(down.code).toBe(0);
+    const one = (await snapshot(fx.docker, project)).containers.filter((c) => c.service === "web");
+    expect(one.map((c) => [c.name, c.id])).toEqual([[`${project}-web-1`, three[0].id]]);
+    expect(dsl(["destroy", "--yes", file]).code).toBe(0);
   });
 });

@@ -64,6 +64,21 @@ function isCount(n: number | undefined): boolean {
 }
 
 function checkDeploy(s: ServiceSpec, out: Problem[]): void {
+  if (!isCount(s.scale)) out.push(problem("service", s, "scale must be a non-negative integer", "scale", s.scale));
+  if (s.scale !== undefined && s.deploy?.replicas !== undefined && s.scale !== s.deploy.replicas)
+    out.push(
+      problem(
+        "service",
+        s,
+        `scale ${s.scale} and deploy.replicas ${s.deploy.replicas} disagree (compose refuses distinct values): set one of them`,
+        "scale",
+        s.scale,
+      ),
+    );
+  if (s.containerName !== undefined && s.scale !== undefined && s.scale > 1 && s.deploy?.replicas === undefined)
+    out.push(
+      problem("service", s, `containerName "${s.containerName}" allows one container, not ${s.scale}; drop containerName or set scale to 1`, "scale", s.scale),
+    );
   const d = s.deploy;
   if (!d) return;
   if (!isCount(d.replicas)) out.push(problem("service", s, "replicas must be a non-negative integer", "deploy.replicas", d.replicas));

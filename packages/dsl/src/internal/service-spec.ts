@@ -221,6 +221,7 @@ export function serviceSpec(
     configs: grants(props.configs, "config", ctx),
     profiles: list(props.profiles),
     deploy: normalizeDeploy(props.deploy, ctx),
+    scale: props.scale,
     develop: normalizeDevelop(props.develop, props.build !== undefined, ctx),
     sensitive: sensitivePaths.length > 0 ? sensitivePaths.sort() : undefined,
     variables: Object.keys(variables).length > 0 ? variables : undefined,

@@ -39,7 +39,7 @@ export interface DesiredService {
   /** Build with an absolute context, when the service is built. */
   readonly build?: BuildSpec;
   readonly pullPolicy: PullPolicy;
-  /** Containers wanted: `deploy.replicas` (default 1); 0 when the service's profiles are not enabled. */
+  /** Containers wanted: `scale` or `deploy.replicas` (default 1); 0 when the service's profiles are not enabled. */
   readonly replicas: number;
   readonly dependsOn: Readonly<Record<string, DependsOnSpec>>;
   /** The spec with paths absolute and env merged; real values (what containers are made from). */
@@ -206,7 +206,7 @@ function resolveService(graph: Graph, svc: ServiceSpec, opts: Required<Omit<Reso
     image,
     build,
     pullPolicy: svc.pullPolicy ?? (svc.build ? "build" : "missing"),
-    replicas: profilesEnabled(svc, opts.profiles) ? (svc.deploy?.replicas ?? 1) : 0,
+    replicas: profilesEnabled(svc, opts.profiles) ? (svc.scale ?? svc.deploy?.replicas ?? 1) : 0,
     dependsOn: withNetworkModeDependency(svc),
     resolved,
     spec,

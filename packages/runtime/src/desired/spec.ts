@@ -5,7 +5,7 @@
  * changed field without a state file.
  *
  * Left out, as compose leaves them out: build (the image id covers it), pull policy,
- * replicas (scaling adds or removes containers, it does not recreate), depends_on and profiles;
+ * replicas and scale (scaling adds or removes containers, it does not recreate), depends_on and profiles;
  * and develop, which only `dsl watch` reads.
  */
 import type { ServiceSpec } from "@berth/dsl";
@@ -15,7 +15,20 @@ import { sortKeys, stableJson } from "../internal/sort";
 /** JSON object with sorted keys; sensitive values replaced by `sha256:<digest>`. */
 export type CanonicalSpec = Readonly<Record<string, unknown>>;
 
-const NOT_HASHED = new Set(["name", "location", "component", "build", "pullPolicy", "dependsOn", "profiles", "sensitive", "variables", "envFiles", "develop"]);
+const NOT_HASHED = new Set([
+  "name",
+  "location",
+  "component",
+  "build",
+  "pullPolicy",
+  "dependsOn",
+  "profiles",
+  "sensitive",
+  "variables",
+  "envFiles",
+  "develop",
+  "scale",
+]);
 
 export { maskValue };
 

@@ -206,6 +206,7 @@ const MAPPERS: Readonly<Record<string, readonly [string, Mapper]>> = {
   profiles: ["profiles", stringList],
   deploy: ["deploy", deploy],
   develop: ["develop", develop],
+  scale: ["scale", int],
   ...HOST_MAPPERS,
 };
 

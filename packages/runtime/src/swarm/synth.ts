@@ -47,9 +47,14 @@ export function swarmServiceSpec(graph: Graph, s: ServiceSpec): ServiceSpec {
   }
   if (s.volumes) out.volumes = s.volumes.map((m) => (m.type === "bind" ? { ...m, createHostPath: undefined } : m));
   if (s.healthcheck) out.healthcheck = { ...s.healthcheck, startInterval: undefined };
+  // docker stack deploy reads replicas from deploy only.
+  if (s.scale !== undefined) {
+    out.deploy = { ...(out.deploy as object | undefined), replicas: s.scale };
+    delete out.scale;
+  }
   if (s.deploy?.resources) {
     const strip = (r: { pids?: number } | undefined) => (r ? { ...r, pids: undefined } : undefined);
-    out.deploy = { ...s.deploy, resources: { limits: strip(s.deploy.resources.limits), reservations: strip(s.deploy.resources.reservations) } };
+    out.deploy = { ...(out.deploy as object), resources: { limits: strip(s.deploy.resources.limits), reservations: strip(s.deploy.resources.reservations) } };
   }
   return JSON.parse(JSON.stringify(out)) as ServiceSpec;
 }

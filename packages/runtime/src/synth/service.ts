@@ -100,6 +100,7 @@ function runtimeKeys(s: ServiceSpec): ComposeServiceKeys {
     profiles: list(s.profiles, same),
     deploy: s.deploy && nonEmpty(deploy(s.deploy)),
     develop: s.develop && { watch: s.develop.watch.map(watchRule) },
+    scale: s.scale,
   };
 }
 

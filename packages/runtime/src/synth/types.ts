@@ -150,6 +150,7 @@ export interface ComposeServiceKeys {
   readonly profiles?: readonly string[];
   readonly deploy?: ComposeDeploy;
   readonly develop?: { readonly watch: readonly ComposeWatchRule[] };
+  readonly scale?: number;
 }
 
 export interface ComposeWatchRule {
