@@ -10,7 +10,7 @@
  */
 import type { ImageProgress, ProgressEvent } from "@berth/runtime";
 import { type GlobalOptions, type Io, paint, useColor } from "./io";
-import { imagePrinter, label, progressPrinter, waitLine } from "./render";
+import { IMAGE_VERBS, imagePrinter, label, progressLine, progressPrinter, waitLine } from "./render";
 
 export interface Progress {
   readonly onProgress?: (e: ProgressEvent) => void;
@@ -63,13 +63,6 @@ function liveProgress(io: Io, opts: GlobalOptions): Progress {
       timer = undefined;
     }
   };
-  /** What the plain printer would print for `e`, captured to go above the live block. */
-  const finishedLine = (e: ProgressEvent): string => {
-    let text = "";
-    progressPrinter({ ...io, stdout: { write: (s: string) => ((text += s), true) } as unknown as Io["stdout"] }, opts)(e);
-    return text;
-  };
-
   return {
     onProgress: (e) => {
       const key = e.action.id;
@@ -87,13 +80,13 @@ function liveProgress(io: Io, opts: GlobalOptions): Progress {
       const done = e.type === "action" && e.status !== "started";
       if (done) active.delete(key);
       // Waits print as live lines here, not as "… waiting for" lines.
-      const text = e.type === "step" && e.status === "started" ? "" : finishedLine(e);
+      const text = e.type === "step" && e.status === "started" ? "" : progressLine(e, c);
       if (text || done) draw(text);
     },
     onImage: (p) => {
       if (p.event) return imagePrinter(io)(p);
       const key = `image:${p.image}`;
-      const [verb, past] = { pull: ["pulling", "pulled"], build: ["building", "built"], push: ["pushing", "pushed"] }[p.action];
+      const [verb, past] = IMAGE_VERBS[p.action];
       if (p.status === "started") {
         active.set(key, { label: `image ${p.image}`, doing: `${verb} (service ${p.service})`, since: Date.now() });
         return draw();

@@ -29,11 +29,6 @@ function waitsFor(a: ProgressEvent["action"], condition: keyof typeof CONDITION)
   return `${a.engineName} to be ${a.kind === "service" && a.rolling?.waitsFor ? a.rolling.waitsFor : CONDITION[condition]}`;
 }
 
-/**
- * One line per milestone: `  ✓ service web blog-web-1 recreated  0.8s` (the time since the
- * action began), `  … waiting for web to be healthy` when a wait begins, what a long wait
- * reports, and a line for each action that failed or was left undone.
- */
 /** `waiting for web to be healthy` when a step that waits begins; undefined for any other event. */
 export function waitLine(e: ProgressEvent): string | undefined {
   if (e.type !== "step" || e.status !== "started") return undefined;
@@ -42,22 +37,36 @@ export function waitLine(e: ProgressEvent): string | undefined {
   return undefined;
 }
 
+/**
+ * The line an event prints, or "" when it prints none: `  ✓ service web blog-web-1 recreated  0.8s`
+ * (the time since the action began) for a milestone, `  … waiting for web to be healthy` when a
+ * wait begins, what a long wait reports, and a line for each action that failed or was left undone.
+ */
+export function progressLine(e: ProgressEvent, c: ReturnType<typeof paint>): string {
+  if (e.type === "waiting") return `  … ${e.message}\n`;
+  if (e.type === "step") {
+    const wait = waitLine(e);
+    if (wait) return `  … ${wait}\n`;
+    if (e.status === "done" && e.step.milestone)
+      return `  ${c.green("✓")} ${label(e.action)} ${e.step.milestone}${e.message ? ` (${e.message})` : ""} ${c.dim(seconds(e.elapsedMs))}\n`;
+    return "";
+  }
+  if (e.status === "failed") return `  ${c.red("✗")} ${label(e.action)}: ${e.message ?? "failed"}\n`;
+  if (e.status === "skipped" && e.action.verb !== "wait") return `  ${c.dim(`- ${label(e.action)}: not done`)}\n`;
+  return "";
+}
+
+/** One line per milestone (see {@link progressLine}), as the events come. */
 export function progressPrinter(io: Io, opts: GlobalOptions): (e: ProgressEvent) => void {
   const c = paint(useColor(io, io.stdout, opts));
   return (e) => {
-    if (e.type === "waiting") return void io.stdout.write(`  … ${e.message}\n`);
-    if (e.type === "step") {
-      const s = e.step;
-      const wait = waitLine(e);
-      if (wait) io.stdout.write(`  … ${wait}\n`);
-      else if (e.status === "done" && s.milestone)
-        io.stdout.write(`  ${c.green("✓")} ${label(e.action)} ${s.milestone}${e.message ? ` (${e.message})` : ""} ${c.dim(seconds(e.elapsedMs))}\n`);
-      return;
-    }
-    if (e.status === "failed") io.stdout.write(`  ${c.red("✗")} ${label(e.action)}: ${e.message ?? "failed"}\n`);
-    else if (e.status === "skipped" && e.action.verb !== "wait") io.stdout.write(`  ${c.dim(`- ${label(e.action)}: not done`)}\n`);
+    const line = progressLine(e, c);
+    if (line) io.stdout.write(line);
   };
 }
+
+/** What an image action is called while it runs, and once it is done. */
+export const IMAGE_VERBS = { pull: ["pulling", "pulled"], build: ["building", "built"], push: ["pushing", "pushed"] } as const;
 
 export function imagePrinter(io: Io): (p: ImageProgress) => void {
   return (p) => {
@@ -65,7 +74,7 @@ export function imagePrinter(io: Io): (p: ImageProgress) => void {
       if (p.action === "build" && p.event.stream && process.env.BERTH_BUILD_OUTPUT) io.stderr.write(p.event.stream);
       return;
     }
-    const [doing, done] = { pull: ["pulling", "pulled"], build: ["building", "built"], push: ["pushing", "pushed"] }[p.action];
+    const [doing, done] = IMAGE_VERBS[p.action];
     io.stderr.write(p.status === "started" ? `  ${doing} ${p.image} (service ${p.service})…\n` : `  ${p.image} ${done}\n`);
   };
 }
