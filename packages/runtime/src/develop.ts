@@ -74,9 +74,8 @@ export function containerPath(t: WatchTrigger, file: string): string {
   return rel ? path.posix.join(t.rule.target ?? "/", rel) : (t.rule.target ?? "/");
 }
 
-/** One archive of the files that exist, each entry named by its path in the container (extracted at `/`, parents made as needed). */
-async function archive(t: WatchTrigger, files: readonly string[]): Promise<Buffer | undefined> {
-  const present = files.filter((f) => fs.existsSync(f));
+/** One archive of `present` (files that exist), each entry named by its path in the container (extracted at `/`, parents made as needed). */
+async function archive(t: WatchTrigger, present: readonly string[]): Promise<Buffer | undefined> {
   if (!present.length) return undefined;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tarFs = require("tar-fs") as typeof import("tar-fs");
@@ -106,8 +105,9 @@ async function running(engine: Engine, project: string, service: string): Promis
 /** Copies (or deletes) `files` into every running container of the rule's service. */
 export async function syncFiles(engine: Engine, project: string, t: WatchTrigger, files: readonly string[]): Promise<SyncResult> {
   const containers = await running(engine, project, t.service);
-  const tar = await archive(t, files);
-  const gone = files.filter((f) => !fs.existsSync(f)).map((f) => containerPath(t, f));
+  const present = files.filter((f) => fs.existsSync(f));
+  const tar = await archive(t, present);
+  const gone = files.filter((f) => !present.includes(f)).map((f) => containerPath(t, f));
   for (const c of containers) {
     if (tar) await engine.putArchive(c.id, "/", tar);
     if (gone.length) {
@@ -117,7 +117,7 @@ export async function syncFiles(engine: Engine, project: string, t: WatchTrigger
   }
   return {
     containers: containers.map((c) => c.name),
-    copied: files.filter((f) => fs.existsSync(f)).map((f) => containerPath(t, f)),
+    copied: present.map((f) => containerPath(t, f)),
     deleted: gone,
   };
 }

@@ -30,7 +30,7 @@ function debounceMs(text: string | undefined): number {
 }
 
 /** `a.txt`, `a.txt and b.txt`, `4 files under src`. */
-function files(list: readonly string[], shown: (f: string) => string, root: string): string {
+function describeFiles(list: readonly string[], shown: (f: string) => string, root: string): string {
   if (list.length <= 2) return list.map(shown).join(" and ");
   return `${list.length} files under ${shown(root)}`;
 }
@@ -42,7 +42,7 @@ export async function watchCommand(file: string | undefined, opts: WatchCommandO
   const say = (line: string) => io.stdout.write(`[watch] ${line}\n`);
   let watchers: fs.FSWatcher[] = [];
   let devWatchers: fs.FSWatcher[] = [];
-  let files_ = new Set<string>();
+  let files = new Set<string>();
   let triggers: WatchTrigger[] = [];
   let project: string | undefined;
   let initialSyncDone = false;
@@ -102,17 +102,17 @@ export async function watchCommand(file: string | undefined, opts: WatchCommandO
   const rewatch = async () => {
     const inputs = (await stackInputs(stack, io.cwd)).map((f) => path.resolve(f));
     // A stack that does not compile names only itself: keep watching the modules it imported before.
-    files_ = new Set(inputs.length > 1 ? inputs : [...files_, ...inputs]);
-    files_.add(stack);
+    files = new Set(inputs.length > 1 ? inputs : [...files, ...inputs]);
+    files.add(stack);
     for (const w of watchers) w.close();
-    watchers = [...new Set([...files_].map((f) => path.dirname(f)))].map((dir) =>
+    watchers = [...new Set([...files].map((f) => path.dirname(f)))].map((dir) =>
       fs.watch(dir, (_event, name) => {
         const changed = name ? path.join(dir, name.toString()) : undefined;
-        if (changed && files_.has(changed)) schedule(changed);
+        if (changed && files.has(changed)) schedule(changed);
       }),
     );
     await rewatchDevelop();
-    const others = files_.size - 1;
+    const others = files.size - 1;
     const rules = triggers.length ? ` and ${triggers.length} develop.watch rule${triggers.length === 1 ? "" : "s"}` : "";
     say(
       `waiting for changes to ${shown(stack)}${others ? ` and ${others} module${others === 1 ? "" : "s"} it imports` : ""}${rules} (Ctrl-C stops watching; the stack keeps running)`,
@@ -168,7 +168,7 @@ export async function watchCommand(file: string | undefined, opts: WatchCommandO
   }
 
   function developChanged(changed: string) {
-    if (stopping || files_.has(changed)) return;
+    if (stopping || files.has(changed)) return;
     const hit = triggeredBy(triggers, changed);
     if (!hit.length) return;
     for (const t of hit) queueDevelop(t, changed);
@@ -192,7 +192,7 @@ export async function watchCommand(file: string | undefined, opts: WatchCommandO
     for (const [t, changed] of batch) if (t.rule.action === "rebuild") rebuild.set(t.service, [...(rebuild.get(t.service) ?? []), ...changed]);
     for (const [t, changed] of batch) {
       const list = [...changed].sort();
-      const what = files(list, shown, t.root);
+      const what = describeFiles(list, shown, t.root);
       const { action } = t.rule;
       try {
         if (rebuild.has(t.service)) continue;
@@ -219,7 +219,7 @@ export async function watchCommand(file: string | undefined, opts: WatchCommandO
     if (rebuild.size) {
       const services = [...rebuild.keys()].sort();
       const changed = [...new Set([...rebuild.values()].flat())].sort();
-      say(`${files(changed, shown, path.dirname(stack))} changed: rebuilding ${services.join(", ")}`);
+      say(`${describeFiles(changed, shown, path.dirname(stack))} changed: rebuilding ${services.join(", ")}`);
       forgetLoads();
       try {
         await applyCommand(services, { ...opts, file: stack, yes: true, build: true, deps: false }, io);
