@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { requireCompose } from "../../../runtime/test/helpers/compose-oracle";
 import { BUSYBOX, describeEngine, dsl, useE2E } from "./helpers";
-import { containerView, differences } from "./parity";
+import { containerView, differences, inspectContainer } from "./parity";
 
 const fixture = (level: string) => `services:
   app:
@@ -35,9 +35,7 @@ interface Mount {
 describeEngine("anonymous volumes on the compose target: made, kept and removed as docker compose does", () => {
   const fx = useE2E();
 
-  async function inspect(name: string) {
-    return JSON.parse(await fx.docker(["inspect", name]))[0];
-  }
+  const inspect = (name: string) => inspectContainer(fx.docker, name);
   const volumesOf = async (name: string): Promise<Record<string, string>> =>
     Object.fromEntries(((await inspect(name)).Mounts as Mount[]).filter((m) => m.Type === "volume").map((m) => [m.Destination, m.Name ?? ""]));
 

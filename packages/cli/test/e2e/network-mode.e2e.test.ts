@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { requireCompose } from "../../../runtime/test/helpers/compose-oracle";
 import { BUSYBOX, describeEngine, dsl, useE2E, writeStack } from "./helpers";
-import { containerView, differences } from "./parity";
+import { containerView, differences, inspectContainer } from "./parity";
 
 const FIXTURE = `services:
   sidecar:
@@ -37,9 +37,7 @@ const FIXTURE = `services:
 describeEngine("networkMode on the compose target: applied as docker compose applies it", () => {
   const fx = useE2E();
 
-  async function inspect(name: string) {
-    return JSON.parse(await fx.docker(["inspect", name]))[0];
-  }
+  const inspect = (name: string) => inspectContainer(fx.docker, name);
 
   test("docker-compose up and dsl import + apply agree on every inspected field; service:x is x's container, started first, and follows it when it is recreated", async () => {
     requireCompose();

@@ -21,7 +21,7 @@ import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { requireCompose, sharedDir } from "../../../runtime/test/helpers/compose-oracle";
 import { BUSYBOX, describeEngine, dsl, useE2E } from "./helpers";
-import { containerView, differences } from "./parity";
+import { containerView, differences, inspectContainer } from "./parity";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -124,7 +124,7 @@ function containerNames(doc: Obj, project: string, sep: "_" | "-"): Record<strin
 
 describeEngine("parity over the corpus: docker-compose 1.29 and dsl import + apply make the same containers", () => {
   const fx = useE2E();
-  const inspect = async (name: string) => JSON.parse(await fx.docker(["inspect", name]))[0];
+  const inspect = (name: string) => inspectContainer(fx.docker, name);
 
   test("every corpus file is compared or listed with the reason it cannot run here", () => {
     expect(files.length).toBeGreaterThanOrEqual(22);

@@ -12,7 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { requireCompose } from "../../../runtime/test/helpers/compose-oracle";
 import { BUSYBOX, describeEngine, dsl, useE2E, writeStack } from "./helpers";
-import { containerView, differences } from "./parity";
+import { containerView, differences, inspectContainer } from "./parity";
 
 const FIXTURE = `services:
   app:
@@ -56,9 +56,7 @@ const FIXTURE = `services:
 describeEngine("host settings (typed, or in extra) on the compose target: applied as docker compose applies them, or refused", () => {
   const fx = useE2E();
 
-  async function inspect(name: string) {
-    return JSON.parse(await fx.docker(["inspect", name]))[0];
-  }
+  const inspect = (name: string) => inspectContainer(fx.docker, name);
 
   test("docker-compose up and dsl import + apply make containers that agree on every inspected field", async () => {
     requireCompose();

@@ -19,6 +19,11 @@ interface Inspect {
   readonly NetworkSettings: { readonly Networks: Record<string, { readonly Aliases: string[] | null }> };
 }
 
+/** `docker inspect <name>` of one container, through the fixture's `docker` (stdout of the CLI). */
+export async function inspectContainer(docker: (args: string[]) => Promise<string>, name: string) {
+  return JSON.parse(await docker(["inspect", name]))[0];
+}
+
 const OWN_LABEL = /^(com\.docker\.compose\.|dev\.berth\.)/;
 
 function empty(v: Json | undefined): boolean {
