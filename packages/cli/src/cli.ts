@@ -203,7 +203,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .description("remove the project's containers and networks (volumes only with --volumes); or only the named services' containers")
       .argument(...SERVICES_ARG),
   )
-    .option("--volumes", "also remove the project's named volumes and its containers' anonymous ones (their data is lost)")
+    .option(
+      "--volumes",
+      "also remove the project's named volumes and its containers' anonymous ones; with services named, only their anonymous ones (their data is lost)",
+    )
     .addOption(targetOption())
     .action(bind(destroyCommand as Action, 1));
   program

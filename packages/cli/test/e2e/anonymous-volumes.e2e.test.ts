@@ -2,9 +2,9 @@
  * Anonymous volumes on the compose target, against docker-compose 1.29 as the oracle: a compose
  * file with `- /project/node_modules` and `{ type: volume, target }` imported and applied makes the
  * containers compose makes; a recreate hands the old container's anonymous volumes (and what is in
- * them) to the new one, as compose does; `dsl destroy` keeps them, `dsl destroy --volumes` and
- * `dsl rm -v` remove them.
- * Wall time ≈ 15 s.
+ * them) to the new one, as compose does; `dsl destroy` keeps them, `dsl destroy --volumes`,
+ * `dsl destroy web --volumes` (web's only) and `dsl rm -v` remove them.
+ * Wall time ≈ 20 s.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -114,5 +114,34 @@ export default stack;
     const rm = dsl(["rm", "-s", "-v", "-y"], { cwd: dir });
     expect(rm.code).toBe(0);
     expect((await fx.docker(["volume", "ls", "-q"])).split("\n")).not.toContain(name);
+  }, 60_000);
+
+  test("dsl destroy web --volumes removes web's anonymous volumes and keeps the other services' and the named volumes", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-anon-"));
+    const project = fx.project("anonw");
+    fs.writeFileSync(
+      path.join(dir, "stack.ts"),
+      `import { Service, Stack, Volume } from "@berth/dsl";
+const stack = new Stack(${JSON.stringify(project)});
+const data = new Volume("data");
+new Service("web", { image: ${JSON.stringify(BUSYBOX)}, command: ["sleep", "3600"], init: true, volumes: ["/cache", { source: data, target: "/data" }] });
+new Service("db", { image: ${JSON.stringify(BUSYBOX)}, command: ["sleep", "3600"], init: true, volumes: ["/db"] });
+export default stack;
+`,
+    );
+    expect(dsl(["apply", "--yes", "stack.ts"], { cwd: dir }).code).toBe(0);
+    const web = (await volumesOf(`${project}-web-1`))["/cache"];
+    const db = (await volumesOf(`${project}-db-1`))["/db"];
+    expect([web, db]).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/), expect.stringMatching(/^[0-9a-f]{64}$/)]);
+    const destroyed = dsl(["destroy", "--yes", "--volumes", "stack.ts", "web"], { cwd: dir });
+    expect(destroyed.code).toBe(0);
+    const left = (await fx.docker(["volume", "ls", "-q"])).split("\n");
+    expect(left).not.toContain(web);
+    expect(left).toContain(db);
+    expect(left).toContain(`${project}_data`);
+    expect(dsl(["destroy", "--yes", "--volumes", "stack.ts"], { cwd: dir }).code).toBe(0);
+    const after = (await fx.docker(["volume", "ls", "-q"])).split("\n");
+    expect(after).not.toContain(db);
+    expect(after).not.toContain(`${project}_data`);
   }, 60_000);
 });

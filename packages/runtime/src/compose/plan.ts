@@ -249,9 +249,22 @@ export function planComposeDestroy(observed: Observed, options: { readonly volum
       cause: "destroy",
       ...stopInfo(undefined),
     }));
-  // `dsl destroy web`: the named services' containers only; networks and volumes stay, for the services left.
-  if (named) return composePlan("destroy", undefined, observed, containers, { keptVolumes: [] });
   const after = containers.map((d) => d.id);
+  // The containers' anonymous volumes go too with `--volumes`, by name: one a recreate handed on is mounted by name, which `docker rm -v` leaves.
+  const anonymous: Draft[] = options.volumes
+    ? [...new Set(observed.containers.filter((c) => !named || named.has(c.service)).flatMap(anonymousVolumes))].sort().map((name) => ({
+        id: `volume:${name}`,
+        verb: "remove",
+        kind: "volume",
+        resource: name,
+        engineName: name,
+        cause: `destroy (--volumes): an anonymous volume of the ${named ? "named services'" : "project's"} containers`,
+        after,
+      }))
+    : [];
+  // `dsl destroy web`: the named services' containers (and with `--volumes` their anonymous volumes, as
+  // `docker-compose rm -s -v web`); networks and named volumes stay, for the services left.
+  if (named) return composePlan("destroy", undefined, observed, [...containers, ...anonymous], { keptVolumes: [] });
   const networks: Draft[] = observed.networks.map((n) => ({
     id: `network:${n.logicalName}`,
     verb: "remove",
@@ -270,18 +283,6 @@ export function planComposeDestroy(observed: Observed, options: { readonly volum
         resource: v.logicalName,
         engineName: v.name,
         cause: "destroy (--volumes)",
-        after,
-      }))
-    : [];
-  // The containers' anonymous volumes go too, by name: one a recreate handed on is mounted by name, which `docker rm -v` leaves.
-  const anonymous: Draft[] = options.volumes
-    ? [...new Set(observed.containers.flatMap(anonymousVolumes))].sort().map((name) => ({
-        id: `volume:${name}`,
-        verb: "remove",
-        kind: "volume",
-        resource: name,
-        engineName: name,
-        cause: "destroy (--volumes): an anonymous volume of the project's containers",
         after,
       }))
     : [];
