@@ -45,12 +45,18 @@ function liveProgress(io: Io, opts: GlobalOptions): Progress {
     const width = (out.columns ?? 80) - 1;
     return line.length > width ? `${line.slice(0, width - 1)}…` : line;
   };
+  /** Takes the live block off the screen (the next draw puts it back). */
+  const erase = () => {
+    if (drawn) out.write(`\r\u001b[${drawn}A\u001b[J`);
+    drawn = 0;
+  };
   /** Rewrites the live block, with `finished` printed first (above it, for good). */
   const draw = (finished = "") => {
     const lines = [...active.values()].map(
       (a) => `  ${c.cyan(SPINNER[frame % SPINNER.length])} ${fit(`${a.label} ${a.doing}`)} ${c.dim(`${((Date.now() - a.since) / 1000).toFixed(1)}s`)}`,
     );
-    out.write(`${drawn ? `\r\u001b[${drawn}A\u001b[J` : ""}${finished}${lines.map((l) => `${l}\n`).join("")}`);
+    erase();
+    out.write(`${finished}${lines.map((l) => `${l}\n`).join("")}`);
     drawn = lines.length;
     if (active.size && !timer) {
       timer = setInterval(() => {
@@ -63,6 +69,18 @@ function liveProgress(io: Io, opts: GlobalOptions): Progress {
       timer = undefined;
     }
   };
+  // What is written to the terminal's stderr meanwhile (a warning, Ctrl-C's "interrupted") goes above
+  // the block: the block is taken off first and drawn again after, else the next redraw would
+  // write over those lines.
+  const err = io.stderr;
+  const write = err.write;
+  if (err.isTTY === true)
+    err.write = ((...args: Parameters<typeof write>) => {
+      erase();
+      const written = write.apply(err, args);
+      draw();
+      return written;
+    }) as typeof write;
   return {
     onProgress: (e) => {
       const key = e.action.id;
@@ -96,6 +114,7 @@ function liveProgress(io: Io, opts: GlobalOptions): Progress {
       draw(`  ${c.green("✓")} image ${p.image} ${past} ${c.dim(`${((Date.now() - since) / 1000).toFixed(1)}s`)}\n`);
     },
     dispose: () => {
+      err.write = write;
       active.clear();
       draw();
     },

@@ -21,11 +21,19 @@ function redactedStream(stream: Stream, redactor: Redactor, gate: Gate): Stream 
     else if (!gate.open && chunk instanceof Uint8Array) out = redactor.redactBytes(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     return (stream.write as (c: unknown, ...r: unknown[]) => boolean)(out, ...rest);
   };
+  // `write` can be wrapped on the wrapper (the live progress block does, to keep stderr lines off
+  // it): the wrapper's own write stays what the wrapping calls, so the stream's write is not touched.
+  let current: unknown = write;
   return new Proxy(stream, {
     get(target, prop) {
-      if (prop === "write") return write;
+      if (prop === "write") return current;
       const value = Reflect.get(target, prop, target) as unknown;
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+    set(target, prop, value) {
+      if (prop !== "write") return Reflect.set(target, prop, value, target);
+      current = value;
+      return true;
     },
   });
 }

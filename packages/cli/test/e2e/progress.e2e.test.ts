@@ -2,8 +2,8 @@
  * Progress as a user sees it, in its three forms, on an apply that waits ~3 s for a healthy db:
  * on a real terminal (tmux) a live line per resource at work, updated in place with its elapsed
  * time and gone when the apply ends; through a pipe the same milestones as plain lines, no escape
- * codes; with `--json` one JSON object per line, the result last. Against the private test
- * engine. Wall time ≈ 25 s.
+ * codes; with `--json` one JSON object per line, the result last; Ctrl-C's message is not drawn
+ * over. Against the private test engine. Wall time ≈ 35 s.
  */
 import * as path from "node:path";
 import { BUSYBOX, describeEngine, dsl, useE2E, writeStack } from "./helpers";
@@ -53,6 +53,30 @@ export default stack;
     expect(screen).toMatch(new RegExp(`^  ✓ service db ${project}-db-1 created \\d+\\.\\ds$`, "m"));
     expect(screen).toMatch(/^ {2}✓ service db ready \(healthy\) \d+\.\ds$/m);
     expect(screen).toMatch(/^Apply complete: 3 added, 0 changed, 0 removed in/m);
+    expect(screen).not.toMatch(/waiting for db/);
+  }, 60_000);
+
+  test("on a terminal: Ctrl-C's message mid-wait stays on the screen, above the live line, which is not drawn twice", async () => {
+    t = terminal(["apply", "--yes"], { cwd, cols: 120, rows: 40 });
+    const live = /^ {2}\S service db waiting for db to be healthy \d+\.\ds$/m;
+    const deadline = Date.now() + 30_000;
+    while (!live.test(t.screen()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    t.keys("C-c");
+    const interrupted = /^interrupted: finishing the steps under way/m;
+    let screen = "";
+    while (!/^EXIT=/m.test(screen) && Date.now() < deadline) {
+      screen = t.screen();
+      if (interrupted.test(screen)) {
+        // The message is above the live line (it went above the block), and the block is drawn once.
+        const lines = screen.split("\n");
+        const at = lines.findIndex((l) => interrupted.test(l));
+        expect(lines.filter((l) => live.test(l)).length).toBeLessThanOrEqual(1);
+        expect(lines.slice(0, at).some((l) => live.test(l))).toBe(false);
+      }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    expect(screen).toMatch(/^EXIT=\d+$/m);
+    expect(screen).toMatch(interrupted);
     expect(screen).not.toMatch(/waiting for db/);
   }, 60_000);
 
