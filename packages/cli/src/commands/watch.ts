@@ -86,7 +86,8 @@ export async function watchCommand(file: string | undefined, opts: WatchCommandO
       const isDir = fs.existsSync(root) && fs.statSync(root).isDirectory();
       const dir = isDir ? root : path.dirname(root);
       if (!fs.existsSync(dir)) {
-        say(`${shown(root)} does not exist: its watch rule waits for it (restart dsl watch once it does)`);
+        say(`${shown(root)} does not exist: its watch rule waits for it`);
+        devWatchers.push(awaitPath(root));
         continue;
       }
       devWatchers.push(
@@ -97,6 +98,26 @@ export async function watchCommand(file: string | undefined, opts: WatchCommandO
         }),
       );
     }
+  };
+
+  /**
+   * Watches the nearest folder of `root` that exists: once the next one on the way to it appears,
+   * the rules are watched again, and what the path holds by then is handled as changed (it was
+   * created, so it is new to the containers too).
+   */
+  const awaitPath = (root: string): fs.FSWatcher => {
+    let at = path.dirname(root);
+    while (!fs.existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
+    const watcher = fs.watch(at, (_event, name) => {
+      if (!name) return;
+      const next = path.join(at, name.toString());
+      if ((root !== next && !root.startsWith(`${next}${path.sep}`)) || !fs.existsSync(next)) return;
+      watcher.close();
+      void rewatchDevelop().then(() => {
+        for (const f of new Set(triggers.filter((t) => t.root === root).flatMap(filesUnder))) developChanged(f);
+      });
+    });
+    return watcher;
   };
 
   const rewatch = async () => {

@@ -5,7 +5,8 @@
  * on; Ctrl-C (SIGINT) stops watching with exit 0 and the stack keeps running. A service's
  * `develop.watch` rules: an edit under a `sync` path reaches the container with no recreate (an
  * ignored one does not, a deletion deletes), `sync+restart` restarts the same container,
- * `rebuild` builds and recreates that service alone, `initialSync` syncs at start. Wall time ≈ 40 s.
+ * `rebuild` builds and recreates that service alone, `initialSync` syncs at start; a path that
+ * does not exist yet is watched once it is made. Wall time ≈ 50 s.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
@@ -166,4 +167,29 @@ export default stack;
     expect(dsl(["destroy", "--yes", file]).code).toBe(0);
     await fx.docker(["rmi", `${project}-api:dev`]);
   }, 120_000);
+
+  test("develop.watch: a sync path made after watching began is watched from then on, what it holds synced", async () => {
+    const project = fx.project("devlate");
+    const file = writeStack(`import { Service, Stack } from "@berth/dsl";
+const stack = new Stack(${JSON.stringify(project)});
+new Service("web", { image: ${JSON.stringify(BUSYBOX)}, command: ["sleep", "3600"], init: true, develop: { watch: [{ path: "./assets/public", action: "sync", target: "/srv" }] } });
+export default stack;
+`);
+    const dir = path.dirname(file);
+    const cat = async (f: string) => (await fx.run("docker", ["exec", `${project}-web-1`, "cat", f])).stdout;
+    const w = watch(dir);
+    let at = await w.waitFor("assets/public does not exist: its watch rule waits for it", 0);
+    at = await w.waitFor("[watch] waiting for changes to stack.ts and 1 develop.watch rule", at);
+    fs.mkdirSync(path.join(dir, "assets/public"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "assets/public/index.html"), "first\n");
+    at = await w.waitFor("[watch] assets/public/index.html changed: synced to /srv/index.html in", at);
+    expect(await cat("/srv/index.html")).toBe("first\n");
+    // And watched from then on: a later edit is synced too.
+    fs.writeFileSync(path.join(dir, "assets/public/index.html"), "second\n");
+    await w.waitFor("[watch] assets/public/index.html changed: synced to /srv/index.html in", at);
+    expect(await cat("/srv/index.html")).toBe("second\n");
+    child?.kill("SIGINT");
+    expect(await w.exited).toBe(0);
+    expect(dsl(["destroy", "--yes", file]).code).toBe(0);
+  }, 60_000);
 });
