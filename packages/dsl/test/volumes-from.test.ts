@@ -21,21 +21,21 @@ test("a Service, { service, readOnly } and { container, readOnly } become the gr
   expect(specs(stack).db.volumesFrom).toBeUndefined();
 });
 
-test("a service of another stack, a name instead of the object, a bad form and an entry named twice are refused at the service's line", () => {
+test("a service of another stack, a name instead of the object, a bad form and the same entry twice are refused (the same service read-only and read-write is fine, as in compose) at the service's line", () => {
   const stack = new Stack("app");
   const db = new Service("db", { image: "postgres" });
   const foreign = new Service(new Stack("other"), "foreign", { image: "x" });
   new Service(stack, "a", { image: "x", volumesFrom: [foreign] }); // foreign
   new Service(stack, "b", { image: "x", volumesFrom: ["db" as unknown as Service] }); // name
   new Service(stack, "c", { image: "x", volumesFrom: [{ container: "bad name" }, { service: db, container: "x" } as never] }); // form
-  new Service(stack, "d", { image: "x", volumesFrom: [db, { service: db, readOnly: true }] }); // twice
+  new Service(stack, "d", { image: "x", volumesFrom: [db, { service: db, readOnly: true }, { service: db, readOnly: false }] }); // twice
   const lines = problemLines(stack);
   expect(lines).toEqual([
     expect.stringMatching(new RegExp(`^${at(__filename, "foreign")}3: service "a": volumesFrom\\[0\\]: service "foreign" belongs to stack "other"`)),
     `${at(__filename, "name")}3: service "b": volumesFrom[0] "db": expected a Service object (a name: declare or import the Service and pass it); references are objects, not names`,
     `${at(__filename, "form")}3: service "c": volumesFrom[0].container "bad name": expected a container's name or id (letters, digits, "_", "." or "-")`,
     `${at(__filename, "form")}3: service "c": volumesFrom[1].container: unknown key`,
-    `${at(__filename, "twice")}3: service "d": volumesFrom[1]: service "db" is named twice; keep one entry`,
+    `${at(__filename, "twice")}3: service "d": volumesFrom[2]: service "db" is named twice (compose's schema refuses a repeated entry); keep one`,
   ]);
 });
 

@@ -3,15 +3,15 @@ import type { Problem } from "../errors";
 import type { Graph } from "../graph";
 import { problem } from "./rules";
 
-/** Every service's volumesFrom problems: its own service, a service the stack does not have, an entry named twice. */
+/** Every service's volumesFrom problems: its own service, a service the stack does not have, an entry repeated. */
 export function checkVolumesFrom(graph: Graph): Problem[] {
   const out: Problem[] = [];
   for (const s of Object.values(graph.services)) {
     const seen = new Set<string>();
     s.volumesFrom?.forEach((v, i) => {
       const path = `volumesFrom[${i}]`;
-      const key = "service" in v ? `service "${v.service}"` : `container "${v.container}"`;
-      if (seen.has(key)) out.push(problem("service", s, `${key} is named twice; keep one entry`, path));
+      const key = `${"service" in v ? `service "${v.service}"` : `container "${v.container}"`}${v.readOnly ? " read-only" : ""}`;
+      if (seen.has(key)) out.push(problem("service", s, `${key} is named twice (compose's schema refuses a repeated entry); keep one`, path));
       seen.add(key);
       if (!("service" in v)) return;
       if (v.service === s.name) out.push(problem("service", s, `a service cannot mount its own container's volumes; name another service`, path, v.service));
