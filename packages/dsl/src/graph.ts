@@ -238,6 +238,8 @@ export interface ServiceSpec extends ResourceBase, HostSettings {
   readonly networks?: Readonly<Record<string, ServiceNetworkSpec>>;
   /** Compose's `network_mode`: `host`, `none`, `bridge`, `service:<logical name>` or `container:<name or id>`. */
   readonly networkMode?: string;
+  /** Compose's `volumes_from`: every volume of these containers is mounted at the same paths, in this order. */
+  readonly volumesFrom?: readonly VolumesFromSpec[];
   readonly dependsOn?: Readonly<Record<string, DependsOnSpec>>;
   readonly healthcheck?: HealthcheckSpec;
   readonly restart?: RestartPolicy;
@@ -286,6 +288,14 @@ export interface ServiceSpec extends ResourceBase, HostSettings {
 /** The service whose container's network `spec` joins (`networkMode: "service:db"` → `"db"`), if any: it starts first. */
 export function networkModeService(spec: Pick<ServiceSpec, "networkMode">): string | undefined {
   return spec.networkMode?.startsWith("service:") ? spec.networkMode.slice("service:".length) : undefined;
+}
+
+/** One `volumes_from` entry: a service of the stack (by logical name) or a container outside it; read-write unless `readOnly`. */
+export type VolumesFromSpec = { readonly service: string; readonly readOnly?: true } | { readonly container: string; readonly readOnly?: true };
+
+/** The services whose containers' volumes `spec` mounts (`volumesFrom: [db]` → `["db"]`): each starts first. */
+export function volumesFromServices(spec: Pick<ServiceSpec, "volumesFrom">): string[] {
+  return [...new Set((spec.volumesFrom ?? []).flatMap((v) => ("service" in v ? [v.service] : [])))];
 }
 
 export interface NetworkSpec extends ResourceBase {

@@ -141,6 +141,29 @@ export interface ServiceNetworkMode {
  */
 export type NetworkMode = "host" | "none" | "bridge" | `service:${string}` | `container:${string}` | ServiceNetworkMode;
 
+/** Mounts the volumes of another service's (first) container: compose's `volumes_from: ["db"]` or `["db:ro"]`. */
+export interface VolumesFromService {
+  /** The service whose container's volumes are mounted (the object, not its name); it starts first. */
+  readonly service: Service;
+  /** Mount them read-only (`db:ro`). @default false (read-write, as that container has them) */
+  readonly readOnly?: boolean;
+}
+
+/** Mounts the volumes of a container outside the stack: compose's `volumes_from: ["container:<name>"]`. It must exist when the service's container is created. */
+export interface VolumesFromContainer {
+  /** The container's name or id. */
+  readonly container: string;
+  /** Mount them read-only (`container:<name>:ro`). @default false */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * Whose volumes the container mounts too, at the paths they have there: a service of the stack
+ * (`db`, or {@link VolumesFromService} for read-only), or a container outside it
+ * ({@link VolumesFromContainer}).
+ */
+export type VolumesFrom = Service | VolumesFromService | VolumesFromContainer;
+
 /** What a dependent waits for: the dependency `started`, `healthy` (its healthcheck passes) or `completed` (exited 0). */
 export type DependencyCondition = "started" | "healthy" | "completed";
 
@@ -346,6 +369,8 @@ export interface ServiceProps extends HostSettings {
   readonly networks?: readonly (Network | NetworkAttachment)[];
   /** Network mode instead of the stack's networks: `"host"`, `"none"`, `{ service: db }`, … (see {@link NetworkMode}). @default the stack's networks */
   readonly networkMode?: NetworkMode;
+  /** Mount every volume of these containers as well, at the same paths: `[db, { service: cache, readOnly: true }, { container: "data" }]` (see {@link VolumesFrom}). A service named here starts first. @default [] */
+  readonly volumesFrom?: readonly VolumesFrom[];
   /** Services started first. Add more later with `service.addDependency(…)`. @default [] */
   readonly dependsOn?: readonly Dependency[];
   /** Container healthcheck. @default the image's HEALTHCHECK */

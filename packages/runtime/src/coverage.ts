@@ -47,6 +47,7 @@ export const TYPED_SERVICE_KEYS: Readonly<Record<string, keyof ServiceSpec>> = {
   tty: "tty",
   user: "user",
   volumes: "volumes",
+  volumes_from: "volumesFrom",
   working_dir: "workingDir",
   // The host settings (sysctls, shm_size, ulimits, …): one table for synth, apply and import.
   ...Object.fromEntries(Object.entries(EXTRA_KEYS).map(([key, { prop }]) => [key, prop])),

@@ -77,6 +77,7 @@ test("every service key of the schema has exactly one row, and every typed key n
       profiles: ["p"],
       secrets: [{ source: "s" }],
       volumes: [{ type: "volume", source: "v", target: "/v" }],
+      volumesFrom: [{ service: "db" }],
       develop: { watch: [{ path: "src", action: "sync", target: "/app" }] },
     };
     const value =

@@ -1,6 +1,6 @@
 /** Graph rules across entries: dangling references, dependsOn cycles, host ports published twice. */
 import type { Problem } from "../errors";
-import { formatLocation, networkModeService, type Graph, type PortSpec, type ServiceSpec } from "../graph";
+import { formatLocation, networkModeService, volumesFromServices, type Graph, type PortSpec, type ServiceSpec } from "../graph";
 import { problem, type Section } from "./rules";
 
 export function checkReferences(graph: Graph): Problem[] {
@@ -20,7 +20,7 @@ export function checkReferences(graph: Graph): Problem[] {
   return out;
 }
 
-/** Every dependsOn (or networkMode service) cycle once, rotated to start at its smallest name: `a → b → c → a`. */
+/** Every dependsOn (or networkMode / volumesFrom service) cycle once, rotated to start at its smallest name: `a → b → c → a`. */
 export function findCycles(graph: Graph): string[][] {
   const cycles = new Map<string, string[]>();
   const state = new Map<string, "active" | "done">();
@@ -30,7 +30,8 @@ export function findCycles(graph: Graph): string[][] {
     stack.push(name);
     const s = graph.services[name];
     const viaNetwork = s ? networkModeService(s) : undefined; // `networkMode: service:x` starts x first, as a dependency does
-    for (const dep of [...new Set([...Object.keys(s?.dependsOn ?? {}), ...(viaNetwork ? [viaNetwork] : [])])].sort()) {
+    const viaVolumes = s ? volumesFromServices(s) : []; // `volumesFrom: [x]` too
+    for (const dep of [...new Set([...Object.keys(s?.dependsOn ?? {}), ...(viaNetwork ? [viaNetwork] : []), ...viaVolumes])].sort()) {
       if (!(dep in graph.services)) continue;
       if (state.get(dep) === "active") {
         const cycle = stack.slice(stack.indexOf(dep));

@@ -1,6 +1,6 @@
 /** ServiceProps → ServiceSpec: every form normalized, references turned into names, problems reported. */
 import type { Config, Secret } from "../file-resources";
-import type { DependsOnSpec, FileGrantSpec, HealthcheckSpec, ServiceNetworkSpec, ServiceSpec, SourceLocation } from "../graph";
+import type { DependsOnSpec, FileGrantSpec, HealthcheckSpec, ServiceNetworkSpec, ServiceSpec, SourceLocation, VolumesFromSpec } from "../graph";
 import type { Network } from "../network";
 import { isSensitive } from "../sensitive";
 import type {
@@ -14,6 +14,9 @@ import type {
   NetworkMode,
   SecretGrant,
   ServiceProps,
+  VolumesFrom,
+  VolumesFromContainer,
+  VolumesFromService,
 } from "../service-props";
 import { BRANDS, hasBrand } from "./brand";
 import { duration, normalizeDeploy } from "./deploy";
@@ -142,6 +145,33 @@ function networkMode(mode: NetworkMode | undefined, ctx: SynthContext): string |
   return undefined;
 }
 
+/** `[db, { service: db, readOnly: true }, { container: "x" }]` → `[{ service: "db" }, { service: "db", readOnly: true }, { container: "x" }]`. */
+function volumesFrom(items: readonly VolumesFrom[] | undefined, ctx: SynthContext): VolumesFromSpec[] | undefined {
+  if (!items?.length) return undefined;
+  const out: VolumesFromSpec[] = [];
+  items.forEach((item, i) => {
+    const path = `volumesFrom[${i}]`;
+    const options = (isOptionsObject(item, BRANDS.service) ? item : {}) as Partial<VolumesFromService & VolumesFromContainer>;
+    const readOnly = options.readOnly === true ? ({ readOnly: true } as const) : {};
+    if (options.readOnly !== undefined && typeof options.readOnly !== "boolean") ctx.report(`expected true or false`, `${path}.readOnly`, options.readOnly);
+    if (typeof options.container === "string" && options.service === undefined) {
+      if (/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(options.container)) out.push({ container: options.container, ...readOnly });
+      else ctx.report(`expected a container's name or id (letters, digits, "_", "." or "-")`, `${path}.container`, options.container);
+      return;
+    }
+    if (isOptionsObject(item, BRANDS.service) && (options.container !== undefined) === (options.service !== undefined)) {
+      ctx.report(`expected a Service, { service: <Service>, readOnly? } or { container: "<name or id>", readOnly? }`, path);
+      return;
+    }
+    const target: unknown = isOptionsObject(item, BRANDS.service) ? options.service : item;
+    const at = isOptionsObject(item, BRANDS.service) ? `${path}.service` : path;
+    if (!expectConstruct(target, BRANDS.service, "Service", ctx, at)) return;
+    const name = ctx.ref(at, target);
+    if (name !== undefined) out.push({ service: name, ...readOnly });
+  });
+  return out.length ? out : undefined;
+}
+
 type Grant = SecretGrant | ConfigGrant;
 
 function grants(items: readonly (Secret | Config | Grant)[] | undefined, field: "secret" | "config", ctx: SynthContext): FileGrantSpec[] | undefined {
@@ -191,6 +221,7 @@ export function serviceSpec(
     volumes: normalizeMounts(props.volumes, ctx),
     networks: networks(props.networks, ctx),
     networkMode: networkMode(props.networkMode, ctx),
+    volumesFrom: volumesFrom(props.volumesFrom, ctx),
     dependsOn: dependencies(
       [
         ...(props.dependsOn ?? []).map((dep, i) => ({ dep, path: `dependsOn[${i}]` })),

@@ -257,6 +257,19 @@ function networkMode(desired: DesiredState, spec: ServiceSpec): string | undefin
   return `container:${containerName(desired.project, other, 1, target?.resolved.containerName)}`;
 }
 
+/**
+ * `HostConfig.VolumesFrom`: `<container>:rw` / `:ro`, a service's being its first container. The
+ * executor puts each container's id in place of its name when it creates the container, as
+ * docker-compose 1.29 sends (the engine keeps what it is sent).
+ */
+function volumesFrom(desired: DesiredState, spec: ServiceSpec): string[] | undefined {
+  if (!spec.volumesFrom?.length) return undefined;
+  return spec.volumesFrom.map((v) => {
+    const name = "service" in v ? containerName(desired.project, v.service, 1, desired.services[v.service]?.resolved.containerName) : v.container;
+    return `${name}:${v.readOnly ? "ro" : "rw"}`;
+  });
+}
+
 /** The keys of the service's environment that hold sensitive values. */
 function sensitiveKeys(service: DesiredService): Set<string> {
   return new Set(service.sensitive.filter((p) => p.startsWith("environment.")).map((p) => p.slice("environment.".length)));
@@ -319,6 +332,7 @@ export function containerCreateBody(input: ContainerPlanInput): ContainerCreateB
       CapDrop: spec.capDrop?.length ? [...spec.capDrop] : undefined,
       ...resources(spec),
       NetworkMode: networkMode(desired, spec) ?? nets[0]?.engineName,
+      VolumesFrom: volumesFrom(desired, spec),
     },
     NetworkingConfig: { EndpointsConfig: nets[0] ? { [nets[0].engineName]: nets[0].endpoint } : {} },
   };

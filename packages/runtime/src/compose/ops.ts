@@ -38,6 +38,19 @@ function createBody(step: OpOf<"container.create">): ContainerCreateOptions {
   return { ...step.body, Env: env } as unknown as ContainerCreateOptions;
 }
 
+/** `HostConfig.VolumesFrom` with each container's id for its name (`<id>:rw`), as docker-compose 1.29 sends it; an unknown name is left for the engine to refuse. */
+async function withVolumesFromIds(body: ContainerCreateOptions, ctx: OpContext): Promise<ContainerCreateOptions> {
+  const from = (body.HostConfig as { VolumesFrom?: string[] } | undefined)?.VolumesFrom;
+  if (!from?.length) return body;
+  const ids = await Promise.all(
+    from.map(async (entry) => {
+      const [name, mode] = [entry.slice(0, entry.lastIndexOf(":")), entry.slice(entry.lastIndexOf(":") + 1)];
+      return `${(await ctx.engine.inspectContainer(name))?.id ?? name}:${mode}`;
+    }),
+  );
+  return { ...body, HostConfig: { ...body.HostConfig, VolumesFrom: ids } } as ContainerCreateOptions;
+}
+
 /** A container that is already gone is what a stop or a removal wanted. */
 async function unlessGone(fn: () => Promise<void>): Promise<void> {
   try {
@@ -148,7 +161,9 @@ export const composeOps: OpHandlers = {
   },
   "volume.create": async (s, ctx) => void (await ctx.engine.createVolume((s as OpOf<"volume.create">).body as unknown as VolumeCreateOptions)),
   "volume.remove": async (s, ctx) => unlessGone(() => ctx.engine.removeVolume((s as OpOf<"volume.remove">).name)),
-  "container.create": async (s, ctx) => ({ output: await ctx.engine.createContainer(createBody(s as OpOf<"container.create">)) }),
+  "container.create": async (s, ctx) => ({
+    output: await ctx.engine.createContainer(await withVolumesFromIds(createBody(s as OpOf<"container.create">), ctx)),
+  }),
   "container.files": async (s, ctx) => {
     const step = s as OpOf<"container.files">;
     await ctx.engine.putArchive(ctx.ref(step.container), "/", await filesArchive(step.files));

@@ -10,7 +10,7 @@
  *   time, `delay` between batches, and `order: "start-first"` (the new container runs, and is
  *   healthy, before the old one leaves the service's DNS name and stops).
  */
-import { formatLocation, networkModeService } from "@berth/dsl";
+import { formatLocation, networkModeService, volumesFromServices } from "@berth/dsl";
 import { Labels } from "../labels";
 import type { DesiredService, DesiredState } from "../desired/resolve";
 import { diffSpecs, type CanonicalSpec, type FieldChange } from "../desired/spec";
@@ -254,25 +254,33 @@ export function serviceDrafts(ctx: Ctx, svc: DesiredService, containers: readonl
   }
 }
 
+/** Why a container of `svc` must follow a replaced container of `other`, if it shares that one's network or volumes. */
+function sharedWith(svc: DesiredService, other: string): string | undefined {
+  if (networkModeService(svc.resolved) === other) return `the container of ${other}, whose network it shares (networkMode service:${other}), is replaced`;
+  if (volumesFromServices(svc.resolved).includes(other)) return `the container of ${other}, whose volumes it mounts (volumesFrom ${other}), is replaced`;
+  return undefined;
+}
+
 /**
- * `networkMode: "service:x"`: a container shares the network of x's container, so when that one is
- * replaced (recreated, or made anew) the dependent's running containers that are not changing
- * anyway are recreated after it, to join the new one (docker-compose 1.29 leaves them on the old
- * container's network, which is gone).
+ * `networkMode: "service:x"` / `volumesFrom: [x]`: a container shares the network or the volumes of
+ * x's container, so when that one is replaced (recreated, or made anew) the dependent's running
+ * containers that are not changing anyway are recreated after it, to join the new one
+ * (docker-compose 1.29 leaves them on the old container's network, and with `VolumesFrom` naming
+ * the old container's id, which is gone).
  */
 export function networkModeDrafts(ctx: Ctx, byService: Map<string, ObservedContainer[]>): void {
   const replaced = new Set(ctx.drafts.filter((d) => d.kind === "service" && (d.verb === "recreate" || d.verb === "create")).map((d) => d.resource));
   if (!replaced.size) return;
   const touched = new Set(ctx.drafts.filter((d) => d.kind === "service").map((d) => `${d.resource}:${d.number}`));
   for (const svc of Object.values(ctx.desired.services)) {
-    const other = networkModeService(svc.resolved);
-    if (other === undefined || !replaced.has(other) || (ctx.options.services && !ctx.options.services.includes(svc.name))) continue;
+    const other = [...replaced].sort().find((name) => sharedWith(svc, name) !== undefined);
+    if (other === undefined || (ctx.options.services && !ctx.options.services.includes(svc.name))) continue;
     const live = (byService.get(svc.name) ?? []).filter(
       (c) => c.number <= svc.replicas && unparkedName(c.name) === undefined && !touched.has(`${svc.name}:${c.number}`),
     );
     for (const c of live) {
       const engineName = containerName(ctx.desired.project, svc.name, c.number, svc.resolved.containerName);
-      const cause = `the container of ${other}, whose network it shares (networkMode service:${other}), is replaced`;
+      const cause = sharedWith(svc, other) ?? "";
       ctx.drafts.push({
         ...onContainer(svc, svc.name, c),
         id: `service:${svc.name}:${c.number}`,

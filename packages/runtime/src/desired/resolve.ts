@@ -12,7 +12,7 @@ import { BerthError } from "@berth/dsl";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { BuildSpec, ConfigSpec, DependsOnSpec, FileGrantSpec, Graph, MountSpec, PullPolicy, ServiceSpec, SourceLocation } from "@berth/dsl";
-import { formatLocation, networkModeService } from "@berth/dsl";
+import { formatLocation, networkModeService, volumesFromServices } from "@berth/dsl";
 import { LoadError } from "../errors";
 import { parseEnvFile } from "./envfile";
 import { canonicalSpec, type CanonicalSpec, maskValue, specHash } from "./spec";
@@ -177,11 +177,12 @@ function contentDigests(svc: ServiceSpec, files: StackFiles): Record<string, Rec
   return Object.keys(out).length ? out : undefined;
 }
 
-/** `networkMode: "service:x"` makes x a dependency (started first), as compose does, unless it already is one. */
-function withNetworkModeDependency(svc: ServiceSpec): Readonly<Record<string, DependsOnSpec>> {
-  const other = networkModeService(svc);
-  if (other === undefined || svc.dependsOn?.[other]) return svc.dependsOn ?? {};
-  return { ...svc.dependsOn, [other]: { condition: "service_started" } };
+/** `networkMode: "service:x"` and `volumesFrom: [x]` make x a dependency (started first), as compose does, unless it already is one. */
+function withImpliedDependencies(svc: ServiceSpec): Readonly<Record<string, DependsOnSpec>> {
+  const network = networkModeService(svc);
+  const implied = [...(network === undefined ? [] : [network]), ...volumesFromServices(svc)].filter((x) => !svc.dependsOn?.[x]);
+  if (!implied.length) return svc.dependsOn ?? {};
+  return { ...svc.dependsOn, ...Object.fromEntries(implied.map((x) => [x, { condition: "service_started" as const }])) };
 }
 
 function resolveService(graph: Graph, svc: ServiceSpec, opts: Required<Omit<ResolveOptions, "file">>, files: StackFiles): DesiredService {
@@ -207,7 +208,7 @@ function resolveService(graph: Graph, svc: ServiceSpec, opts: Required<Omit<Reso
     build,
     pullPolicy: svc.pullPolicy ?? (svc.build ? "build" : "missing"),
     replicas: profilesEnabled(svc, opts.profiles) ? (svc.scale ?? svc.deploy?.replicas ?? 1) : 0,
-    dependsOn: withNetworkModeDependency(svc),
+    dependsOn: withImpliedDependencies(svc),
     resolved,
     spec,
     hash: specHash(spec),

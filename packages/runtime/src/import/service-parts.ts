@@ -244,6 +244,25 @@ export function environment(v: unknown): Mapped {
   return out;
 }
 
+/**
+ * `volumes_from`: `db[:ro|:rw]` is `db` or `{ service: db, readOnly: true }` (the object, so that db
+ * starts first and a rename follows); `container:x[:ro|:rw]` is `{ container: "x" }`.
+ */
+export function volumesFrom(v: unknown, ctx: MapContext, path: Path): Mapped {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) return UNMODELED;
+  const out: Expr[] = [];
+  for (const [i, entry] of (v as string[]).entries()) {
+    const m = /^(container:)?([^:]+)(?::(ro|rw))?$/.exec(entry);
+    if (!m) return UNMODELED;
+    const readOnly = m[3] === "ro" ? true : undefined;
+    const service = m[1] ? undefined : ctx.ref("service", m[2], [...path, i]);
+    const item = service && !readOnly ? service : object([service ? ["service", service] : ["container", m[2]], ["readOnly", readOnly]]);
+    if (item === UNMODELED) return UNMODELED;
+    out.push(item);
+  }
+  return out;
+}
+
 /** `network_mode`: as written, but `service:x` is `{ service: x }` (the object, so that x starts first and a rename follows). */
 export function networkMode(v: unknown, ctx: MapContext, path: Path): Mapped {
   if (typeof v !== "string" || !/^(host|none|bridge)$|^(service|container):./.test(v)) return UNMODELED;

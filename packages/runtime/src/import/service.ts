@@ -8,7 +8,7 @@ import { listOrDict } from "./extends";
 import { HOST_MAPPERS } from "./host";
 import { isObj } from "./keys";
 import type { Expr } from "./model";
-import { dependsOn, environment, expose, grants, mounts, networkMode, networks, ports } from "./service-parts";
+import { dependsOn, environment, expose, grants, mounts, networkMode, networks, ports, volumesFrom } from "./service-parts";
 import type { Path } from "./source";
 import { bool, duration, escapedJson, int, type Mapped, object, onlyKeys, opt, str, stringList, stringRecord, UNMODELED } from "./values";
 
@@ -182,6 +182,7 @@ const MAPPERS: Readonly<Record<string, readonly [string, Mapper]>> = {
   volumes: ["volumes", mounts],
   networks: ["networks", networks],
   network_mode: ["networkMode", networkMode],
+  volumes_from: ["volumesFrom", volumesFrom],
   depends_on: ["dependsOn", dependsOn],
   healthcheck: ["healthcheck", healthcheck],
   restart: ["restart", (v) => (typeof v === "string" && RESTART.test(v) ? v : UNMODELED)],

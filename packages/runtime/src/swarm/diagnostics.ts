@@ -65,6 +65,7 @@ export const STACK_FILE_UNSUPPORTED_KEYS: readonly (readonly [keyof ServiceSpec,
 /** Typed service keys Swarm has no equivalent of: an error at the service's line, with what to do instead. */
 export const REFUSED_SERVICE_KEYS: readonly (readonly [keyof ServiceSpec, string, string])[] = [
   ["networkMode", "network_mode", "a Swarm service joins overlay networks (use networks), or deploy this service with the compose target"],
+  ["volumesFrom", "volumes_from", "a Swarm task mounts volumes of its own (name the same volumes in volumes), or deploy this service with the compose target"],
 ];
 
 function serviceDiagnostics(s: ServiceSpec, out: SwarmDiagnostic[]): void {

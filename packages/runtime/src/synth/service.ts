@@ -4,7 +4,7 @@
  * `extra` keys sorted by name. Maps (environment, labels, networks, depends_on) are sorted
  * by key; lists keep the graph's order, which is meaningful (command, ports, mounts).
  */
-import type { BuildSpec, DevelopWatchSpec, ServiceSpec } from "@berth/dsl";
+import type { BuildSpec, DevelopWatchSpec, ServiceSpec, VolumesFromSpec } from "@berth/dsl";
 import { dependsOn, deploy, healthcheck } from "./deploy";
 import { grant, mount, port, serviceNetwork } from "./service-parts";
 import type { ComposeBuild, ComposeService, ComposeServiceKeys, ComposeWatchRule } from "./types";
@@ -65,6 +65,11 @@ function runKeys(s: ServiceSpec): ComposeServiceKeys {
   };
 }
 
+/** Compose's `volumes_from` entry: `db`, `db:ro`, `container:x`, `container:x:ro`. */
+function volumeFrom(v: VolumesFromSpec): string {
+  return `${"service" in v ? v.service : `container:${v.container}`}${v.readOnly ? ":ro" : ""}`;
+}
+
 /** How it connects and what it mounts. */
 function wiringKeys(s: ServiceSpec): ComposeServiceKeys {
   return {
@@ -73,6 +78,7 @@ function wiringKeys(s: ServiceSpec): ComposeServiceKeys {
     volumes: list(s.volumes, mount),
     networks: nonEmpty(sortedRecord(s.networks, serviceNetwork)),
     network_mode: s.networkMode,
+    volumes_from: list(s.volumesFrom, volumeFrom),
     depends_on: dependsOn(s.dependsOn),
     healthcheck: s.healthcheck && healthcheck(s.healthcheck),
     restart: s.restart,

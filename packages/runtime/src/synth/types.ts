@@ -130,6 +130,7 @@ export interface ComposeServiceKeys {
   readonly volumes?: readonly ComposeMount[];
   readonly networks?: Readonly<Record<string, ComposeServiceNetwork>>;
   readonly network_mode?: string;
+  readonly volumes_from?: readonly string[];
   readonly depends_on?: Readonly<Record<string, ComposeDependsOn>>;
   readonly healthcheck?: ComposeHealthcheck;
   readonly restart?: string;
