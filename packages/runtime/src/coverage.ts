@@ -68,7 +68,7 @@ export function serviceKeyCoverage(schemaKeys: readonly string[]): KeyCoverage[]
     const prop = TYPED_SERVICE_KEYS[key];
     const swarm = REFUSED_SERVICE_KEYS.some(([, compose]) => compose === key) ? "refused" : ignoredBySwarm.has(key) ? "ignored, warned" : "applied";
     if (prop) return { key, prop, compose: "applied", swarm };
-    if (EXTRA_KEYS[key]) return { key, prop: "extra", compose: "applied from extra", swarm: "refused" };
+    if (EXTRA_KEYS[key]) return { key, prop: "extra", compose: "applied from extra", swarm }; // Swarm reads it as the typed prop would be (swarm/host.ts)
     return { key, compose: "refused", swarm: "refused" };
   });
 }

@@ -257,15 +257,15 @@ describeEngine("Swarm target on a single-node swarm", () => {
     expect(plan.steps).toEqual([]);
   }, 120_000);
 
-  test("host settings Swarm supports (sysctls, ulimits, groupAdd, dnsSearch, dnsOpt, logging) reach docker service inspect; a second apply plans nothing", async () => {
+  test("host settings Swarm supports (sysctls, ulimits, groupAdd, dnsSearch, dnsOpt, logging), typed or in extra, reach docker service inspect; a second apply plans nothing", async () => {
     const stack = stackName("host");
     const web = sleeper({
-      sysctls: { "net.core.somaxconn": 1024 },
       ulimits: { nofile: { soft: 1024, hard: 2048 } },
       groupAdd: ["100"],
       dnsSearch: ["example.test"],
       dnsOpt: ["ndots:2"],
-      logging: { driver: "json-file", options: { "max-size": "1m" } },
+      // The escape hatch, in compose's spelling: read as the typed props are.
+      extra: { sysctls: { "net.core.somaxconn": 1024 }, logging: { driver: "json-file", options: { "max-size": "1m" } } },
     });
     const first = await apply(engine, prepared(stack, { web }), { target: "swarm", pollMs: 200 });
     expect(first.result).toBe("applied");

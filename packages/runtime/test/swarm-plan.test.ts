@@ -305,10 +305,24 @@ describe("planSwarm", () => {
     expect(clash.blockers.map((b) => b.message)).toEqual([expect.stringContaining('a service named "sw_web" exists outside stack "sw"')]);
   });
 
-  test("is blocked at the service's line by an extra key the Swarm target does not apply; an x- extension key passes", () => {
-    const withExtra = graph({ web: web({ extra: { sysctls: { "net.core.somaxconn": 1024 }, "x-team": "a" } }) });
-    expect(planSwarm(desiredOf(withExtra), observed()).blockers.map((b) => b.message)).toEqual([
-      'stack.ts:3:1: service "web": extra.sysctls: dsl apply --target swarm does not apply this compose key (synth writes it, docker stack deploy would honour what Swarm supports); remove it, or deploy the synthesized file with docker stack deploy',
+  test("reads an extra host setting as its typed prop; is blocked at the service's line by an extra key nobody maps or a value that cannot be applied; an x- extension key passes", () => {
+    const viaExtra = graph({ web: web({ extra: { sysctls: { "net.core.somaxconn": 1024 }, dns_search: "example.test", "x-team": "a" } }) });
+    const typed = graph({ web: web({ sysctls: { "net.core.somaxconn": 1024 }, dnsSearch: "example.test", extra: { "x-team": "a" } }) });
+    const plan = planSwarm(desiredOf(viaExtra), observed());
+    expect(plan.blockers).toEqual([]);
+    expect(plan.steps).toEqual(planSwarm(desiredOf(typed), observed()).steps);
+    expect(JSON.stringify(plan.steps)).toContain('"Sysctls":{"net.core.somaxconn":"1024"}');
+    const bad = graph({ web: web({ extra: { sysctls: "nope", no_such_key: 1 } }) });
+    expect(planSwarm(desiredOf(bad), observed()).blockers.map((b) => b.message)).toEqual([
+      'stack.ts:3:1: service "web": extra.no_such_key: dsl apply --target swarm does not apply this compose key (synth writes it, docker stack deploy would honour what Swarm supports); remove it, or deploy the synthesized file with docker stack deploy',
+      expect.stringMatching(/^stack\.ts:3:1: service "web": extra\.sysctls: .+/),
+    ]);
+  });
+
+  test("an extra host setting Swarm has no field for gets the typed prop's warning at the user's line", () => {
+    const { diagnostics } = synthSwarm(graph({ web: web({ extra: { shm_size: "64m" } }) }, { secrets }), { contentHash: () => "1ec1c26b" });
+    expect(diagnostics.map((d) => `${d.level} ${d.message}`)).toEqual([
+      'warning stack.ts:3:1: service "web": shm_size is ignored by Swarm and left out: mount a tmpfs at /dev/shm (volumes: { type: "tmpfs", target: "/dev/shm", size })',
     ]);
   });
 

@@ -234,3 +234,9 @@ export function hostValue(spec: Pick<ServiceSpec, keyof HostSettings>, key: stri
   const out = value === undefined ? undefined : EXTRA_KEYS[key].parse(value);
   return out instanceof Refused ? undefined : out;
 }
+
+/** Why `extra`'s `value` for the host-setting `key` cannot be applied, or `undefined` when it can (or `key` is not one). */
+export function extraValueProblem(key: string, value: JsonValue): string | undefined {
+  const out = EXTRA_KEYS[key]?.parse(value);
+  return out instanceof Refused ? out.why : undefined;
+}

@@ -5,6 +5,7 @@
  * asked for one address, a network that cannot span nodes) is an error, each with the user's line.
  */
 import { formatLocation, type Graph, type ServiceSpec } from "@berth/dsl";
+import { withExtraHostSettings } from "./host";
 
 export interface SwarmDiagnostic {
   readonly level: "error" | "warning";
@@ -68,7 +69,8 @@ export const REFUSED_SERVICE_KEYS: readonly (readonly [keyof ServiceSpec, string
   ["volumesFrom", "volumes_from", "a Swarm task mounts volumes of its own (name the same volumes in volumes), or deploy this service with the compose target"],
 ];
 
-function serviceDiagnostics(s: ServiceSpec, out: SwarmDiagnostic[]): void {
+function serviceDiagnostics(spec: ServiceSpec, out: SwarmDiagnostic[]): void {
+  const s = withExtraHostSettings(spec);
   const at = `${formatLocation(s.location)}: service "${s.name}"`;
   const warn = (message: string, stackFileOnly = false) =>
     out.push({ level: "warning", message: `${at}: ${message}`, ...(stackFileOnly ? { stackFileOnly } : {}) });

@@ -9,6 +9,7 @@
  * - removals of what the stack no longer declares last.
  */
 import { formatLocation } from "@berth/dsl";
+import { extraValueProblem } from "../compose/extra-keys";
 import type { SwarmService } from "../engine/types";
 import { unscopedName } from "../internal/names";
 import { compareStrings } from "../internal/sort";
@@ -103,16 +104,16 @@ function rollingOf(
 function planServices(d: SwarmDesired, o: SwarmObserved, acc: Acc, prereqs: (svc: string) => string[]): void {
   const networkName = (idOrName: string) => o.networks.find((n) => n.id === idOrName || n.id.startsWith(idOrName))?.name ?? idOrName;
   for (const svc of Object.values(d.services).sort(byName)) {
-    // The Swarm target maps no `extra` key into the service spec yet: refused rather than dropped.
-    for (const key of Object.keys(svc.spec.extra ?? {})
-      .filter((k) => !k.startsWith("x-"))
-      .sort())
-      acc.blockers.push(
-        blocker(
-          `service:${svc.name}`,
-          `${formatLocation(svc.location)}: service "${svc.name}": extra.${key}: dsl apply --target swarm does not apply this compose key (synth writes it, docker stack deploy would honour what Swarm supports); remove it, or deploy the synthesized file with docker stack deploy`,
-        ),
-      );
+    // What is left in `extra` here is not a host setting Swarm reads as its typed prop (host.ts), or
+    // its value cannot be applied: refused rather than dropped.
+    for (const [key, value] of Object.entries(svc.spec.extra ?? {})
+      .filter(([k]) => !k.startsWith("x-"))
+      .sort(([a], [b]) => compareStrings(a, b))) {
+      const why =
+        extraValueProblem(key, value) ??
+        "dsl apply --target swarm does not apply this compose key (synth writes it, docker stack deploy would honour what Swarm supports); remove it, or deploy the synthesized file with docker stack deploy";
+      acc.blockers.push(blocker(`service:${svc.name}`, `${formatLocation(svc.location)}: service "${svc.name}": extra.${key}: ${why}`));
+    }
     const found = o.services.find((s) => s.name === svc.engineName);
     const replicas = svc.global ? undefined : svc.replicas;
     const base = { kind: "service" as const, resource: svc.name, engineName: svc.engineName, ...(replicas !== undefined ? { replicas } : {}) };

@@ -17,6 +17,7 @@ import { toYaml } from "../synth/yaml";
 import { config, secret } from "../synth/resources";
 import { envFileOf, sensitiveService, sensitiveVariables, type SynthOptions } from "../synth/sensitive";
 import { IGNORED_SERVICE_KEYS, STACK_FILE_UNSUPPORTED_KEYS, swarmDiagnostics, type SwarmDiagnostic } from "./diagnostics";
+import { withExtraHostSettings } from "./host";
 import { scopedName as scoped, versionedName as versioned } from "../internal/names";
 
 export interface SwarmSynthOptions extends SynthOptions {
@@ -37,7 +38,8 @@ export interface SwarmStackFile {
 }
 
 /** The service as Swarm sees it: ignored keys and unsupported details removed. */
-export function swarmServiceSpec(graph: Graph, s: ServiceSpec): ServiceSpec {
+export function swarmServiceSpec(graph: Graph, spec: ServiceSpec): ServiceSpec {
+  const s = withExtraHostSettings(spec);
   const out: Record<string, unknown> = { ...s };
   for (const [key] of IGNORED_SERVICE_KEYS) delete out[key];
   delete out.build;
