@@ -75,9 +75,11 @@ export class Redactor {
    * Never touched: keys, values that are not strings, and a value that is the name of one of
    * the document's objects (a key under `services:`, `networks:`, `volumes:`, `secrets:` or
    * `configs:`, named in a list: shown as a key anyway, and masking it would break the reference). Full-line comments are redacted as text. A text
-   * that does not parse is redacted as text.
+   * that does not parse is redacted as text. `onMasked` hears the line of each value masked (a
+   * value that equals a sensitive value by chance, an image `nginx` beside a password `nginx`, is
+   * masked too: nothing tells it from a leak, so the caller says the document shown differs).
    */
-  redactDocument(text: string): string {
+  redactDocument(text: string, onMasked?: (line: number) => void): string {
     if (this.whole.size === 0) return text;
     const docs = parseAllDocuments(text);
     if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0)) return this.redact(text);
@@ -97,6 +99,7 @@ export class Redactor {
           const masked = this.whole.has(node.value) ? SENSITIVE : this.redact(node.value);
           if (masked === node.value) return;
           const [from, to] = node.range;
+          onMasked?.(text.slice(0, from).split("\n").length);
           // A block scalar's range ends past its last line break: keep the break.
           const source = text.slice(from, to);
           edits.push({ from, to, text: JSON.stringify(masked) + (/\n$/.test(source) ? "\n" : "") });

@@ -61,7 +61,13 @@ export function emit(graph: Graph, text: string, mode: SensitiveMode, syntax: En
   if (!target.out) {
     // The values are masked inside the document's values (never its keys: a secret `secret` must not
     // turn `secrets:` into `(sensitive)s:`), and the document then passes the text redactor as is.
-    writeUnredacted(io, io.stdout, mode === "inline" || !io.redactor ? text : io.redactor.redactDocument(text));
+    const masked: number[] = [];
+    writeUnredacted(io, io.stdout, mode === "inline" || !io.redactor ? text : io.redactor.redactDocument(text, (line) => masked.push(line)));
+    if (masked.length)
+      io.stderr.write(
+        `warning: ${masked.length === 1 ? "a value" : `${masked.length} values`} shown as (sensitive) on line${masked.length === 1 ? "" : "s"} ${masked.join(", ")}: ` +
+          `each holds or equals a sensitive value of the stack, so this output is not the file -o writes (give a sensitive value one no other setting has, or mark that setting sensitive)\n`,
+      );
     return;
   }
   fs.writeFileSync(target.out, text);
