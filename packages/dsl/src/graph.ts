@@ -93,6 +93,8 @@ export interface BindMountSpec {
   readonly readOnly?: boolean;
   /** Create the host path when it is missing (compose's default is true). */
   readonly createHostPath?: boolean;
+  /** Written in compose's long form: compose 1.29 makes it a `HostConfig.Mounts` entry, the short form a `Binds` one. */
+  readonly long?: boolean;
 }
 /** An in-memory filesystem. */
 export interface TmpfsMountSpec {

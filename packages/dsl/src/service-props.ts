@@ -95,6 +95,13 @@ export interface BindMount {
   readonly readOnly?: boolean;
   /** Create the host path when it is missing. @default true (compose's default) */
   readonly createHostPath?: boolean;
+  /**
+   * Written in compose's long form (`{ type: bind, source, target }`; what `dsl import` writes for
+   * one): docker compose 1.29 makes that a `HostConfig.Mounts` entry, which needs the host path to
+   * exist, where the short form (`./src:/app`, the default) is a `Binds` entry that creates it.
+   * @default false
+   */
+  readonly long?: boolean;
 }
 
 /** Mounts an in-memory filesystem. */

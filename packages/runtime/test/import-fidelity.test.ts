@@ -108,7 +108,7 @@ test("a relative bind source in Windows form is what compose makes of it on Linu
   expect(code).toContain(`{ type: "bind", source: "./.\\\\data", target: "/data" }`);
   expect(code).toContain(`{ type: "bind", source: "./..\\\\up", target: "/up", readOnly: true }`);
   expect(code).toContain(`{ type: "bind", source: "./.cache", target: "/cache" }`);
-  expect(code).toContain(`{ type: "bind", source: "./.\\\\rel\\\\deep", target: "/deep" }`);
+  expect(code).toContain(`{ type: "bind", source: "./.\\\\rel\\\\deep", target: "/deep", long: true }`);
   const trip = await roundTrip(file);
   try {
     expect(trip.roundTripped).toEqual(trip.original);

@@ -102,6 +102,21 @@ describe("synth", () => {
     ]);
   });
 
+  it("writes a bind in the form it was written in: the short form by default, the long form when long (compose 1.29 makes it a Mounts entry)", () => {
+    const graph = graphOf("p", {
+      services: {
+        s: svc("s", {
+          image: "x",
+          volumes: [
+            { type: "bind", source: "./src", target: "/app" },
+            { type: "bind", source: "./conf", target: "/etc/app", readOnly: true, long: true },
+          ],
+        }),
+      },
+    });
+    expect(toComposeModel(graph).services.s.volumes).toEqual(["./src:/app", { type: "bind", source: "./conf", target: "/etc/app", read_only: true }]);
+  });
+
   it("writes memory as a string with an exact binary unit, cpus as written", () => {
     const res = toComposeModel(compat).services.app.deploy?.resources;
     expect(res).toEqual({ limits: { cpus: "0.5", memory: "512m" }, reservations: { memory: "1000" } });

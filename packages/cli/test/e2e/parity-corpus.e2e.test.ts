@@ -36,18 +36,9 @@ const CANNOT_RUN: Readonly<Record<string, string>> = {
 
 /**
  * Differences parity finds that Berth does not fix yet, by folder, each exactly as reported (a
- * fixed one fails the test until it is taken off the list): a long-form bind (`type: bind`) is a
- * `HostConfig.Mounts` entry in compose 1.29, but the graph does not keep the form of a bind, and
- * Berth makes it as the short form synth writes (`Binds`, which also creates a missing host path).
+ * fixed one fails the test until it is taken off the list). None today.
  */
-const KNOWN_DIFFERENCES: Readonly<Record<string, readonly RegExp[]>> = {
-  "nginx-golang": longBind("proxy"),
-  "nginx-golang-mysql": longBind("proxy"),
-};
-
-function longBind(svc: string): RegExp[] {
-  return ["Config.Volumes", "HostConfig.Binds", "HostConfig.Mounts", "Mounts"].map((field) => new RegExp(`^${svc}: ${field.replace(".", "\\.")}: compose `));
-}
+const KNOWN_DIFFERENCES: Readonly<Record<string, readonly RegExp[]>> = {};
 
 /** Values for the variables a corpus file uses without a default (as import-corpus.test.ts). */
 const STAND_IN_ENV = "TIMEZONE=Etc/UTC\nVPN_SERVER_URL=vpn.example.com\n";

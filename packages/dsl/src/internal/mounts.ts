@@ -52,7 +52,7 @@ function normalizeMount(mount: MountProps, ctx: SynthContext, path: string): Mou
   if (typeof mount === "string") return parseShortMount(mount, ctx, path);
   switch (mount.type) {
     case "bind":
-      return { type: "bind", source: mount.source, target: mount.target, readOnly: mount.readOnly, createHostPath: mount.createHostPath };
+      return { type: "bind", source: mount.source, target: mount.target, readOnly: mount.readOnly, createHostPath: mount.createHostPath, long: mount.long };
     case "tmpfs": {
       const size = mount.size === undefined ? undefined : parseBytes(mount.size);
       if (mount.size !== undefined && size === undefined) {

@@ -134,6 +134,7 @@ function longMount(m: Record<string, unknown>, ctx: MapContext, path: Path): Map
         ["target", m.target],
         ["readOnly", opt(m.read_only, bool)],
         ["createHostPath", opt(isObj(m.bind) ? m.bind.create_host_path : undefined, bool)],
+        ["long", true], // compose 1.29 makes a long-form bind a Mounts entry, the short form a Binds one
       ]);
     case "tmpfs":
       if (!onlyKeys(m, ["type", "target", "tmpfs"]) || (m.tmpfs !== undefined && !onlyKeys(m.tmpfs, ["size"]))) return UNMODELED;

@@ -39,7 +39,8 @@ function shortMountable(...parts: string[]): boolean {
 
 /**
  * `source:target[:ro]` when the short syntax says it all; the long form otherwise (and always for
- * tmpfs). An anonymous volume keeps the form it was written in: compose 1.29 makes the two differently.
+ * tmpfs). An anonymous volume and a bind keep the form they were written in: compose 1.29 makes
+ * the two differently.
  */
 export function mount(spec: MountSpec): ComposeMount {
   switch (spec.type) {
@@ -66,7 +67,7 @@ export function mount(spec: MountSpec): ComposeMount {
     case "bind": {
       const source = bindSource(spec.source);
       // The short syntax creates a missing host path, which is also the graph's default.
-      if (spec.createHostPath !== false && shortMountable(source, spec.target)) {
+      if (!spec.long && spec.createHostPath !== false && shortMountable(source, spec.target)) {
         return `${source}:${spec.target}${spec.readOnly ? ":ro" : ""}`;
       }
       const bind = spec.createHostPath === undefined ? undefined : { bind: { create_host_path: spec.createHostPath } };
